@@ -1,0 +1,175 @@
+// Streams a video as fixed-size rgb24 frames at a fixed sampling rate, through ffmpeg
+// (fluent-ffmpeg) writing rawvideo to a pipe. Memory stays bounded whatever the video's
+// length: frames are cut from the pipe one at a time and the pipe is not read while the
+// consumer is busy, so ffmpeg blocks on its write instead of running ahead.
+import { PassThrough } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import { resolveFfmpegPath } from './binaries.js';
+
+export interface RgbFrame {
+  width: number;
+  height: number;
+  /** width*height*3 bytes, row-major, R G B per pixel. */
+  data: Uint8Array;
+}
+
+export interface DecodedFrame {
+  index: number;
+  /** index / fps: the sampling instant, from the start of the video. */
+  time_sec: number;
+  frame: RgbFrame;
+}
+
+/**
+ * How the source picture is fitted into width x height:
+ *  - 'pad' (default): scaled to fit whole, aspect kept, centred on black bars (letterbox).
+ *    Nothing is cut off and nothing is distorted, which suits privacy masks and any model.
+ *  - 'stretch': scaled to exactly width x height, aspect not kept.
+ *  - 'crop': scaled to cover, aspect kept, centre cut out (loses the edges).
+ */
+export type ResizeMode = 'pad' | 'stretch' | 'crop';
+
+export interface DecodeOptions {
+  /** Frames per second to sample (the fps filter: nearest source frame to each instant). */
+  fps: number;
+  width: number;
+  height: number;
+  resize?: ResizeMode;
+  ffmpegPath?: string;
+  signal?: AbortSignal;
+  /**
+   * true (default): ffmpeg stops at the first decode error (-xerror), and the iterator
+   * throws, so a damaged file is never scored on half its frames. false: damaged packets
+   * are skipped, as players do.
+   */
+  strict?: boolean;
+}
+
+export class VideoDecodeError extends Error {
+  readonly code: 'decode_failed' | 'aborted';
+  constructor(
+    code: 'decode_failed' | 'aborted',
+    message: string,
+    /** ffmpeg's last stderr lines. */
+    readonly stderrTail: string = '',
+  ) {
+    super(message);
+    this.name = 'VideoDecodeError';
+    this.code = code;
+  }
+}
+
+/** The -vf chain: sample, fit, convert. Exported for tests and documentation. */
+export function buildDecodeFilter(o: { fps: number; width: number; height: number; resize?: ResizeMode }): string {
+  const { fps, width: w, height: h } = o;
+  const fit =
+    (o.resize ?? 'pad') === 'stretch'
+      ? [`scale=${w}:${h}`, 'format=rgb24']
+      : o.resize === 'crop'
+        ? [`scale=${w}:${h}:force_original_aspect_ratio=increase`, 'format=rgb24', `crop=${w}:${h}`]
+        : // pad after the rgb conversion, so odd bar sizes are exact (no chroma subsampling).
+          [`scale=${w}:${h}:force_original_aspect_ratio=decrease`, 'format=rgb24', `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:black`];
+  return [`fps=${fps}`, ...fit, 'setsar=1'].join(',');
+}
+
+function tail(text: string | null | undefined, n = 8): string {
+  return (text ?? '').split(/\r?\n/).filter((l) => l.trim() !== '').slice(-n).join('\n');
+}
+
+/** Decodes `path` into frames; see DecodeOptions. Break out of the loop to stop ffmpeg early. */
+export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
+  const { fps, width, height } = opts;
+  if (!(fps > 0) || !Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`decodeFrames: bad fps/size ${fps} ${width}x${height}`);
+  }
+  if (opts.signal?.aborted) throw new VideoDecodeError('aborted', 'decode aborted before start');
+  const frameBytes = width * height * 3;
+  const bin = resolveFfmpegPath(opts.ffmpegPath);
+
+  // emitClose:false: fluent-ffmpeg treats the target's 'close' as "reader went away" and may
+  // report a spurious error if ffmpeg's exit comes later; we manage the lifetime ourselves.
+  const out = new PassThrough({ emitClose: false, highWaterMark: Math.max(frameBytes, 64 * 1024) });
+  const cmd = ffmpeg(path, { stdoutLines: 40 }) // ring of the last lines of output (applies to stderr too)
+    .setFfmpegPath(bin)
+    .noAudio()
+    .outputOptions([
+      '-hide_banner',
+      '-nostdin',
+      '-nostats',
+      '-loglevel',
+      'warning',
+      ...(opts.strict === false ? [] : ['-xerror']),
+      '-sn',
+      '-dn',
+      '-vf',
+      buildDecodeFilter(opts),
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+    ]);
+
+  let finished = false;
+  const done = new Promise<void>((resolve, reject) => {
+    cmd.on('end', () => {
+      finished = true;
+      resolve();
+    });
+    cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
+      finished = true;
+      const t = tail(stderr);
+      reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${err.message.split('\n')[0]}${t ? `\n${t}` : ''}`, t));
+    });
+  });
+  done.catch(() => {}); // observed below; avoid an unhandled rejection when the consumer leaves early
+
+  const onAbort = () => {
+    out.destroy(new VideoDecodeError('aborted', `decode of ${path} aborted`));
+    cmd.kill('SIGKILL');
+  };
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  cmd.pipe(out, { end: true });
+
+  let index = 0;
+  let cur = new Uint8Array(frameBytes);
+  let filled = 0;
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - off);
+        cur.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === frameBytes) {
+          const frame: DecodedFrame = { index, time_sec: index / fps, frame: { width, height, data: cur } };
+          index++;
+          cur = new Uint8Array(frameBytes);
+          filled = 0;
+          yield frame;
+        }
+      }
+    }
+    await done; // stdout closes before the exit status is known
+    if (opts.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
+    if (filled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${filled}/${frameBytes} bytes)`);
+  } catch (err) {
+    if (opts.signal?.aborted && !(err instanceof VideoDecodeError && err.code === 'aborted')) {
+      throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
+    }
+    // A failed exit often shows first as the pipe ending early: report ffmpeg's own error.
+    if (!(err instanceof VideoDecodeError)) {
+      await done.catch((e: unknown) => {
+        throw e;
+      });
+    }
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (!finished) {
+      cmd.kill('SIGKILL');
+      out.destroy();
+    }
+  }
+}
