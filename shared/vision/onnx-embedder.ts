@@ -36,7 +36,7 @@ export interface OnnxEmbedderOptions {
   inputSize?: number;
   /** Image models: clip pooling ('concat' → dim 2D, 'ramp' → dim D). Default 'concat'. */
   pooling?: ClipPooling;
-  /** Weight of the motion term in clip pooling. Default 1. */
+  /** Weight of the motion term in clip pooling. Default 0.5 (appearance dominates; order still counts). */
   motionWeight?: number;
 }
 
@@ -262,7 +262,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
   }
 
   combineClip(frameFeatures: Float32Array[]): Float32Array {
-    return poolClipFeatures(frameFeatures, { pooling: this.opts.pooling, motionWeight: this.opts.motionWeight });
+    return poolClipFeatures(frameFeatures, { pooling: this.opts.pooling, motionWeight: this.opts.motionWeight ?? 0.5 });
   }
 
   async embedClips(clips: Frame[][]): Promise<Float32Array[]> {
