@@ -54,3 +54,9 @@ export interface ScoreOutcome {
   /** Named numbers behind the score: normalised cost, penalty per deviation, etc. */
   breakdown: Record<string, number>;
 }
+
+/** Per-clip times in seconds, clip i spans [start_sec[i], end_sec[i]). */
+export interface ClipTimes {
+  start_sec: ArrayLike<number>;
+  end_sec: ArrayLike<number>;
+}

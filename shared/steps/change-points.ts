@@ -1,0 +1,275 @@
+/**
+ * Step boundaries of a gold video from its clip embeddings: penalised optimal partitioning (PELT)
+ * with a piecewise-constant mean model (the squared-error / linear-kernel change-point cost).
+ *
+ * Why this model: a step is a stretch of clips scattered around one mean direction; consecutive
+ * clips differ by noise, camera shake or motion inside the step. A new step moves the mean. The
+ * cost of a segment is its within-segment scatter, sum ||x_i - mean||^2 (for unit rows this is
+ * L - |sum x|^2 / L, i.e. close to twice the sum of 1 - cos to the segment mean), so a split only
+ * pays when it explains much more scatter than the penalty.
+ *
+ * Penalty (BIC-like, automatic): beta = penaltyScale * sigma2 * ln(n), where sigma2 is the robust
+ * within-step scatter per clip: the median over all sliding windows of width `window` of the
+ * window's variance. BIC for a d-dim mean with per-dim variance sigma2/d costs d * (sigma2/d) *
+ * ln n = sigma2 ln n per extra segment. Windows that straddle a boundary are a minority, so the
+ * median ignores them; motion inside a step raises the local scatter and hence the penalty, which
+ * is what keeps a moving step in one piece.
+ *
+ * Gradual motion (a drift across a long step) still lowers the scatter when split, so each
+ * boundary is then checked for abruptness: the jump between the local means on its two sides must
+ * be minContrast times the median jump measured (same window) inside the two segments. A drift
+ * or a periodic motion gives similar jumps everywhere and is merged back; a real step change
+ * stands out. Weakest boundaries are merged first, one at a time.
+ */
+import type { Matrix } from '../alignment/types.js';
+import type { ClipTimes, GoldStep } from '../scoring/types.js';
+
+export interface ChangePointOptions {
+  /** Shortest step, in clips. */
+  minStepClips?: number;
+  /** Explicit penalty (in squared-norm units); overrides the automatic one. */
+  penalty?: number;
+  /** Multiplier on the automatic BIC-like penalty. */
+  penaltyScale?: number;
+  /** Width (clips) of the windows used to estimate the within-step scatter; default max(4, 2*minStepClips). */
+  window?: number;
+  /** Upper bound on the number of steps (keeps the strongest boundaries); undefined = no bound. */
+  maxSteps?: number;
+  /**
+   * A boundary must be an abrupt change: the jump between the local means just before and just
+   * after it must be at least `minContrast` times the typical jump at the same scale inside the
+   * two segments it separates. Otherwise it is gradual motion inside one step and is merged.
+   * 0 disables the check.
+   */
+  minContrast?: number;
+  /** Half-width (clips) of the local means of the contrast check; capped by the segment lengths. */
+  contrastWindow?: number;
+}
+
+export const DEFAULT_CHANGE_POINT_OPTIONS = {
+  minStepClips: 3,
+  penaltyScale: 1,
+  minContrast: 2,
+  contrastWindow: 5,
+} as const;
+
+export interface ChangePointResult {
+  /** Segment starts after the first: sorted clip indices b with 0 < b < n. */
+  boundaries: number[];
+  /** The penalty that was used. */
+  penalty: number;
+  /** Estimated within-step scatter per clip (sum over dims). */
+  sigma2: number;
+}
+
+/** Prefix sums for O(dim) segment costs. */
+class SegmentCost {
+  private readonly s: Float64Array; // (n+1) * dim
+  private readonly q: Float64Array; // n+1, prefix of squared norms
+  constructor(private readonly x: Matrix) {
+    const { rows: n, dim: d, data } = x;
+    this.s = new Float64Array((n + 1) * d);
+    this.q = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      let sq = 0;
+      const o = i * d;
+      const p = i * d;
+      const c = (i + 1) * d;
+      for (let k = 0; k < d; k++) {
+        const v = data[o + k];
+        this.s[c + k] = this.s[p + k] + v;
+        sq += v * v;
+      }
+      this.q[i + 1] = this.q[i] + sq;
+    }
+  }
+  /** Squared distance between the means of clips [a, b) and [b, c). */
+  jump(a: number, b: number, c: number): number {
+    const d = this.x.dim;
+    const l1 = b - a;
+    const l2 = c - b;
+    let n2 = 0;
+    for (let k = 0; k < d; k++) {
+      const v = (this.s[b * d + k] - this.s[a * d + k]) / l1 - (this.s[c * d + k] - this.s[b * d + k]) / l2;
+      n2 += v * v;
+    }
+    return n2;
+  }
+  /** Within-segment scatter of clips [a, b): sum ||x_i - mean||^2. */
+  cost(a: number, b: number): number {
+    const d = this.x.dim;
+    const L = b - a;
+    if (L <= 1) return 0;
+    const sa = a * d;
+    const sb = b * d;
+    let n2 = 0;
+    for (let k = 0; k < d; k++) {
+      const v = this.s[sb + k] - this.s[sa + k];
+      n2 += v * v;
+    }
+    const c = this.q[b] - this.q[a] - n2 / L;
+    return c > 0 ? c : 0;
+  }
+}
+
+function median(v: number[]): number {
+  if (v.length === 0) return 0;
+  const s = [...v].sort((x, y) => x - y);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+/** Change points of a sequence of (L2-normalised) clip embeddings. Deterministic. */
+export function detectChangePoints(x: Matrix, options: ChangePointOptions = {}): ChangePointResult {
+  const n = x.rows;
+  const minLen = Math.max(1, Math.floor(options.minStepClips ?? DEFAULT_CHANGE_POINT_OPTIONS.minStepClips));
+  const scale = options.penaltyScale ?? DEFAULT_CHANGE_POINT_OPTIONS.penaltyScale;
+  if (n <= 0) return { boundaries: [], penalty: 0, sigma2: 0 };
+  const sc = new SegmentCost(x);
+
+  // Robust within-step scatter per clip.
+  const w = Math.min(n, Math.max(2, options.window ?? Math.max(4, 2 * minLen)));
+  const vars: number[] = [];
+  for (let i = 0; i + w <= n; i++) vars.push(sc.cost(i, i + w) / (w - 1));
+  // Floor keeps noise-free synthetic input from splitting on rounding error.
+  const sigma2 = Math.max(median(vars), 1e-4);
+  const penalty = options.penalty ?? scale * sigma2 * Math.log(Math.max(n, 2));
+
+  if (n < 2 * minLen) return { boundaries: [], penalty, sigma2 };
+
+  // PELT: F[t] = min_s F[s] + cost(s, t) + beta, over admissible s (t - s >= minLen).
+  const F = new Float64Array(n + 1).fill(Infinity);
+  const last = new Int32Array(n + 1).fill(-1);
+  F[0] = -penalty;
+  let cands: number[] = [];
+  for (let t = minLen; t <= n; t++) {
+    const s0 = t - minLen;
+    if (s0 === 0 || s0 >= minLen) cands.push(s0);
+    let best = Infinity;
+    let arg = -1;
+    const vals = new Float64Array(cands.length);
+    for (let k = 0; k < cands.length; k++) {
+      const s = cands[k];
+      const v = F[s] + sc.cost(s, t);
+      vals[k] = v;
+      // Strict < keeps the earliest s on ties: deterministic.
+      if (v + penalty < best) {
+        best = v + penalty;
+        arg = s;
+      }
+    }
+    F[t] = best;
+    last[t] = arg;
+    // Pruning (PELT, K = 0): s can never be optimal again once F[s] + cost(s,t) > F[t].
+    const keep: number[] = [];
+    for (let k = 0; k < cands.length; k++) if (vals[k] <= best) keep.push(cands[k]);
+    cands = keep;
+  }
+  let boundaries: number[] = [];
+  for (let t = n; t > 0; ) {
+    const s = last[t];
+    if (s < 0) break; // unreachable for n >= minLen
+    if (s > 0) boundaries.push(s);
+    t = s;
+  }
+  boundaries.reverse();
+  const rho = options.minContrast ?? DEFAULT_CHANGE_POINT_OPTIONS.minContrast;
+  if (rho > 0) {
+    const hw = Math.max(1, options.contrastWindow ?? DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow);
+    boundaries = mergeGradual(sc, boundaries, n, rho, hw);
+  }
+  if (options.maxSteps !== undefined && boundaries.length + 1 > options.maxSteps) {
+    boundaries = strongest(sc, boundaries, n, Math.max(1, options.maxSteps) - 1);
+  }
+  return { boundaries, penalty, sigma2 };
+}
+
+/**
+ * Contrast of boundary i: jump across it over the ratio of the median jump (same window) at the
+ * positions inside its two segments whose windows do not cross it. Infinity when the segments are
+ * too short to give a reference (the penalised fit alone decides then).
+ */
+function contrast(sc: SegmentCost, cur: number[], i: number, n: number, hw: number): number {
+  const a = i === 0 ? 0 : cur[i - 1];
+  const b = cur[i];
+  const c = i === cur.length - 1 ? n : cur[i + 1];
+  // A third of the shorter segment, so both segments still offer reference positions.
+  const w = Math.min(hw, Math.max(1, Math.floor(Math.min(b - a, c - b) / 3)));
+  const jb = sc.jump(b - w, b, b + w);
+  const ref: number[] = [];
+  for (let p = a + w; p <= c - w; p++) {
+    if (p > b - w && p < b + w) continue; // its windows would straddle b
+    ref.push(sc.jump(p - w, p, p + w));
+  }
+  if (ref.length < 3) return Infinity;
+  const med = median(ref);
+  return med > 0 ? jb / med : Infinity;
+}
+
+/** Greedily merges the least abrupt boundary while its contrast is below rho. */
+function mergeGradual(sc: SegmentCost, b: number[], n: number, rho: number, hw: number): number[] {
+  const cur = [...b];
+  while (cur.length > 0) {
+    let weakest = -1;
+    let weakestC = Infinity;
+    for (let i = 0; i < cur.length; i++) {
+      const c = contrast(sc, cur, i, n, hw);
+      if (c < weakestC) {
+        weakestC = c;
+        weakest = i;
+      }
+    }
+    if (weakest < 0 || weakestC >= rho) break;
+    cur.splice(weakest, 1);
+  }
+  return cur;
+}
+
+/** Keeps the k boundaries whose removal would cost most (greedy merge of the weakest). */
+function strongest(sc: SegmentCost, b: number[], n: number, k: number): number[] {
+  const cur = [...b];
+  while (cur.length > k) {
+    let weakest = 0;
+    let weakestGain = Infinity;
+    for (let i = 0; i < cur.length; i++) {
+      const a = i === 0 ? 0 : cur[i - 1];
+      const c = i === cur.length - 1 ? n : cur[i + 1];
+      const gain = sc.cost(a, c) - sc.cost(a, cur[i]) - sc.cost(cur[i], c);
+      if (gain < weakestGain) {
+        weakestGain = gain;
+        weakest = i;
+      }
+    }
+    cur.splice(weakest, 1);
+  }
+  return cur;
+}
+
+/** Gold steps ("Step 1", "Step 2", ...; index is 0-based) from change points and clip times. */
+export function stepsFromBoundaries(boundaries: number[], n: number, times: ClipTimes): GoldStep[] {
+  const cuts = [0, ...boundaries, n];
+  const steps: GoldStep[] = [];
+  for (let k = 0; k + 1 < cuts.length; k++) {
+    const a = cuts[k];
+    const b = cuts[k + 1];
+    if (b <= a) continue;
+    steps.push({
+      index: steps.length,
+      name: `Step ${steps.length + 1}`,
+      start_clip: a,
+      end_clip: b,
+      start_sec: times.start_sec[a],
+      end_sec: times.end_sec[b - 1],
+    });
+  }
+  return steps;
+}
+
+/** Detects the steps of a gold video. `times` gives each clip's start/end in seconds. */
+export function detectSteps(x: Matrix, times: ClipTimes, options: ChangePointOptions = {}): GoldStep[] {
+  if (times.start_sec.length < x.rows || times.end_sec.length < x.rows) {
+    throw new RangeError(`detectSteps: ${x.rows} clips but ${times.start_sec.length}/${times.end_sec.length} times`);
+  }
+  if (x.rows === 0) return [];
+  return stepsFromBoundaries(detectChangePoints(x, options).boundaries, x.rows, times);
+}

@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detectChangePoints, detectSteps, stepsFromBoundaries } from '../../shared/steps/change-points.js';
+import { makeProcedure, makeRng, makeStepModel, render } from '../../shared/scoring/synthetic.js';
+
+const DIM = 64;
+
+function nearlyEqual(found: number[], truth: number[], tol = 1): boolean {
+  return found.length === truth.length && truth.every((b, i) => Math.abs(b - found[i]) <= tol);
+}
+
+test('K noisy segments with motion: boundaries found within one clip, over many seeds', () => {
+  let exact = 0;
+  const cases: string[] = [];
+  for (const noise of [0.3, 0.5]) {
+    for (let seed = 1; seed <= 12; seed++) {
+      const rng = makeRng(seed * 31 + Math.round(noise * 100));
+      const k = 3 + Math.floor(rng() * 18); // 3..20 steps
+      const { models, lengths } = makeProcedure(rng, k, DIM, 4, 30);
+      const v = render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), noise);
+      const truth = v.cuts.slice(1, -1);
+      const found = detectChangePoints(v.emb).boundaries;
+      if (nearlyEqual(found, truth)) exact++;
+      else cases.push(`noise=${noise} seed=${seed}: truth ${truth} found ${found}`);
+    }
+  }
+  assert.equal(exact, 24, cases.join('\n'));
+});
+
+test('heavy noise: still close (at most one short step lost per sequence)', () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const rng = makeRng(seed + 500);
+    const { models, lengths } = makeProcedure(rng, 8, DIM, 6, 25);
+    const v = render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), 0.8);
+    const truth = v.cuts.slice(1, -1);
+    const found = detectChangePoints(v.emb).boundaries;
+    const hit = truth.filter((b) => found.some((f) => Math.abs(f - b) <= 1)).length;
+    assert.ok(hit >= truth.length - 1, `seed ${seed}: truth ${truth} found ${found}`);
+    assert.ok(found.length <= truth.length, `no spurious boundaries: ${found}`);
+  }
+});
+
+test('a single step with motion (drift + periodic wobble) stays one step', () => {
+  for (let seed = 1; seed <= 15; seed++) {
+    const rng = makeRng(seed * 7);
+    for (const [drift, wobble, noise] of [
+      [0.5, 0.25, 0.2],
+      [0.8, 0.3, 0.3],
+      [0.8, 0, 0.1],
+      [0.5, 0.25, 0.6],
+    ]) {
+      const model = makeStepModel(rng, DIM, drift, wobble);
+      const clips = 20 + Math.floor(rng() * 60);
+      const v = render(rng, [{ model, clips }], noise);
+      const steps = detectSteps(v.emb, v.times);
+      assert.equal(steps.length, 1, `seed ${seed} drift ${drift} wobble ${wobble} noise ${noise}: ${steps.map((s) => s.start_clip)}`);
+      assert.deepEqual([steps[0].start_clip, steps[0].end_clip], [0, clips]);
+    }
+  }
+});
+
+test('minimum step length is respected, even when it hides a shorter step', () => {
+  const rng = makeRng(99);
+  const { models } = makeProcedure(rng, 3, DIM, 1, 1);
+  const v = render(rng, [{ model: models[0], clips: 12 }, { model: models[1], clips: 2 }, { model: models[2], clips: 12 }], 0.2);
+  for (const minStepClips of [3, 5]) {
+    const b = detectChangePoints(v.emb, { minStepClips }).boundaries;
+    const cuts = [0, ...b, v.emb.rows];
+    for (let i = 1; i < cuts.length; i++) assert.ok(cuts[i] - cuts[i - 1] >= minStepClips, `${cuts}`);
+  }
+  // With minStepClips 2 the short step is found.
+  const b2 = detectChangePoints(v.emb, { minStepClips: 2 }).boundaries;
+  assert.ok(nearlyEqual(b2, [12, 14]), `${b2}`);
+});
+
+test('deterministic, explicit penalty overrides, maxSteps keeps the strongest', () => {
+  const rng = makeRng(5);
+  const { models, lengths } = makeProcedure(rng, 6, DIM, 8, 16);
+  const v = render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), 0.4);
+  const a = detectChangePoints(v.emb);
+  const b = detectChangePoints(v.emb);
+  assert.deepEqual(a, b);
+  assert.ok(nearlyEqual(a.boundaries, v.cuts.slice(1, -1)));
+  const huge = detectChangePoints(v.emb, { penalty: 1e6 });
+  assert.deepEqual(huge.boundaries, []);
+  assert.equal(huge.penalty, 1e6);
+  const three = detectChangePoints(v.emb, { maxSteps: 3 });
+  assert.equal(three.boundaries.length, 2);
+  assert.ok(three.boundaries.every((x) => a.boundaries.includes(x)));
+});
+
+test('steps carry names, clip ranges and seconds from clip times', () => {
+  const times = { start_sec: [0, 0.5, 1, 1.5, 2, 2.5], end_sec: [1, 1.5, 2, 2.5, 3, 3.5] };
+  const steps = stepsFromBoundaries([2, 4], 6, times);
+  assert.deepEqual(steps, [
+    { index: 0, name: 'Step 1', start_clip: 0, end_clip: 2, start_sec: 0, end_sec: 1.5 },
+    { index: 1, name: 'Step 2', start_clip: 2, end_clip: 4, start_sec: 1, end_sec: 2.5 },
+    { index: 2, name: 'Step 3', start_clip: 4, end_clip: 6, start_sec: 2, end_sec: 3.5 },
+  ]);
+  const rng = makeRng(1);
+  const v = render(rng, [{ model: makeStepModel(rng, DIM), clips: 4 }], 0.3);
+  assert.equal(detectSteps(v.emb, v.times).length, 1); // shorter than 2*minStepClips
+  assert.throws(() => detectSteps(v.emb, { start_sec: [0], end_sec: [1] }), RangeError);
+});
