@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { decodeAnchors, FaceDetector, weightedNms, type FaceBox } from '../../shared/vision/face-detector.js';
 import type { Frame } from '../../shared/vision/frame.js';
+import { applyPrivacyMask } from '../../shared/vision/privacy-mask.js';
 
 const ffmpeg = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 
@@ -58,6 +59,14 @@ test('BlazeFace finds the four faces in sample6', async () => {
 test('portrait crop: letterbox maps boxes back to the crop', async () => {
   const f = crop(loadJpeg('sample6.jpg'), 0, 320);
   assertFaces(await det.detect(f), f, [[115, 215], [258, 165]]);
+});
+
+test('blurring the detected faces makes them undetectable', async () => {
+  const f = loadJpeg('sample6.jpg');
+  const faces = await det.detect(f);
+  assert.equal(faces.length, 4);
+  applyPrivacyMask(f, { faceBoxes: faces });
+  assert.deepEqual(await det.detect(f, { scoreThreshold: 0.3 }), []);
 });
 
 test('no faces in synthetic images (colour pattern, noise, flat)', async () => {
