@@ -13,3 +13,17 @@ export {
   type AuditPage,
   type ChainVerification,
 } from './trail.js';
+export {
+  buildAuditExport,
+  signExport,
+  verifyExport,
+  checkExportChain,
+  EXPORT_FORMAT,
+  EXPORT_TYPE,
+  type AuditExportArtifact,
+  type BuildExportOptions,
+  type ScoreLoader,
+  type SignExportOptions,
+  type VerifyExportOptions,
+  type VerifyExportResult,
+} from './export.js';
