@@ -1,0 +1,102 @@
+/**
+ * Every weight and threshold of the scoring engine, with defaults. docs/scoring.md explains each.
+ * Similarities are cosine (1 - cosine distance). Most thresholds are on the *match quality*
+ *   q = (similarity - floor) / (baseline - floor)
+ * where baseline is how similar the gold step is to itself (adjacent clips) and floor is how well
+ * the step would match the best *other* gold content: q ~ 1 is "as good as a correct repeat",
+ * q ~ 0 is "no better than an unrelated step". This makes the thresholds independent of the
+ * embedding model's similarity scale.
+ */
+import type { DtwVariant } from '../alignment/types.js';
+import type { DeviationType, Severity } from './types.js';
+
+export interface ScoringOptions {
+  /** Variant of the gold-vs-trainee alignment; open_begin_end tolerates a late start / early stop. */
+  globalVariant: DtwVariant;
+  /** Optional Sakoe-Chiba band for the global alignment (cells); undefined = none. */
+  band?: number;
+  /** Smallest baseline - floor used as the quality denominator (similarity units). */
+  minContrast: number;
+  /** Floor used when the gold has a single step (nothing else to compare with). */
+  defaultFloor: number;
+  /**
+   * Divide each step's quality by the median step quality of this trainee when that median is
+   * below 1 (camera moved, different lighting: every step a little less similar), but never by
+   * less than medianFloor, so an unrelated video cannot calibrate itself to look right.
+   */
+  calibrateToMedian: boolean;
+  medianFloor: number;
+  /** quality below this: missing_step; below missingHighQuality: high severity (else medium). */
+  missingQuality: number;
+  missingHighQuality: number;
+  /** quality below this (but present): step_deviation; severities at the next two thresholds. */
+  deviationQuality: number;
+  deviationMediumQuality: number;
+  deviationHighQuality: number;
+  /** A trainee clip extends a step's matched segment while its quality against that edge of the step is at least this. */
+  extendQuality: number;
+  /** Second visit of a step: quality at least this, and covering at least reworkMinCoverage of the gold step's clips. */
+  reworkQuality: number;
+  reworkMinCoverage: number;
+  /** ...and overlapping another step's segment by at most this fraction of its own span. */
+  reworkMaxOverlap: number;
+  /** Two steps count as out of order only if their trainee segments overlap by at most this fraction of the shorter. */
+  swapMaxOverlap: number;
+  /** A moved step that jumped over at least this many steps gives a high-severity swap (else medium). */
+  swapHighDisplacement: number;
+  /** over_time when trainee/gold duration >= overTimeFactor and the extra time >= overTimeMinExtraSec. */
+  overTimeFactor: number;
+  overTimeMinExtraSec: number;
+  overTimeMediumFactor: number;
+  overTimeHighFactor: number;
+  /** Alignment quality mapped linearly to 0..100: alignZeroQuality -> 0, alignFullQuality -> 100. */
+  alignZeroQuality: number;
+  alignFullQuality: number;
+  /** Points subtracted per deviation, by type and severity. */
+  penalties: Record<DeviationType, Record<Severity, number>>;
+  /** passed = score >= passThreshold and no high-severity missing_step / order_swap. */
+  passThreshold: number;
+}
+
+export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
+  globalVariant: 'open_begin_end',
+  band: undefined,
+  minContrast: 0.05,
+  defaultFloor: 0,
+  calibrateToMedian: true,
+  medianFloor: 0.5,
+  missingQuality: 0.35,
+  missingHighQuality: 0.2,
+  deviationQuality: 0.8,
+  deviationMediumQuality: 0.65,
+  deviationHighQuality: 0.5,
+  extendQuality: 0.6,
+  reworkQuality: 0.7,
+  reworkMinCoverage: 0.4,
+  reworkMaxOverlap: 0.5,
+  swapMaxOverlap: 0.5,
+  swapHighDisplacement: 2,
+  overTimeFactor: 1.75,
+  overTimeMinExtraSec: 2,
+  overTimeMediumFactor: 2.25,
+  overTimeHighFactor: 3,
+  alignZeroQuality: 0,
+  alignFullQuality: 0.9,
+  penalties: {
+    missing_step: { low: 8, medium: 15, high: 25 },
+    order_swap: { low: 5, medium: 10, high: 20 },
+    step_deviation: { low: 4, medium: 8, high: 15 },
+    over_time: { low: 2, medium: 5, high: 10 },
+    rework: { low: 3, medium: 6, high: 10 },
+  },
+  passThreshold: 70,
+});
+
+/** Defaults overlaid with the given options (penalties merged per type). */
+export function resolveScoringOptions(o: Partial<ScoringOptions> = {}): ScoringOptions {
+  const penalties = { ...DEFAULT_SCORING_OPTIONS.penalties };
+  for (const [k, v] of Object.entries(o.penalties ?? {}) as Array<[DeviationType, Record<Severity, number>]>) {
+    penalties[k] = { ...penalties[k], ...v };
+  }
+  return { ...DEFAULT_SCORING_OPTIONS, ...o, penalties };
+}

@@ -1,0 +1,307 @@
+/**
+ * The explainable scoring engine: gold vs trainee clip embeddings -> 0-100 score, typed
+ * deviations with time ranges and evidence, a per-step table and the alignment path.
+ * Method (docs/scoring.md has the reasoning):
+ * 1. One cosine cost matrix gold x trainee; a global DTW path on it (for the score and path).
+ * 2. Per gold step, its own best subsequence alignment in the whole trainee (a row slice of the
+ *    same matrix): where the trainee really did the step, and how well (quality q, see options.ts).
+ * 3. q too low -> missing; low -> step deviation. Matched segments are grown over clips that still
+ *    show the step (slow steps); their duration vs gold -> over time. A second, separate good match
+ *    -> rework. The order of the matched segments vs gold order -> swaps.
+ * 4. Score = alignment quality mapped to 0..100, minus a fixed penalty per deviation and severity.
+ */
+import type { Matrix } from '../alignment/types.js';
+import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, Severity, StepRef, StepRow, TimeRange } from './types.js';
+import { REFERENCE_BACKEND, type ScoringBackend } from './backend.js';
+import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profile.js';
+import { resolveScoringOptions, type ScoringOptions } from './options.js';
+import { findSwaps } from './order.js';
+import { columnQualities, extendMatch, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
+
+export interface ScoreInput {
+  gold: Matrix;
+  goldTimes: ClipTimes;
+  goldSteps: GoldStep[];
+  trainee: Matrix;
+  traineeTimes: ClipTimes;
+  /** DTW primitives (default: the TypeScript reference). Pass the native ones for speed. */
+  backend?: ScoringBackend;
+  /** Precomputed goldProfile(gold, goldSteps) (it depends on the gold only). */
+  goldProfile?: GoldProfile;
+}
+
+interface Segment {
+  start: number;
+  end: number;
+}
+
+interface StepState {
+  step: GoldStep;
+  scale: StepScale;
+  match: StepMatch;
+  q: number;
+  present: boolean;
+  segment: Segment | null;
+  extra: { segment: Segment; similarity: number; q: number } | null;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOptions> = {}): ScoreOutcome {
+  const o = resolveScoringOptions(options);
+  const backend = input.backend ?? REFERENCE_BACKEND;
+  const { gold, trainee, goldSteps: steps } = input;
+  const n = gold.rows;
+  const m = trainee.rows;
+  if (n <= 0 || m <= 0) throw new RangeError(`scoring: empty input (gold ${n} clips, trainee ${m} clips)`);
+  if (input.traineeTimes.start_sec.length < m || input.traineeTimes.end_sec.length < m) {
+    throw new RangeError(`scoring: trainee has ${m} clips but fewer clip times`);
+  }
+  checkSteps(steps, n);
+  const profile = input.goldProfile ?? goldProfile(gold, steps, backend, o.defaultFloor);
+  if (profile.steps.length !== steps.length) throw new RangeError('scoring: goldProfile does not match goldSteps');
+
+  const cost = backend.costMatrix(gold, trainee);
+  const global = backend.dtwFromCost(cost, n, m, { variant: o.globalVariant, band: o.band });
+
+  // 2. Per-step best matches and their quality, calibrated to this trainee's median.
+  const K = steps.length;
+  const scales: StepScale[] = profile.steps.map((p) => ({ floor: p.floor, den: Math.max(p.baseline - p.floor, o.minContrast) }));
+  const matches = steps.map((s) => matchStep(cost, m, s, backend.dtwFromCost) as StepMatch);
+  const rawQ = matches.map((mt, k) => quality(mt.similarity, scales[k]));
+  const medQ = median(rawQ);
+  const calibration = o.calibrateToMedian ? Math.min(1, Math.max(o.medianFloor, medQ)) : 1;
+  for (const sc of scales) sc.den *= calibration;
+  const st: StepState[] = steps.map((step, k) => {
+    const q = quality(matches[k].similarity, scales[k]);
+    return { step, scale: scales[k], match: matches[k], q, present: q >= o.missingQuality, segment: null, extra: null };
+  });
+
+  // 3a. Grow present matches over the clips that still show the step.
+  const { bestStep } = columnQualities(cost, n, m, steps, scales);
+  const claimedBy = (except: number, segs: Array<Segment | null>): Uint8Array => {
+    const b = new Uint8Array(m);
+    segs.forEach((s, k) => {
+      if (s && k !== except) b.fill(1, s.start, s.end + 1);
+    });
+    return b;
+  };
+  const raw = st.map((s) => (s.present ? { start: s.match.start, end: s.match.end } : null));
+  for (let k = 0; k < K; k++) {
+    if (!st[k].present) continue;
+    st[k].segment = extendMatch(cost, m, k, steps[k], scales[k], bestStep, o.extendQuality, raw[k]!, claimedBy(k, raw));
+  }
+
+  // 3b. Rework: a second good match outside the step's own segment and not inside another step's.
+  const pathCenter = stepPathCenters(global.path, steps);
+  const segs = st.map((s) => s.segment);
+  for (let k = 0; k < K; k++) {
+    const s = st[k];
+    if (!s.present || !s.segment) continue;
+    const second = matchStep(cost, m, s.step, backend.dtwFromCost, { from: s.segment.start, to: s.segment.end });
+    if (!second) continue;
+    const q2 = quality(second.similarity, s.scale);
+    const len = s.step.end_clip - s.step.start_clip;
+    if (q2 < o.reworkQuality || second.end - second.start + 1 < Math.ceil(o.reworkMinCoverage * len)) continue;
+    const blocked = claimedBy(k, segs);
+    blocked.fill(1, s.segment.start, s.segment.end + 1);
+    const seg2 = extendMatch(cost, m, k, s.step, s.scale, bestStep, o.extendQuality, second, blocked);
+    let overlap = 0;
+    for (let j = seg2.start; j <= seg2.end; j++) overlap += blocked[j];
+    if (overlap > o.reworkMaxOverlap * (seg2.end - seg2.start + 1)) continue;
+    // Which visit is "the" step: the one the global (gold-ordered) path puts it at.
+    const c = pathCenter[k];
+    const mid = (x: Segment) => (x.start + x.end) / 2;
+    if (!Number.isNaN(c) && Math.abs(mid(seg2) - c) < Math.abs(mid(s.segment) - c)) {
+      s.extra = { segment: s.segment, similarity: s.match.similarity, q: s.q };
+      s.segment = seg2;
+      s.match = second;
+      s.q = q2;
+    } else {
+      s.extra = { segment: seg2, similarity: second.similarity, q: q2 };
+    }
+    segs[k] = s.segment;
+  }
+
+  // 3c. Order of the present steps' segments.
+  const present = st.filter((s) => s.present && s.segment);
+  const swaps = findSwaps(
+    present.map((s) => ({ step: s.step.index, start: s.segment!.start, end: s.segment!.end })),
+    o.swapMaxOverlap,
+  );
+
+  // Deviations.
+  const tt = input.traineeTimes;
+  const range = (x: Segment): TimeRange => ({ start_sec: tt.start_sec[x.start], end_sec: tt.end_sec[x.end] });
+  const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
+  const deviations: Deviation[] = [];
+  const rows: StepRow[] = [];
+  const byIndex = new Map(st.map((s) => [s.step.index, s]));
+  for (const s of st) {
+    const g = s.step;
+    const base = profile.steps[st.indexOf(s)].baseline;
+    const qEvidence = {
+      match_similarity: r3(s.match.similarity),
+      expected_similarity: r3(base),
+      floor_similarity: r3(s.scale.floor),
+      match_quality: r3(s.q),
+      quality_calibration: r3(calibration),
+    };
+    const goldDur = g.end_sec - g.start_sec;
+    const seg = s.segment;
+    const tDur = seg ? tt.end_sec[seg.end] - tt.start_sec[seg.start] : null;
+    const ratio = tDur !== null && goldDur > 0 ? tDur / goldDur : null;
+    rows.push({
+      index: g.index,
+      name: g.name,
+      gold: { start_sec: g.start_sec, end_sec: g.end_sec, start_clip: g.start_clip, end_clip: g.end_clip },
+      trainee: seg ? { ...range(seg), start_clip: seg.start, end_clip: seg.end + 1 } : null,
+      mean_similarity: seg ? r3(s.match.similarity) : null,
+      duration_ratio: ratio === null ? null : r3(ratio),
+    });
+    if (!s.present) {
+      const severity: Severity = s.q < o.missingHighQuality ? 'high' : 'medium';
+      deviations.push({
+        type: 'missing_step',
+        severity,
+        gold_step: ref(g),
+        trainee: null,
+        evidence: {
+          ...qEvidence,
+          threshold_quality: o.missingQuality,
+          high_severity_below: o.missingHighQuality,
+          closest_trainee_range: [tt.start_sec[s.match.start], tt.end_sec[s.match.end]],
+        },
+        message: `${g.name} was not found in the trainee video: its best match reaches quality ${s.q.toFixed(2)} (1 = as in the gold, 0 = unrelated content), below ${o.missingQuality}.`,
+      });
+      continue;
+    }
+    if (s.q < o.deviationQuality) {
+      const severity: Severity = s.q >= o.deviationMediumQuality ? 'low' : s.q >= o.deviationHighQuality ? 'medium' : 'high';
+      deviations.push({
+        type: 'step_deviation',
+        severity,
+        gold_step: ref(g),
+        trainee: range(seg!),
+        evidence: { ...qEvidence, threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality },
+        message: `${g.name} was done differently from the gold: match quality ${s.q.toFixed(2)} (similarity ${s.match.similarity.toFixed(3)} vs ${base.toFixed(3)} expected), below ${o.deviationQuality}.`,
+      });
+    }
+    if (ratio !== null && tDur !== null && ratio >= o.overTimeFactor && tDur - goldDur >= o.overTimeMinExtraSec) {
+      const severity: Severity = ratio >= o.overTimeHighFactor ? 'high' : ratio >= o.overTimeMediumFactor ? 'medium' : 'low';
+      deviations.push({
+        type: 'over_time',
+        severity,
+        gold_step: ref(g),
+        trainee: range(seg!),
+        evidence: {
+          gold_duration_sec: r3(goldDur),
+          trainee_duration_sec: r3(tDur),
+          duration_ratio: r3(ratio),
+          threshold_ratio: o.overTimeFactor,
+          min_extra_sec: o.overTimeMinExtraSec,
+          medium_from_ratio: o.overTimeMediumFactor,
+          high_from_ratio: o.overTimeHighFactor,
+        },
+        message: `${g.name} took ${tDur.toFixed(1)} s against ${goldDur.toFixed(1)} s in the gold (${ratio.toFixed(2)}x, limit ${o.overTimeFactor}x).`,
+      });
+    }
+    if (s.extra) {
+      const x = s.extra.segment;
+      const extraDur = tt.end_sec[x.end] - tt.start_sec[x.start];
+      const coverage = goldDur > 0 ? extraDur / goldDur : 1;
+      const severity: Severity = coverage < 0.75 ? 'low' : coverage < 1.5 ? 'medium' : 'high';
+      deviations.push({
+        type: 'rework',
+        severity,
+        gold_step: ref(g),
+        trainee: range(x),
+        evidence: {
+          first_visit: [range(seg!).start_sec, range(seg!).end_sec],
+          extra_visit: [range(x).start_sec, range(x).end_sec],
+          extra_visit_similarity: r3(s.extra.similarity),
+          extra_visit_quality: r3(s.extra.q),
+          threshold_quality: o.reworkQuality,
+          extra_duration_sec: r3(extraDur),
+          extra_vs_gold_duration: r3(coverage),
+        },
+        message: `${g.name} was done again at ${range(x).start_sec.toFixed(1)}-${range(x).end_sec.toFixed(1)} s (match quality ${s.extra.q.toFixed(2)}), after ${range(seg!).start_sec.toFixed(1)}-${range(seg!).end_sec.toFixed(1)} s.`,
+      });
+    }
+  }
+  for (const w of swaps) {
+    const a = byIndex.get(w.first)!;
+    const b = byIndex.get(w.second)!;
+    const severity: Severity = w.partners.length >= o.swapHighDisplacement ? 'high' : 'medium';
+    const ra = range(a.segment!);
+    const rb = range(b.segment!);
+    deviations.push({
+      type: 'order_swap',
+      severity,
+      gold_step: ref(a.step),
+      other_step: ref(b.step),
+      trainee: ra,
+      evidence: {
+        gold_step_trainee_range: [ra.start_sec, ra.end_sec],
+        other_step_trainee_range: [rb.start_sec, rb.end_sec],
+        moved_step: w.moved,
+        inverted_with_steps: w.partners,
+        displacement: w.partners.length,
+        high_from_displacement: o.swapHighDisplacement,
+      },
+      message: `${a.step.name} and ${b.step.name} were done in the wrong order: ${b.step.name} at ${rb.start_sec.toFixed(1)}-${rb.end_sec.toFixed(1)} s before ${a.step.name} at ${ra.start_sec.toFixed(1)}-${ra.end_sec.toFixed(1)} s.`,
+    });
+  }
+  deviations.sort((x, y) => (x.gold_step?.index ?? 0) - (y.gold_step?.index ?? 0));
+
+  // 4. Score.
+  const simG = 1 - global.normalizedCost;
+  const qG = (simG - profile.floor) / Math.max(profile.baseline - profile.floor, o.minContrast);
+  const alignScore = 100 * clamp01((qG - o.alignZeroQuality) / (o.alignFullQuality - o.alignZeroQuality));
+  const breakdown: Record<string, number> = {
+    alignment_normalized_cost: r3(global.normalizedCost),
+    alignment_similarity: r3(simG),
+    gold_self_similarity: r3(profile.baseline),
+    gold_floor_similarity: r3(profile.floor),
+    alignment_quality: r3(qG),
+    alignment_score: r3(alignScore),
+    quality_calibration: r3(calibration),
+  };
+  let penalty = 0;
+  for (const d of deviations) {
+    const p = o.penalties[d.type][d.severity];
+    penalty += p;
+    const key = `penalty_${d.type}`;
+    breakdown[key] = (breakdown[key] ?? 0) + p;
+  }
+  breakdown.penalty_total = penalty;
+  const score = Math.round(Math.max(0, Math.min(100, alignScore - penalty)) * 10) / 10;
+  breakdown.score = score;
+  const blocking = deviations.some((d) => (d.type === 'missing_step' || d.type === 'order_swap') && d.severity === 'high');
+  return {
+    score,
+    passed: score >= o.passThreshold && !blocking,
+    deviations,
+    steps: rows,
+    path: global.path,
+    breakdown,
+  };
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/** Mean trainee clip of the global path cells in each step's gold rows (NaN if none). */
+function stepPathCenters(path: Array<[number, number]>, steps: GoldStep[]): number[] {
+  const sum = new Float64Array(steps.length);
+  const cnt = new Float64Array(steps.length);
+  let k = 0;
+  for (const [i, j] of path) {
+    while (k < steps.length - 1 && i >= steps[k].end_clip) k++;
+    while (k > 0 && i < steps[k].start_clip) k--;
+    sum[k] += j;
+    cnt[k]++;
+  }
+  return Array.from(sum, (s, x) => (cnt[x] > 0 ? s / cnt[x] : NaN));
+}
