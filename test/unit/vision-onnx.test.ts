@@ -97,7 +97,7 @@ test('embedClipsByIndex (frames embedded once) equals embedClips on gathered fra
 
 test('createEmbedder: auto picks onnx, falls back to heuristic with a reason, onnx-only rethrows', async () => {
   const auto = await createEmbedder({ backend: 'auto', useGpu: 'false' });
-  assert.match(auto.reason, /^onnx .* on cpu/);
+  assert.match(auto.reason, /^onnx .* batch 8\) on cpu/);
   assert.equal(auto.embedder.dim, 2560);
   await (auto.embedder as OnnxClipEmbedder).dispose();
   const fb = await createEmbedder({ backend: 'auto', modelPath: '/nonexistent/model.onnx' });
