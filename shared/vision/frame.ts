@@ -75,10 +75,14 @@ export function frameToTensor(
   const scale = [1 / (255 * t.std[0]), 1 / (255 * t.std[1]), 1 / (255 * t.std[2])];
   const bias = [-t.mean[0] / t.std[0], -t.mean[1] / t.std[1], -t.mean[2] / t.std[2]];
   const plane = outW * outH;
-  const put = layout === 'NHWC' ? (p: number, c: number, v: number) => (out[offset + p * 3 + c] = v * scale[c] + bias[c]) : (p: number, c: number, v: number) => (out[offset + c * plane + p] = v * scale[c] + bias[c]);
+  // Element (pixel p, channel c) lives at offset + p*ps + c*cs; inlined below (hot loops).
+  const ps = layout === 'NHWC' ? 3 : 1;
+  const cs = layout === 'NHWC' ? 1 : plane;
+  const [s0, s1, s2] = scale;
+  const [b0, b1, b2] = bias;
   if (dest.w !== outW || dest.h !== outH || dest.x !== 0 || dest.y !== 0) {
     const pad = opts.padValue ?? 0;
-    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) put(p, c, pad);
+    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[offset + p * ps + c * cs] = pad * scale[c] + bias[c];
   }
   const src = frame.data;
   const sw = frame.width;
@@ -86,10 +90,10 @@ export function frameToTensor(
     for (let y = 0; y < dest.h; y++)
       for (let x = 0; x < dest.w; x++) {
         const s = (y * sw + x) * 3;
-        const p = (y + dest.y) * outW + x + dest.x;
-        put(p, 0, src[s]);
-        put(p, 1, src[s + 1]);
-        put(p, 2, src[s + 2]);
+        const o = offset + ((y + dest.y) * outW + x + dest.x) * ps;
+        out[o] = src[s] * s0 + b0;
+        out[o + cs] = src[s + 1] * s1 + b1;
+        out[o + 2 * cs] = src[s + 2] * s2 + b2;
       }
     return;
   }
@@ -103,12 +107,17 @@ export function frameToTensor(
       const c0 = xs.i0[x] * 3;
       const c1 = xs.i1[x] * 3;
       const fx = xs.f[x];
-      const p = (y + dest.y) * outW + x + dest.x;
-      for (let c = 0; c < 3; c++) {
-        const top = src[r0 + c0 + c] + (src[r0 + c1 + c] - src[r0 + c0 + c]) * fx;
-        const bot = src[r1 + c0 + c] + (src[r1 + c1 + c] - src[r1 + c0 + c]) * fx;
-        put(p, c, top + (bot - top) * fy);
-      }
+      const o = offset + ((y + dest.y) * outW + x + dest.x) * ps;
+      const a = r0 + c0, b = r0 + c1, c = r1 + c0, d = r1 + c1;
+      let top = src[a] + (src[b] - src[a]) * fx;
+      let bot = src[c] + (src[d] - src[c]) * fx;
+      out[o] = (top + (bot - top) * fy) * s0 + b0;
+      top = src[a + 1] + (src[b + 1] - src[a + 1]) * fx;
+      bot = src[c + 1] + (src[d + 1] - src[c + 1]) * fx;
+      out[o + cs] = (top + (bot - top) * fy) * s1 + b1;
+      top = src[a + 2] + (src[b + 2] - src[a + 2]) * fx;
+      bot = src[c + 2] + (src[d + 2] - src[c + 2]) * fx;
+      out[o + 2 * cs] = (top + (bot - top) * fy) * s2 + b2;
     }
   }
 }
