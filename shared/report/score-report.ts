@@ -94,6 +94,7 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
     ? {
         table: {
           headerRows: 1,
+          dontBreakRows: true,
           widths: [12, 58, 38, 90, 62, 62, '*'],
           body: [['#', 'Type', 'Severity', 'Step', 'Gold time', 'Trainee time', 'What happened'].map((h) => ({ text: h, style: 'th' })), ...deviationRows],
         },
@@ -114,6 +115,7 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
   const stepTable: Content = {
     table: {
       headerRows: 1,
+      dontBreakRows: true,
       widths: [8, 14, '*', 70, 70, 48, 48],
       body: [['', '#', 'Step', 'Gold time', 'Trainee time', 'Similarity', 'Duration'].map((h) => ({ text: h, style: 'th' })), ...stepRows],
     },

@@ -55,7 +55,14 @@ export function timelineContent(steps: StepRow[], deviations: Deviation[], o: Ti
     }
   }
   // Labels (deviation numbers) placed over the drawing; pdfmake canvases hold no text.
-  const labels: Content[] = [];
+  // Deviations marked at the same spot share one label ("2,7") instead of overprinting.
+  const labelAt = new Map<string, { x: number; y: number; numbers: string[] }>();
+  const label = (n: string, x: number, y: number) => {
+    const key = `${Math.round(x)}:${y}`;
+    const l = labelAt.get(key) ?? { x, y, numbers: [] };
+    l.numbers.push(n);
+    labelAt.set(key, l);
+  };
   deviations.forEach((d, i) => {
     const n = String(i + 1);
     if (d.trainee) {
@@ -64,7 +71,7 @@ export function timelineContent(steps: StepRow[], deviations: Deviation[], o: Ti
       canvas.push({ type: 'rect', x: x0, y: TRAINEE_Y - 1, w, h: BAR_H + 2, lineColor: DEVIATION_COLOUR, lineWidth: 1.5 });
       const cx = x0 + w / 2;
       canvas.push({ type: 'polyline', closePath: true, points: [{ x: cx, y: MARK_Y }, { x: cx - 4, y: MARK_Y + 6 }, { x: cx + 4, y: MARK_Y + 6 }], color: DEVIATION_COLOUR });
-      labels.push({ text: n, fontSize: 7, bold: true, color: DEVIATION_COLOUR, relativePosition: { x: cx + 5, y: MARK_Y - HEIGHT } });
+      label(n, cx + 5, MARK_Y);
     } else if (d.gold_step) {
       // No trainee time (a missing step): mark the gold step itself, dashed.
       const x0 = gx(d.gold_step.start_sec);
@@ -72,9 +79,16 @@ export function timelineContent(steps: StepRow[], deviations: Deviation[], o: Ti
       canvas.push({ type: 'rect', x: x0, y: GOLD_Y - 1, w, h: BAR_H + 2, lineColor: DEVIATION_COLOUR, lineWidth: 1.5, dash: { length: 3, space: 2 } });
       const cx = x0 + w / 2;
       canvas.push({ type: 'polyline', closePath: true, points: [{ x: cx, y: GOLD_Y - 2 }, { x: cx - 4, y: GOLD_Y - 8 }, { x: cx + 4, y: GOLD_Y - 8 }], color: DEVIATION_COLOUR });
-      labels.push({ text: n, fontSize: 7, bold: true, color: DEVIATION_COLOUR, relativePosition: { x: cx + 5, y: GOLD_Y - 11 - HEIGHT } });
+      label(n, cx + 5, GOLD_Y - 11);
     }
   });
+  const labels: Content[] = [...labelAt.values()].map((l) => ({
+    text: l.numbers.join(','),
+    fontSize: 7,
+    bold: true,
+    color: DEVIATION_COLOUR,
+    relativePosition: { x: l.x, y: l.y - HEIGHT },
+  }));
   return { stack: [{ canvas }, ...labels], unbreakable: true };
 }
 
