@@ -42,7 +42,7 @@ interface StepState {
   q: number;
   present: boolean;
   segment: Segment | null;
-  extra: { segment: Segment; similarity: number; q: number } | null;
+  extra: { segment: Segment; similarity: number; q: number; match: StepMatch } | null;
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -93,7 +93,6 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   }
 
   // 3b. Rework: a second good match outside the step's own segment and not inside another step's.
-  const pathCenter = stepPathCenters(global.path, steps);
   const segs = st.map((s) => s.segment);
   for (let k = 0; k < K; k++) {
     const s = st[k];
@@ -109,18 +108,35 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     let overlap = 0;
     for (let j = seg2.start; j <= seg2.end; j++) overlap += blocked[j];
     if (overlap > o.reworkMaxOverlap * (seg2.end - seg2.start + 1)) continue;
-    // Which visit is "the" step: the one the global (gold-ordered) path puts it at.
+    s.extra = { segment: seg2, similarity: second.similarity, q: q2, match: second };
+  }
+  // Which visit is "the" step: the one that fits the gold order of the other steps best (fewest
+  // inversions), then the one the global, gold-ordered path puts it nearest to.
+  const pathCenter = stepPathCenters(global.path, steps);
+  const mid = (x: Segment) => (x.start + x.end) / 2;
+  for (let k = 0; k < K; k++) {
+    const s = st[k];
+    if (!s.extra || !s.segment) continue;
+    const inversions = (x: Segment) => {
+      let c = 0;
+      for (let t = 0; t < K; t++) {
+        const y = st[t].segment;
+        if (t === k || !st[t].present || !y) continue;
+        if (t < k !== mid(y) < mid(x)) c++;
+      }
+      return c;
+    };
+    const a = inversions(s.segment);
+    const b = inversions(s.extra.segment);
     const c = pathCenter[k];
-    const mid = (x: Segment) => (x.start + x.end) / 2;
-    if (!Number.isNaN(c) && Math.abs(mid(seg2) - c) < Math.abs(mid(s.segment) - c)) {
-      s.extra = { segment: s.segment, similarity: s.match.similarity, q: s.q };
-      s.segment = seg2;
-      s.match = second;
-      s.q = q2;
-    } else {
-      s.extra = { segment: seg2, similarity: second.similarity, q: q2 };
+    const closer = !Number.isNaN(c) && Math.abs(mid(s.extra.segment) - c) < Math.abs(mid(s.segment) - c);
+    if (b < a || (b === a && closer)) {
+      const old = { segment: s.segment, similarity: s.match.similarity, q: s.q, match: s.match };
+      s.segment = s.extra.segment;
+      s.match = s.extra.match;
+      s.q = s.extra.q;
+      s.extra = old;
     }
-    segs[k] = s.segment;
   }
 
   // 3c. Order of the present steps' segments.
