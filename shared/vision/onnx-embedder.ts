@@ -12,7 +12,9 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import * as ort from 'onnxruntime-node';
+// Loaded lazily in create(): a missing/broken native binding then surfaces as a create() error
+// that createEmbedder('auto') can fall back from, instead of failing at import time.
+import type * as ort from 'onnxruntime-node';
 import { frameToTensor, UNIT_RANGE, type Frame, type PixelTransform, type TensorLayout } from './frame.js';
 import { l2normalize, poolClipFeatures, type ClipPooling, type FrameFeatureEmbedder } from './embedder.js';
 
@@ -151,6 +153,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
 
   private constructor(
     private readonly session: ort.InferenceSession,
+    private readonly rt: typeof ort,
     meta: { name: string; version: string; provider: 'cuda' | 'cpu'; providerReason: string; input: InputSpec; batchSize: number },
     private readonly opts: OnnxEmbedderOptions,
   ) {
@@ -167,6 +170,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
   static async create(opts: OnnxEmbedderOptions = {}): Promise<OnnxClipEmbedder> {
     const modelPath = opts.modelPath ?? defaultModelPath();
     const bytes = readFileSync(modelPath); // throws ENOENT with the path: good enough as a reason
+    const rt = await import('onnxruntime-node');
     const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
     const threads = opts.threads ?? availableParallelism();
     const base: ort.InferenceSession.SessionOptions = {
@@ -186,7 +190,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
       providerReason = 'cpu (onnxruntime-node CUDA provider not installed)';
     } else {
       try {
-        session = await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] });
+        session = await rt.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] });
         provider = 'cuda';
         providerReason = 'cuda (CUDA provider installed and session created)';
       } catch (e) {
@@ -194,12 +198,12 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
         providerReason = `cpu (CUDA session failed: ${(e as Error).message.split('\n')[0]})`;
       }
     }
-    session ??= await ort.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
+    session ??= await rt.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
     const input = parseInputSpec(session.inputMetadata, opts.inputSize ?? 224);
     let batchSize = opts.batchSize ?? (provider === 'cuda' ? 128 : 8);
     if (!(batchSize >= 1)) throw new Error(`batchSize must be >= 1, got ${batchSize}`);
     if (input.fixedBatch !== null) batchSize = input.fixedBatch;
-    const e = new OnnxClipEmbedder(session, { name: `onnx:${basename(modelPath)}`, version: hash, provider, providerReason, input, batchSize }, opts);
+    const e = new OnnxClipEmbedder(session, rt, { name: `onnx:${basename(modelPath)}`, version: hash, provider, providerReason, input, batchSize }, opts);
     await e.probeDims();
     return e;
   }
@@ -224,7 +228,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
     const x = new Float32Array(frames.length * per);
     frames.forEach((f, i) => this.fill(f, x, i * per, layout as TensorLayout));
     const dims = layout === 'NHWC' ? [frames.length, h, w, 3] : [frames.length, 3, h, w];
-    const out = await this.session.run({ [name]: new ort.Tensor('float32', x, dims) });
+    const out = await this.session.run({ [name]: new this.rt.Tensor('float32', x, dims) });
     return outputRows(out[this.outputName]);
   }
 
@@ -250,7 +254,7 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
       }
     });
     const dims = layout === 'NTCHW' ? [clips.length, t, 3, h, w] : layout === 'NTHWC' ? [clips.length, t, h, w, 3] : [clips.length, 3, t, h, w];
-    const out = await this.session.run({ [name]: new ort.Tensor('float32', x, dims) });
+    const out = await this.session.run({ [name]: new this.rt.Tensor('float32', x, dims) });
     return outputRows(out[this.outputName]);
   }
 
