@@ -17,7 +17,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('streaming decode of a 10-minute video keeps RSS growth bounded', async () => {
+test("streaming decode of a 10-minute video keeps RSS growth bounded", async (t) => {
   const path = join(dir, 'long.mp4');
   const durationSec = 600;
   const fps = 5;
@@ -40,6 +40,6 @@ test('streaming decode of a 10-minute video keeps RSS growth bounded', async () 
   assert.equal(count, durationSec * fps);
   assert.ok(checksum > 0);
   const growthMb = (peak - base) / 1e6;
-  console.log(`decoded ${count} frames of ${W}x${H}; peak RSS growth ${growthMb.toFixed(1)} MB`);
+  t.diagnostic(`decoded ${count} frames of ${W}x${H}; peak RSS growth ${growthMb.toFixed(1)} MB`);
   assert.ok(growthMb < 150, `RSS grew by ${growthMb.toFixed(1)} MB`);
 });
