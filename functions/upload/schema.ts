@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const UploadFields = z.object({
+  task_id: z
+    .string({ error: 'task_id is required' })
+    .trim()
+    .min(1, 'task_id is required')
+    .max(200)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'task_id may contain letters, digits, . _ : -'),
+  role: z.enum(['gold', 'trainee', 'audit']).default('trainee'),
+});
+export type UploadFields = z.output<typeof UploadFields>;
+
+export const UploadAccepted = z.object({ video_id: z.string(), job_id: z.string() });
+
+export const UPLOAD_MULTIPART = {
+  file: { type: 'binary', description: 'the video file (mp4, mov, mkv, webm, avi, ...)', required: true },
+  task_id: { type: 'string', description: 'the SOP task this video belongs to', required: true },
+  role: { type: 'string', description: 'gold | trainee | audit (POST /gold forces gold)' },
+} as const;

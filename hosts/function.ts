@@ -1,0 +1,55 @@
+import express from 'express';
+import { loadConfig, ConfigError } from '../shared/config.js';
+import { eventFunctions, httpFunctions } from '../functions/registry.js';
+import { systemFunction } from '../functions/system/index.js';
+import { buildHttpApp } from '../shared/http/app.js';
+import { createDispatcher } from '../shared/events/dispatch.js';
+import { eventFromHttp, MalformedEventError } from '../shared/events/envelope.js';
+import { startHost, stopOnSignals } from './start.js';
+
+/**
+ * One function per container (OpenFaaS, Knative): `sopilot-function NAME` or SOPILOT_FUNCTION=NAME.
+ * HTTP functions serve their routes; event functions take CloudEvents POSTed to / by the broker
+ * (2xx = done, 4xx = malformed and dropped, 5xx = retry).
+ */
+export async function main(argv: string[]): Promise<number | void> {
+  const name = argv[0] ?? process.env.SOPILOT_FUNCTION;
+  const httpFn = httpFunctions.find((f) => f.name === name);
+  const eventFn = eventFunctions.find((f) => f.name === name);
+  if (!httpFn && !eventFn) {
+    console.error(`unknown function ${JSON.stringify(name)}; known: ${[...httpFunctions, ...eventFunctions].map((f) => f.name).join(', ')}`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`configuration error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (httpFn) {
+    const started = await startHost({ config, http: httpFn === systemFunction ? [httpFn] : [systemFunction, httpFn] });
+    stopOnSignals(started);
+    return;
+  }
+  const started = await startHost({ config, http: [], auth: 'public-only' });
+  const dispatch = createDispatcher(started.ctx, [eventFn!], 'http');
+  const app = express();
+  app.use(express.json({ type: ['application/json', 'application/cloudevents+json'], limit: '2mb' }));
+  app.post('/', async (req, res) => {
+    try {
+      await dispatch(eventFromHttp(req.headers, req.body));
+      res.status(204).end();
+    } catch (e) {
+      const malformed = e instanceof MalformedEventError;
+      res.status(malformed ? 400 : 500).json({ error: { code: malformed ? 'malformed_event' : 'handler_failed', message: (e as Error).message } });
+    }
+  });
+  app.use(buildHttpApp([systemFunction]));
+  const server = app.listen(config.PORT, config.BIND);
+  started.ctx.log.info({ function: eventFn!.name, port: config.PORT }, 'event function listening for CloudEvents on POST /');
+  stopOnSignals({ ...started, stop: async () => { server.close(); await started.stop(); } });
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from '../shared/config.js';
+import { createContext, setContext, type Context } from '../shared/context.js';
+import { createLogger } from '../shared/log.js';
+import { createDispatcher } from '../shared/events/dispatch.js';
+import { QUEUE_OF, type QueueName, type EventTypeName } from '../shared/events/types.js';
+import { buildHttpApp } from '../shared/http/app.js';
+import { setupAuth } from '../shared/security.js';
+import { wireAuditHooks } from '../shared/audit-hooks.js';
+import type { EventFunction, HttpFunction } from '../shared/functions.js';
+
+export interface StartOptions {
+  config?: Config;
+  http?: HttpFunction[];
+  events?: EventFunction[];
+  /** Queues whose event functions this process consumes. */
+  queues?: readonly QueueName[];
+  listen?: boolean;
+  /** 'public-only': the process serves only public routes (workers), so no credentials are needed. */
+  auth?: 'required' | 'public-only';
+}
+
+export interface Started {
+  ctx: Context;
+  server?: Server;
+  url?: string;
+  localAdminToken?: string;
+  stop(): Promise<void>;
+}
+
+/** Shared start-up of every host: config, context, auth, consumers, HTTP server. */
+export async function startHost(o: StartOptions): Promise<Started> {
+  const config = o.config ?? loadConfig();
+  const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const auth = o.auth === 'public-only' ? { options: {} } : setupAuth(config);
+  const ctx = await createContext(config, log);
+  ctx.services.set('auth-setup', Promise.resolve(auth));
+  setContext(ctx);
+  wireAuditHooks(ctx);
+  const events = o.events ?? [];
+  if (o.queues?.length && events.length) {
+    const mine = events.filter((f) => f.triggers.some((t) => o.queues!.includes(QUEUE_OF[t as EventTypeName])));
+    await ctx.bus.consume(o.queues, createDispatcher(ctx, mine, ctx.bus.transport));
+    log.info({ queues: o.queues, functions: mine.map((f) => f.name), transport: ctx.bus.transport }, 'consuming events');
+  }
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (o.listen !== false && o.http?.length) {
+    const app = buildHttpApp(o.http, { log: () => log });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.PORT, config.BIND, () => resolve(s));
+      s.on('error', reject);
+    });
+    // Uploads can take long; never cut a slow client mid-file.
+    server.requestTimeout = 0;
+    const addr = server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+    url = `http://${config.BIND === '0.0.0.0' ? '127.0.0.1' : config.BIND}:${port}`;
+    log.info({ url, functions: o.http.map((f) => f.name) }, 'listening');
+  }
+  return {
+    ctx,
+    server,
+    url,
+    localAdminToken: auth.localAdminToken,
+    async stop() {
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      server?.closeAllConnections?.();
+      await ctx.close();
+    },
+  };
+}
+
+/** Stops cleanly on SIGINT/SIGTERM (containers send SIGTERM). */
+export function stopOnSignals(started: Started): void {
+  let stopping = false;
+  const stop = (sig: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    started.ctx.log.info({ signal: sig }, 'shutting down');
+    started.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

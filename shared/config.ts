@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * Every setting comes from SOPILOT_* environment variables, parsed and validated once.
+ * A bad value stops start-up with a message naming the variable (see docs/configuration.md).
+ */
+export class ConfigError extends Error {
+  constructor(
+    public readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+const tri = z.enum(['auto', 'true', 'false']);
+
+/** Variable name (without the SOPILOT_ prefix) -> schema and default. Order = docs order. */
+const spec = {
+  // host
+  PORT: [int(1, 65535), '8000'],
+  BIND: [z.string().min(1), '0.0.0.0'],
+  DATA_DIR: [z.string().min(1), './data'],
+  LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'],
+  LOG_FORMAT: [z.enum(['json', 'console']), 'json'],
+  PUBLIC_BASE_URL: [z.string().url().optional(), undefined],
+  // storage
+  DATABASE_URL: [z.string().min(1).optional(), undefined],
+  DATABASE_POOL_MAX: [int(1, 200), '10'],
+  STORE_ENDPOINT: [z.string().url().optional(), undefined],
+  STORE_BUCKET: [z.string().min(3), 'sopilot'],
+  STORE_REGION: [z.string().min(1), 'us-east-1'],
+  STORE_ACCESS_KEY: [z.string().optional(), undefined],
+  STORE_SECRET_KEY: [z.string().optional(), undefined],
+  STORE_FORCE_PATH_STYLE: [bool, 'true'],
+  STORE_CREATE_BUCKET: [bool, 'true'],
+  // events and queues
+  EVENT_TRANSPORT: [z.enum(['auto', 'inprocess', 'bullmq', 'http']), 'auto'],
+  REDIS_URL: [z.string().min(1).optional(), undefined],
+  EVENT_BROKER_URL: [z.string().url().optional(), undefined],
+  QUEUE_PREFIX: [z.string().min(1), 'sopilot'],
+  QUEUE_ATTEMPTS: [int(1, 100), '5'],
+  QUEUE_BACKOFF_MS: [int(0, 3_600_000), '1000'],
+  QUEUE_CONCURRENCY: [int(1, 64), '1'],
+  // upload and ingest
+  UPLOAD_MAX_MB: [num(0.001, 1_000_000), '2048'],
+  SAMPLE_FPS: [num(0.1, 60), '4'],
+  CLIP_FRAMES: [int(1, 256), '8'],
+  CLIP_STRIDE: [int(1, 256), '4'],
+  FRAME_SIZE: [int(32, 1024), '224'],
+  FFMPEG_PATH: [z.string().min(1).optional(), undefined],
+  FFPROBE_PATH: [z.string().min(1).optional(), undefined],
+  PRIVACY_MASK_ENABLED: [bool, 'false'],
+  PRIVACY_MASK_RECTS: [z.string().optional(), undefined],
+  PRIVACY_MASK_MODE: [z.enum(['black', 'blur']), 'black'],
+  PRIVACY_FACE_BLUR: [bool, 'false'],
+  // models
+  MODELS_DIR: [z.string().min(1), 'models'],
+  EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'heuristic']), 'auto'],
+  ONNX_MODEL_PATH: [z.string().min(1).optional(), undefined],
+  EMBEDDER_BATCH_SIZE: [int(1, 4096).optional(), undefined],
+  USE_GPU: [tri, 'auto'],
+  // alignment and scoring
+  DTW_USE_GPU: [tri, 'auto'],
+  DTW_BAND: [int(0, 1_000_000), '0'],
+  SCORE_PASS_THRESHOLD: [num(0, 100), '70'],
+  SCORING_OPTIONS_JSON: [z.string().optional(), undefined],
+  STEP_MIN_CLIPS: [int(1, 10_000), '3'],
+  STEP_PENALTY: [num(0, 1e9).optional(), undefined],
+  // security
+  AUTH_REQUIRED: [bool, 'true'],
+  LOCAL_MODE: [bool, 'false'],
+  API_ROLE_TOKENS: [z.string().optional(), undefined],
+  JWT_SECRET: [z.string().min(16).optional(), undefined],
+  JWT_PUBLIC_KEY_FILE: [z.string().optional(), undefined],
+  JWT_JWKS_FILE: [z.string().optional(), undefined],
+  JWT_ISSUER: [z.string().optional(), undefined],
+  JWT_AUDIENCE: [z.string().optional(), undefined],
+  JWT_ROLE_CLAIM: [z.string().min(1), 'role'],
+  BASIC_AUTH_USER: [z.string().optional(), undefined],
+  BASIC_AUTH_PASSWORD: [z.string().optional(), undefined],
+  BASIC_AUTH_ROLE: [z.enum(['viewer', 'operator', 'admin']), 'admin'],
+  AUDIT_SIGNING_KEY: [z.string().min(16).optional(), undefined],
+  AUDIT_SIGNING_KEY_ID: [z.string().min(1), 'sopilot-audit-1'],
+  AUDIT_SIGNING_PRIVATE_KEY_FILE: [z.string().optional(), undefined],
+} as const satisfies Record<string, readonly [z.ZodTypeAny, string | undefined]>;
+
+type Spec = typeof spec;
+export type Config = { [K in keyof Spec]: z.output<Spec[K][0]> } & { dataDirAbs: string };
+
+export const CONFIG_VARIABLES = Object.keys(spec).map((k) => `SOPILOT_${k}`);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, [schema, def]] of Object.entries(spec)) {
+    const name = `SOPILOT_${key}`;
+    const raw = env[name];
+    const value = raw === undefined || raw === '' ? def : raw.trim();
+    const parsed = (schema as z.ZodTypeAny).safeParse(value);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new ConfigError(name, `invalid value ${JSON.stringify(raw)}: ${why}`);
+    }
+    out[key] = parsed.data;
+  }
+  const cfg = out as Config;
+  if (cfg.CLIP_STRIDE > cfg.CLIP_FRAMES) {
+    throw new ConfigError('SOPILOT_CLIP_STRIDE', `must not exceed SOPILOT_CLIP_FRAMES (${cfg.CLIP_FRAMES})`);
+  }
+  if (cfg.EVENT_TRANSPORT === 'bullmq' && !cfg.REDIS_URL) {
+    throw new ConfigError('SOPILOT_REDIS_URL', 'required when SOPILOT_EVENT_TRANSPORT=bullmq');
+  }
+  if (cfg.EVENT_TRANSPORT === 'http' && !cfg.EVENT_BROKER_URL) {
+    throw new ConfigError('SOPILOT_EVENT_BROKER_URL', 'required when SOPILOT_EVENT_TRANSPORT=http');
+  }
+  if (cfg.STORE_ENDPOINT && (!cfg.STORE_ACCESS_KEY || !cfg.STORE_SECRET_KEY)) {
+    throw new ConfigError('SOPILOT_STORE_ACCESS_KEY', 'SOPILOT_STORE_ACCESS_KEY and SOPILOT_STORE_SECRET_KEY are required with SOPILOT_STORE_ENDPOINT');
+  }
+  if (cfg.BASIC_AUTH_USER && !cfg.BASIC_AUTH_PASSWORD) {
+    throw new ConfigError('SOPILOT_BASIC_AUTH_PASSWORD', 'required with SOPILOT_BASIC_AUTH_USER');
+  }
+  if (cfg.SCORING_OPTIONS_JSON) {
+    try {
+      JSON.parse(cfg.SCORING_OPTIONS_JSON);
+    } catch (e) {
+      throw new ConfigError('SOPILOT_SCORING_OPTIONS_JSON', `not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  cfg.dataDirAbs = path.resolve(cfg.DATA_DIR);
+  return cfg;
+}
+
+/** Which event transport a config selects once 'auto' is resolved. */
+export function resolveTransport(cfg: Config): 'inprocess' | 'bullmq' | 'http' {
+  if (cfg.EVENT_TRANSPORT !== 'auto') return cfg.EVENT_TRANSPORT;
+  if (cfg.REDIS_URL) return 'bullmq';
+  if (cfg.EVENT_BROKER_URL) return 'http';
+  return 'inprocess';
+}

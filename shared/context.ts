@@ -1,0 +1,97 @@
+import { loadConfig, resolveTransport, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { openDb, type Db } from './db/index.js';
+import { openStore, type ObjectStore } from './store/index.js';
+import type { EventBus } from './events/bus.js';
+import { InProcessBus } from './events/inprocess.js';
+import type { SopilotEvent } from './events/types.js';
+
+/** Everything a function needs, created once per process and shared by all handlers in it. */
+export interface Context {
+  config: Config;
+  log: Logger;
+  db: Db;
+  store: ObjectStore;
+  bus: EventBus;
+  /** Lazily created per-process services (embedder, face detector…), keyed by name. */
+  services: Map<string, Promise<unknown>>;
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config = loadConfig(), log?: Logger): Promise<Context> {
+  const logger = log ?? createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  const db = await openDb({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, dataDir: config.dataDirAbs });
+  const store = await openStore({
+    endpoint: config.STORE_ENDPOINT,
+    bucket: config.STORE_BUCKET,
+    region: config.STORE_REGION,
+    accessKeyId: config.STORE_ACCESS_KEY,
+    secretAccessKey: config.STORE_SECRET_KEY,
+    forcePathStyle: config.STORE_FORCE_PATH_STYLE,
+    createBucket: config.STORE_CREATE_BUCKET,
+    dataDir: config.dataDirAbs,
+  });
+  const policy = { attempts: config.QUEUE_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS };
+  const onDeadLetter = async (event: SopilotEvent, error: string) => {
+    logger.error({ event_type: event.type, event_id: event.id, err: error }, 'event moved to dead-letter');
+    await db
+      .query('INSERT INTO rejected_events (transport, reason, event_type, event_id, payload) VALUES ($1, $2, $3, $4, $5)', [
+        transport,
+        `dead-letter: ${error}`,
+        event.type,
+        event.id,
+        JSON.stringify(event),
+      ])
+      .catch(() => undefined);
+  };
+  const transport = resolveTransport(config);
+  let bus: EventBus;
+  if (transport === 'bullmq') {
+    const { BullMqBus } = await import('./events/bullmq.js');
+    bus = new BullMqBus(config.REDIS_URL!, config.QUEUE_PREFIX, policy, config.QUEUE_CONCURRENCY, onDeadLetter);
+  } else if (transport === 'http') {
+    const { HttpBrokerBus } = await import('./events/http.js');
+    bus = new HttpBrokerBus(config.EVENT_BROKER_URL!);
+  } else {
+    bus = new InProcessBus(policy, config.QUEUE_CONCURRENCY, onDeadLetter);
+  }
+  const ctx: Context = {
+    config,
+    log: logger,
+    db,
+    store,
+    bus,
+    services: new Map(),
+    async close() {
+      await bus.close();
+      await db.close();
+      const s3 = store as { destroy?: () => void };
+      s3.destroy?.();
+    },
+  };
+  return ctx;
+}
+
+/** Returns a per-process service, creating it once. */
+export function service<T>(ctx: Context, name: string, make: () => Promise<T>): Promise<T> {
+  let p = ctx.services.get(name) as Promise<T> | undefined;
+  if (!p) {
+    p = make();
+    ctx.services.set(name, p);
+    p.catch(() => ctx.services.delete(name));
+  }
+  return p;
+}
+
+// The process-wide context, for hosts that load functions by name (functions framework).
+let current: Promise<Context> | null = null;
+export function setContext(ctx: Context): void {
+  current = Promise.resolve(ctx);
+}
+export function getContext(): Promise<Context> {
+  if (!current) current = createContext();
+  return current;
+}
+export function clearContext(): void {
+  current = null;
+}

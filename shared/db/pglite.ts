@@ -1,0 +1,51 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Db, QueryResult } from './index.js';
+
+type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
+
+function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+  // PGlite returns int8 as bigint; pg returns it as number here (see pg.ts): keep both alike.
+  for (const k of Object.keys(row)) if (typeof row[k] === 'bigint') row[k] = Number(row[k]);
+  return row;
+}
+
+class PgliteQuery implements Db {
+  readonly kind = 'pglite' as const;
+  constructor(
+    protected readonly q: Queryable,
+    readonly hasVector: boolean,
+    private readonly root?: PGlite,
+  ) {}
+  async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
+    const r = await this.q.query(sql, params as unknown[]);
+    return { rows: (r.rows as Record<string, unknown>[]).map(normaliseRow) as T[], rowCount: r.affectedRows ?? null };
+  }
+  async exec(sql: string): Promise<void> {
+    await this.q.exec(sql);
+  }
+  async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    if (!this.root) {
+      // Already inside a transaction: PGlite has one connection, so run inline with a savepoint.
+      await this.q.query('SAVEPOINT sp');
+      try {
+        const out = await fn(this);
+        await this.q.query('RELEASE SAVEPOINT sp');
+        return out;
+      } catch (e) {
+        await this.q.query('ROLLBACK TO SAVEPOINT sp');
+        throw e;
+      }
+    }
+    return this.root.transaction((tx) => fn(new PgliteQuery(tx, this.hasVector)));
+  }
+  async close(): Promise<void> {
+    await this.root?.close();
+  }
+}
+
+/** Embedded PostgreSQL (WASM) stored in a folder; pgvector loaded as an extension. */
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const pg = await PGlite.create({ dataDir, extensions: { vector } });
+  return new PgliteQuery(pg, true, pg);
+}

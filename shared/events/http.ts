@@ -1,0 +1,29 @@
+import { eventToHttpBinary } from './envelope.js';
+import type { Dispatch, EventBus, QueueStats } from './bus.js';
+import type { QueueName, SopilotEvent } from './types.js';
+
+/**
+ * Knative broker / OpenFaaS connector transport: publish = HTTP POST in CloudEvents binary mode.
+ * Delivery to functions is the platform's job (triggers), so consume() only notes the queues
+ * and the host serves POST /events for the broker to call.
+ */
+export class HttpBrokerBus implements EventBus {
+  readonly transport = 'http' as const;
+  constructor(private readonly brokerUrl: string) {}
+
+  async publish(event: SopilotEvent): Promise<void> {
+    const { headers, body } = eventToHttpBinary(event);
+    const res = await fetch(this.brokerUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`broker ${this.brokerUrl} answered ${res.status} to ${event.type}`);
+  }
+  async consume(_queues: readonly QueueName[], _dispatch: Dispatch): Promise<void> {}
+  async stats(): Promise<QueueStats[]> {
+    return [];
+  }
+  async ping(): Promise<void> {
+    // A broker answers something (even 4xx to a GET); only an unreachable one fails.
+    await fetch(this.brokerUrl, { method: 'GET', signal: AbortSignal.timeout(2000) });
+  }
+  async idle(): Promise<void> {}
+  async close(): Promise<void> {}
+}

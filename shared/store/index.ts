@@ -1,0 +1,75 @@
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  contentType?: string;
+  etag?: string;
+  lastModified?: Date;
+  metadata?: Record<string, string>;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive; undefined = to the end. */
+  end?: number;
+}
+
+export interface GetResult extends ObjectInfo {
+  body: Readable;
+  /** Present when a range was asked for: what is actually returned. */
+  range?: { start: number; end: number };
+}
+
+export interface PutOptions {
+  contentType?: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * S3-compatible object store or a local folder with the same behaviour.
+ * Keys are '/'-separated. Missing objects raise ObjectNotFoundError.
+ */
+export interface ObjectStore {
+  readonly kind: 's3' | 'local';
+  put(key: string, body: Readable | Buffer | string, opts?: PutOptions): Promise<ObjectInfo>;
+  get(key: string, range?: ByteRange): Promise<GetResult>;
+  head(key: string): Promise<ObjectInfo | null>;
+  delete(key: string): Promise<void>;
+  /** Deletes every object whose key starts with prefix; returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Cheap reachability check for /readiness. */
+  ping(): Promise<void>;
+}
+
+export class ObjectNotFoundError extends Error {
+  constructor(public readonly key: string) {
+    super(`object ${key} not found`);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+export class RangeNotSatisfiableError extends Error {
+  constructor(public readonly size: number) {
+    super(`range not satisfiable (object size ${size})`);
+    this.name = 'RangeNotSatisfiableError';
+  }
+}
+
+/** Reads a whole (small) object into memory: for JSON artifacts, never for videos. */
+export async function getBuffer(store: ObjectStore, key: string): Promise<Buffer> {
+  const r = await store.get(key);
+  const chunks: Buffer[] = [];
+  for await (const c of r.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+export function resolveRange(range: ByteRange | undefined, size: number): { start: number; end: number } | undefined {
+  if (!range) return undefined;
+  const end = Math.min(range.end ?? size - 1, size - 1);
+  if (range.start >= size || range.start > end) throw new RangeNotSatisfiableError(size);
+  return { start: range.start, end };
+}
+
+export { openStore } from './open.js';
