@@ -1,0 +1,150 @@
+// API client: every call carries the user's token as a Bearer header; errors become ApiError
+// with the API's {"error": {code, message}} text, so views can show it as it is.
+
+const TOKEN_KEY = 'sopilot.token';
+
+export class ApiError extends Error {
+  /** @param {number} status @param {string} code @param {string} message */
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** A human sentence for an error, naming what 401/403 mean for the user. */
+export function describeError(e) {
+  if (!(e instanceof ApiError)) return String(e && e.message ? e.message : e);
+  if (e.status === 401) return `Not signed in or the token was refused (401): ${e.message}`;
+  if (e.status === 403) return `Your role may not do this (403): ${e.message}`;
+  if (e.status === 0) return `The server could not be reached: ${e.message}`;
+  return `${e.message} (${e.status} ${e.code})`;
+}
+
+async function toApiError(res) {
+  let code = 'http_' + res.status;
+  let message = res.statusText || 'request failed';
+  try {
+    const body = await res.json();
+    if (body && body.error) {
+      code = body.error.code || code;
+      message = body.error.message || message;
+    }
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  return new ApiError(res.status, code, message);
+}
+
+export class Api {
+  /** @param {string} base API root URL ending in '/', e.g. 'http://host:8000/' */
+  constructor(base, storage = globalThis.sessionStorage) {
+    this.base = base;
+    this.storage = storage;
+    /** Called with the ApiError whenever the API answers 401 (the page asks for a token again). */
+    this.onUnauthorized = null;
+  }
+
+  get token() {
+    return this.storage.getItem(TOKEN_KEY) || '';
+  }
+  set token(t) {
+    if (t) this.storage.setItem(TOKEN_KEY, t);
+    else this.storage.removeItem(TOKEN_KEY);
+  }
+
+  url(path) {
+    return new URL(path.replace(/^\//, ''), this.base).toString();
+  }
+
+  headers(extra = {}) {
+    const h = { ...extra };
+    if (this.token) h.Authorization = `Bearer ${this.token}`;
+    return h;
+  }
+
+  async request(method, path, { body, token } = {}) {
+    const headers = token !== undefined ? { Authorization: `Bearer ${token}` } : this.headers();
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch(this.url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      throw new ApiError(0, 'network_error', e.message);
+    }
+    if (!res.ok) {
+      const err = await toApiError(res);
+      if (err.status === 401 && token === undefined && this.onUnauthorized) this.onUnauthorized(err);
+      throw err;
+    }
+    const type = res.headers.get('content-type') || '';
+    return type.includes('json') ? res.json() : res.text();
+  }
+
+  get(path, opts) {
+    return this.request('GET', path, opts);
+  }
+  post(path, body) {
+    return this.request('POST', path, { body });
+  }
+
+  /** Fetches a protected file (video, PDF) with the token into a blob: URL; the caller revokes it. */
+  async blobUrl(path) {
+    let res;
+    try {
+      res = await fetch(this.url(path), { headers: this.headers() });
+    } catch (e) {
+      throw new ApiError(0, 'network_error', e.message);
+    }
+    if (!res.ok) throw await toApiError(res);
+    return URL.createObjectURL(await res.blob());
+  }
+
+  /**
+   * Multipart upload through XMLHttpRequest (fetch has no upload progress).
+   * @param {string} path
+   * @param {FormData} form
+   * @param {(loaded: number, total: number) => void} onProgress
+   * @returns {Promise<any>} the JSON answer
+   */
+  upload(path, form, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.url(path));
+      if (this.token) xhr.setRequestHeader('Authorization', `Bearer ${this.token}`);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(e.loaded, e.total);
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network_error', 'upload failed: connection error'));
+      xhr.onload = () => {
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          /* keep null */
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
+        const err = new ApiError(xhr.status, body?.error?.code || `http_${xhr.status}`, body?.error?.message || xhr.statusText || 'upload failed');
+        if (err.status === 401 && this.onUnauthorized) this.onUnauthorized(err);
+        reject(err);
+      };
+      xhr.send(form);
+    });
+  }
+}
+
+/**
+ * Calls fn every intervalMs until it returns a truthy value (which is returned), the signal
+ * aborts, or timeoutMs passes.
+ */
+export async function poll(fn, { intervalMs = 1000, timeoutMs = 30 * 60 * 1000, signal } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (signal?.aborted) throw new Error('stopped');
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('gave up waiting');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
