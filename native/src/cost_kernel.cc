@@ -3,13 +3,23 @@
 // The SIMD paths sit in `#pragma GCC target` regions, so one binary runs on CPUs without
 // AVX-512; nothing from the standard library is instantiated inside those regions (an inline
 // template compiled there could be picked by the linker for plain code).
+//
+// Work split (SIMD paths): the output is cut into items of one B panel (NR columns) x a row
+// range; threads take items from a shared counter, in panel order. Each thread packs the panel
+// it is about to use into its own buffer (k-major, 64-byte aligned, ~150 KB at d = 768), so
+// the packed panel is still in that core's L2 while every row tile streams over it, and no
+// thread waits for a global packing pass. Taking items dynamically also keeps both cores busy
+// when one of them is shared with another process.
 #include "cost_kernel.h"
 
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <thread>
 #include <vector>
 
@@ -40,23 +50,21 @@ namespace {
 
 struct Job {
   const float* a; int n; const float* b; int m; int d; float* out;
-  const float* packed;  // B^T in panels of NR columns: packed[p*d*NR + k*NR + c] = b[(p*NR+c)*d + k]
   const int32_t* lo; const int32_t* hi;
 };
 
-// Packs panels [p0, p1) of B^T, zero-padding columns past m.
-void pack_panels(const float* b, int m, int d, int nr, float* packed, int p0, int p1) {
-  for (int p = p0; p < p1; p++) {
-    float* dst = packed + (size_t)p * d * nr;
-    for (int c = 0; c < nr; c++) {
-      const int j = p * nr + c;
-      if (j < m) {
-        const float* src = b + (size_t)j * d;
-        for (int k = 0; k < d; k++) dst[(size_t)k * nr + c] = src[k];
-      } else {
-        for (int k = 0; k < d; k++) dst[(size_t)k * nr + c] = 0.f;
-      }
-    }
+// Packs panel p of B^T (columns [p*nr, p*nr+nr)) k-major: dst[k*nr + c] = b[(p*nr+c)*d + k],
+// zero-padding columns past m. Writes are sequential and the nr source rows are read in step,
+// so each source cache line is loaded once.
+void pack_panel(const float* b, int m, int d, int nr, int p, float* dst) {
+  const int j0 = p * nr, cols = m - j0 < nr ? m - j0 : nr;
+  const float* src[64];
+  for (int c = 0; c < cols; c++) src[c] = b + (size_t)(j0 + c) * d;
+  for (int k = 0; k < d; k++) {
+    float* o = dst + (size_t)k * nr;
+    int c = 0;
+    for (; c < cols; c++) o[c] = src[c][k];
+    for (; c < nr; c++) o[c] = 0.f;
   }
 }
 
@@ -91,9 +99,8 @@ void rows_scalar(const Job& J, int r0, int r1) {
 constexpr int NR2 = 16;
 
 template <int R>
-inline void tile_avx2(const Job& J, int i0, int p) {
+inline void tile_avx2(const Job& J, const float* bp, int i0, int j0) {
   const int d = J.d, m = J.m;
-  const float* bp = J.packed + (size_t)p * d * NR2;
   const float* ar[R];
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) ar[r] = J.a + (size_t)(i0 + r) * d;
@@ -101,8 +108,8 @@ inline void tile_avx2(const Job& J, int i0, int p) {
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
   for (int k = 0; k < d; k++) {
-    const __m256 b0 = _mm256_loadu_ps(bp + (size_t)k * NR2);
-    const __m256 b1 = _mm256_loadu_ps(bp + (size_t)k * NR2 + 8);
+    const __m256 b0 = _mm256_load_ps(bp + (size_t)k * NR2);
+    const __m256 b1 = _mm256_load_ps(bp + (size_t)k * NR2 + 8);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
       const __m256 av = _mm256_broadcast_ss(ar[r] + k);
@@ -110,7 +117,6 @@ inline void tile_avx2(const Job& J, int i0, int p) {
       acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
     }
   }
-  const int j0 = p * NR2;
   const __m256 one = _mm256_set1_ps(1.f);
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) {
@@ -128,23 +134,21 @@ inline void tile_avx2(const Job& J, int i0, int p) {
   }
 }
 
-void rows_avx2(const Job& J, int r0, int r1) {
-  const int np = (J.m + NR2 - 1) / NR2;
+// Rows [r0, r1) against the packed panel bp of columns [j0, j0 + NR2).
+void panel_avx2(const Job& J, const float* bp, int j0, int r0, int r1) {
   constexpr int MR = 6;
-  for (int p = 0; p < np; p++) {
-    const int j0 = p * NR2, j1 = j0 + NR2 < J.m ? j0 + NR2 : J.m;
-    int i = r0;
-    for (; i + MR <= r1; i += MR)
-      if (tile_needed(J, i, i + MR, j0, j1)) tile_avx2<MR>(J, i, p);
-    const int rest = r1 - i;
-    if (rest > 0 && tile_needed(J, i, r1, j0, j1)) {
-      switch (rest) {
-        case 1: tile_avx2<1>(J, i, p); break;
-        case 2: tile_avx2<2>(J, i, p); break;
-        case 3: tile_avx2<3>(J, i, p); break;
-        case 4: tile_avx2<4>(J, i, p); break;
-        default: tile_avx2<5>(J, i, p); break;
-      }
+  const int j1 = j0 + NR2 < J.m ? j0 + NR2 : J.m;
+  int i = r0;
+  for (; i + MR <= r1; i += MR)
+    if (tile_needed(J, i, i + MR, j0, j1)) tile_avx2<MR>(J, bp, i, j0);
+  const int rest = r1 - i;
+  if (rest > 0 && tile_needed(J, i, r1, j0, j1)) {
+    switch (rest) {
+      case 1: tile_avx2<1>(J, bp, i, j0); break;
+      case 2: tile_avx2<2>(J, bp, i, j0); break;
+      case 3: tile_avx2<3>(J, bp, i, j0); break;
+      case 4: tile_avx2<4>(J, bp, i, j0); break;
+      default: tile_avx2<5>(J, bp, i, j0); break;
     }
   }
 }
@@ -155,10 +159,53 @@ void rows_avx2(const Job& J, int r0, int r1) {
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx2,fma")
 constexpr int NR5 = 48;
 
+// pack_panel for NR5 columns with 16 x 16 in-register transposes: 16 source rows (columns of
+// the panel) x 16 k per block, missing columns read as zeros, the d % 16 tail by masked loads.
+void pack_panel_avx512(const float* b, int m, int d, int p, float* dst) {
+  const int j0 = p * NR5, cols = m - j0 < NR5 ? m - j0 : NR5;
+  for (int g = 0; g < NR5 / 16; g++) {
+    const int c0 = g * 16;
+    for (int k0 = 0; k0 < d; k0 += 16) {
+      const __mmask16 km = d - k0 >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (d - k0)) - 1);
+      __m512 r[16];
+#pragma GCC unroll 16
+      for (int c = 0; c < 16; c++)
+        r[c] = c0 + c < cols ? _mm512_maskz_loadu_ps(km, b + (size_t)(j0 + c0 + c) * d + k0) : _mm512_setzero_ps();
+      // Transpose: stage 1 interleaves pairs of rows, stage 2 pairs of pairs, then 128-bit lanes.
+      __m512 t[16];
+#pragma GCC unroll 8
+      for (int c = 0; c < 16; c += 2) {
+        t[c] = _mm512_unpacklo_ps(r[c], r[c + 1]);
+        t[c + 1] = _mm512_unpackhi_ps(r[c], r[c + 1]);
+      }
+#pragma GCC unroll 4
+      for (int c = 0; c < 16; c += 4) {
+        r[c] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[c]), _mm512_castps_pd(t[c + 2])));
+        r[c + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[c]), _mm512_castps_pd(t[c + 2])));
+        r[c + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[c + 1]), _mm512_castps_pd(t[c + 3])));
+        r[c + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[c + 1]), _mm512_castps_pd(t[c + 3])));
+      }
+      // r[4q + s] now holds, in 128-bit lane L, k = k0 + 4L + s for rows 4q..4q+3.
+#pragma GCC unroll 4
+      for (int s = 0; s < 4; s++) {
+        const __m512 x0 = _mm512_shuffle_f32x4(r[s], r[4 + s], 0x88);      // lanes 0,2 | 0,2
+        const __m512 x1 = _mm512_shuffle_f32x4(r[s], r[4 + s], 0xDD);      // lanes 1,3 | 1,3
+        const __m512 y0 = _mm512_shuffle_f32x4(r[8 + s], r[12 + s], 0x88);
+        const __m512 y1 = _mm512_shuffle_f32x4(r[8 + s], r[12 + s], 0xDD);
+        t[s] = _mm512_shuffle_f32x4(x0, y0, 0x88);       // k = k0 + s
+        t[8 + s] = _mm512_shuffle_f32x4(x0, y0, 0xDD);   // k = k0 + 8 + s
+        t[4 + s] = _mm512_shuffle_f32x4(x1, y1, 0x88);   // k = k0 + 4 + s
+        t[12 + s] = _mm512_shuffle_f32x4(x1, y1, 0xDD);  // k = k0 + 12 + s
+      }
+      const int kn = d - k0 < 16 ? d - k0 : 16;
+      for (int q = 0; q < kn; q++) _mm512_store_ps(dst + (size_t)(k0 + q) * NR5 + c0, t[q]);
+    }
+  }
+}
+
 template <int R>
-inline void tile_avx512(const Job& J, int i0, int p) {
+inline void tile_avx512(const Job& J, const float* bp, int i0, int j0) {
   const int d = J.d, m = J.m;
-  const float* bp = J.packed + (size_t)p * d * NR5;
   const float* ar[R];
 #pragma GCC unroll 8
   for (int r = 0; r < R; r++) ar[r] = J.a + (size_t)(i0 + r) * d;
@@ -169,7 +216,7 @@ inline void tile_avx512(const Job& J, int i0, int p) {
   }
   for (int k = 0; k < d; k++) {
     const float* bk = bp + (size_t)k * NR5;
-    const __m512 b0 = _mm512_loadu_ps(bk), b1 = _mm512_loadu_ps(bk + 16), b2 = _mm512_loadu_ps(bk + 32);
+    const __m512 b0 = _mm512_load_ps(bk), b1 = _mm512_load_ps(bk + 16), b2 = _mm512_load_ps(bk + 32);
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) {
       const __m512 av = _mm512_set1_ps(ar[r][k]);
@@ -178,7 +225,6 @@ inline void tile_avx512(const Job& J, int i0, int p) {
       acc[r][2] = _mm512_fmadd_ps(av, b2, acc[r][2]);
     }
   }
-  const int j0 = p * NR5;
   const int cols = m - j0 < NR5 ? m - j0 : NR5;
   const __mmask16 k0 = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
   const __mmask16 k1 = cols >= 32 ? (__mmask16)0xFFFF : cols <= 16 ? (__mmask16)0 : (__mmask16)((1u << (cols - 16)) - 1);
@@ -193,42 +239,91 @@ inline void tile_avx512(const Job& J, int i0, int p) {
   }
 }
 
-void rows_avx512(const Job& J, int r0, int r1) {
-  const int np = (J.m + NR5 - 1) / NR5;
+// Rows [r0, r1) against the packed panel bp of columns [j0, j0 + NR5).
+void panel_avx512(const Job& J, const float* bp, int j0, int r0, int r1) {
   constexpr int MR = 8;
-  for (int p = 0; p < np; p++) {
-    const int j0 = p * NR5, j1 = j0 + NR5 < J.m ? j0 + NR5 : J.m;
-    int i = r0;
-    for (; i + MR <= r1; i += MR)
-      if (tile_needed(J, i, i + MR, j0, j1)) tile_avx512<MR>(J, i, p);
-    const int rest = r1 - i;
-    if (rest > 0 && tile_needed(J, i, r1, j0, j1)) {
-      switch (rest) {
-        case 1: tile_avx512<1>(J, i, p); break;
-        case 2: tile_avx512<2>(J, i, p); break;
-        case 3: tile_avx512<3>(J, i, p); break;
-        case 4: tile_avx512<4>(J, i, p); break;
-        case 5: tile_avx512<5>(J, i, p); break;
-        case 6: tile_avx512<6>(J, i, p); break;
-        default: tile_avx512<7>(J, i, p); break;
-      }
+  const int j1 = j0 + NR5 < J.m ? j0 + NR5 : J.m;
+  int i = r0;
+  for (; i + MR <= r1; i += MR)
+    if (tile_needed(J, i, i + MR, j0, j1)) tile_avx512<MR>(J, bp, i, j0);
+  const int rest = r1 - i;
+  if (rest > 0 && tile_needed(J, i, r1, j0, j1)) {
+    switch (rest) {
+      case 1: tile_avx512<1>(J, bp, i, j0); break;
+      case 2: tile_avx512<2>(J, bp, i, j0); break;
+      case 3: tile_avx512<3>(J, bp, i, j0); break;
+      case 4: tile_avx512<4>(J, bp, i, j0); break;
+      case 5: tile_avx512<5>(J, bp, i, j0); break;
+      case 6: tile_avx512<6>(J, bp, i, j0); break;
+      default: tile_avx512<7>(J, bp, i, j0); break;
     }
   }
 }
 #pragma GCC pop_options
 
+// Runs f(0) .. f(threads-1), f(0) on the calling thread.
 template <class F>
-void parallel_for(int threads, int count, F f) {
-  if (threads <= 1 || count <= 1) { f(0, count); return; }
-  if (threads > count) threads = count;
+void run_threads(int threads, F f) {
+  if (threads <= 1) { f(0); return; }
   std::vector<std::thread> pool;
   pool.reserve(threads - 1);
-  for (int t = 1; t < threads; t++) {
-    const int s = (int)((int64_t)count * t / threads), e = (int)((int64_t)count * (t + 1) / threads);
-    pool.emplace_back([=] { f(s, e); });
-  }
-  f(0, (int)((int64_t)count / threads));
+  for (int t = 1; t < threads; t++) pool.emplace_back([=] { f(t); });
+  f(0);
   for (auto& th : pool) th.join();
+}
+
+struct AlignedFree { void operator()(float* p) const { std::free(p); } };
+
+// Grow-only 64-byte-aligned scratch of the calling thread.
+float* panel_buffers(size_t floats) {
+  thread_local std::unique_ptr<float, AlignedFree> buf;
+  thread_local size_t cap = 0;
+  if (floats > cap) {
+    buf.reset();
+    cap = 0;
+    buf.reset(static_cast<float*>(std::aligned_alloc(64, floats * sizeof(float))));
+    if (!buf) throw std::bad_alloc();
+    cap = floats;
+  }
+  return buf.get();
+}
+
+void cost_simd(const Job& J, Isa isa, int threads) {
+  const int nr = isa == ISA_AVX512 ? NR5 : NR2, mr = isa == ISA_AVX512 ? 8 : 6;
+  const int np = (J.m + nr - 1) / nr;
+  // Row chunks per panel: 1 when there are enough panels to balance the threads; otherwise
+  // split the rows (each chunk repacks its panel, which costs ~1/rows of the chunk's work).
+  const int tilesN = (J.n + mr - 1) / mr;
+  int chunks = 1;
+  if (threads > 1) chunks = std::min(tilesN, std::max(1, (16 * threads + np - 1) / np));
+  const int items = np * chunks;
+  if (threads > items) threads = items;
+  const size_t panelFloats = (size_t)nr * J.d;
+  // One panel buffer per thread, allocated here so a failure throws on the caller's thread, and
+  // kept by the calling thread for its next call (a fresh ~300 KB block every call costs page
+  // faults and an munmap worth a few percent at 2000 x 2000).
+  const size_t panelStride = (panelFloats + 15) / 16 * 16;
+  float* bufs = panel_buffers(panelStride * threads);
+  std::atomic<int> next{0};
+  run_threads(threads, [&](int t) {
+    float* buf = bufs + panelStride * t;
+    int packedP = -1;
+    for (int it; (it = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+      const int p = it / chunks, c = it % chunks;
+      // Row chunks on tile boundaries, so only the last chunk has a remainder tile.
+      const int r0 = (int)((int64_t)tilesN * c / chunks) * mr;
+      const int r1 = std::min(J.n, (int)((int64_t)tilesN * (c + 1) / chunks) * mr);
+      const int j0 = p * nr, j1 = std::min(J.m, j0 + nr);
+      if (r0 >= r1 || !tile_needed(J, r0, r1, j0, j1)) continue;
+      if (p != packedP) {
+        if (isa == ISA_AVX512) pack_panel_avx512(J.b, J.m, J.d, p, buf);
+        else pack_panel(J.b, J.m, J.d, nr, p, buf);
+        packedP = p;
+      }
+      if (isa == ISA_AVX512) panel_avx512(J, buf, j0, r0, r1);
+      else panel_avx2(J, buf, j0, r0, r1);
+    }
+  });
 }
 
 }  // namespace
@@ -239,26 +334,12 @@ void cosine_cost(const float* a, int n, const float* b, int m, int d, float* out
   if (threads <= 0) threads = default_threads();
   // Small problems do not pay for a thread.
   if ((int64_t)n * m * d < (int64_t)1 << 21) threads = 1;
-  Job J{a, n, b, m, d, out, nullptr, rowLo, rowHi};
-  if (isa == ISA_SCALAR) {
-    parallel_for(threads, n, [&](int s, int e) { rows_scalar(J, s, e); });
-    return;
-  }
-  const int nr = isa == ISA_AVX512 ? NR5 : NR2;
-  const int np = (m + nr - 1) / nr;
-  float* packed = static_cast<float*>(std::aligned_alloc(64, ((size_t)np * nr * d * sizeof(float) + 63) / 64 * 64));
-  if (!packed) throw std::bad_alloc();
-  J.packed = packed;
-  parallel_for(threads, np, [&](int s, int e) { pack_panels(b, m, d, nr, packed, s, e); });
-  // Row blocks rounded to the tile height so only the last block has a remainder tile.
-  const int mr = isa == ISA_AVX512 ? 8 : 6;
-  const int tiles = (n + mr - 1) / mr;
-  parallel_for(threads, tiles, [&](int s, int e) {
-    const int r0 = s * mr, r1 = e * mr < n ? e * mr : n;
-    if (isa == ISA_AVX512) rows_avx512(J, r0, r1);
-    else rows_avx2(J, r0, r1);
+  Job J{a, n, b, m, d, out, rowLo, rowHi};
+  if (isa != ISA_SCALAR) { cost_simd(J, isa, threads); return; }
+  if (threads > n) threads = n;
+  run_threads(threads, [&](int t) {
+    rows_scalar(J, (int)((int64_t)n * t / threads), (int)((int64_t)n * (t + 1) / threads));
   });
-  std::free(packed);
 }
 
 }  // namespace sdtw
