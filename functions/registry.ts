@@ -3,9 +3,16 @@ import { uploadFunction } from './upload/index.js';
 import { videosFunction } from './videos/index.js';
 import { systemFunction } from './system/index.js';
 import { eventsFunction } from './events/index.js';
+import { scoresFunction } from './scores/index.js';
+import { stepsFunction } from './steps/index.js';
+import { clipExtractFunction } from './clip-extract/index.js';
+import { embedFunction } from './embed/index.js';
+import { alignFunction } from './align/index.js';
+import { scoreFunction } from './score/index.js';
+import { reportFunction } from './report/index.js';
 
 /** Every HTTP function, in mount order (the all-in-one host serves them all under their paths). */
-export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, eventsFunction];
+export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, eventsFunction];
 
 /** Every event function; hosts pick them by queue. */
-export const eventFunctions: EventFunction[] = [];
+export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction] as EventFunction[];

@@ -25,7 +25,7 @@ const tri = z.enum(['auto', 'true', 'false']);
 /** Variable name (without the SOPILOT_ prefix) -> schema and default. Order = docs order. */
 const spec = {
   // host
-  PORT: [int(1, 65535), '8000'],
+  PORT: [int(0, 65535), '8000'], // 0 = any free port (tests)
   BIND: [z.string().min(1), '0.0.0.0'],
   DATA_DIR: [z.string().min(1), './data'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'],

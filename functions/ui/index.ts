@@ -66,11 +66,14 @@ export function createUiFunction(o: UiOptions = {}) {
     name: 'ui',
     mount(router) {
       registerRouteDoc({ method: 'get', path: '/ui/', summary: 'Web UI (static page; it asks for a token and calls this API with it)', role: 'public', tag: 'ui', responseContentType: 'text/html', errors: [404] });
-      // Relative redirect, so the page keeps working behind a path prefix (e.g. /function/ui/ui).
-      router.get('/ui', (req, res) => {
+      // "/ui" also matches "/ui/" (non-strict routing); only the bare form is redirected, and
+      // relatively, so the page keeps working behind a path prefix (e.g. /function/ui/ui).
+      const entry = (req: Request, res: Response) => {
+        if (req.path.endsWith('/')) return serve(req, res);
         const q = req.originalUrl.indexOf('?');
         res.redirect(301, `ui/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
-      });
+      };
+      router.get('/ui', entry);
       router.get('/ui/{*path}', serve);
     },
   });

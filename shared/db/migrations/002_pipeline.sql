@@ -6,8 +6,8 @@ CREATE TABLE clip_embeddings (
   end_sec      double precision NOT NULL,
   embedder     text NOT NULL,
   dim          integer NOT NULL,
-  -- Always present so scoring never depends on pgvector; a vector column is added when the extension exists.
-  embedding    real[] NOT NULL,
+  -- Always present so scoring never depends on pgvector (and reads fast); a vector column is added when the extension exists.
+  embedding    bytea NOT NULL, -- float32 little-endian, L2-normalised
   PRIMARY KEY (video_id, clip_index)
 );
 

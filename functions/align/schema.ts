@@ -1,0 +1,1 @@
+export { ScoreRequestedData as AlignInput, AlignmentDoneData as AlignOutput } from '../../shared/events/types.js';

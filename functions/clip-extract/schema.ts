@@ -1,0 +1,1 @@
+export { VideoUploadedData as ClipExtractInput, ClipsExtractedData as ClipExtractOutput } from '../../shared/events/types.js';

@@ -1,0 +1,78 @@
+import os from 'node:os';
+import type { Context } from '../../shared/context.js';
+import type { EventData, SopilotEvent } from '../../shared/events/types.js';
+import { EventType } from '../../shared/events/types.js';
+import { makeEvent } from '../../shared/events/envelope.js';
+import { runStage, setJobStatus, getJob } from '../../shared/jobs/index.js';
+import { getEmbedder } from '../../shared/ingest/services.js';
+import { embedVideoClips } from '../../shared/ingest/embed.js';
+import { ensureVectorIndex, saveEmbeddings, loadEmbeddings } from '../../shared/embeddings/repo.js';
+import { detectSteps } from '../../shared/steps/change-points.js';
+import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
+import { getVideo, updateVideo } from '../../shared/videos/repo.js';
+import { ingestFailed } from '../../shared/ingest/ingest-job.js';
+
+type Input = EventData<typeof EventType.clipsExtracted>;
+
+/** Batch size: configured, else the embedder's own default (picked from the device), else per core. */
+function batchSizeFor(ctx: Context, embedder: { batchSize?: number }): number {
+  return ctx.config.EMBEDDER_BATCH_SIZE ?? embedder.batchSize ?? Math.max(4, os.cpus().length * 4);
+}
+
+export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Context): Promise<void> {
+  const d = event.data;
+  const video = await getVideo(ctx.db, d.video_id);
+  if (!video) {
+    ctx.log.warn({ video_id: d.video_id }, 'clips event for a video that no longer exists; ignored');
+    return;
+  }
+  const embedder = await getEmbedder(ctx);
+  let out;
+  try {
+    out = await runStage(
+      ctx.db,
+      { kind: 'embed', key: `embed:${d.video_id}:${embedder.name}:${embedder.version}`, input: d, videoId: d.video_id },
+      async () => {
+        const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
+        await saveEmbeddings(ctx.db, d.video_id, `${embedder.name}@${embedder.version}`, clips);
+        await ensureVectorIndex(ctx.db, embedder.dim);
+        let steps = 0;
+        if (video.role === 'gold') {
+          const existing = await loadSteps(ctx.db, d.video_id);
+          // Names and bounds an admin set by hand survive a re-embed.
+          if (existing.some((s) => s.source === 'manual')) steps = existing.length;
+          else {
+            const emb = await loadEmbeddings(ctx.db, d.video_id);
+            const found = detectSteps(emb.matrix, emb.times, { minStepClips: ctx.config.STEP_MIN_CLIPS, penalty: ctx.config.STEP_PENALTY });
+            await saveSteps(ctx.db, d.video_id, found, 'auto');
+            steps = found.length;
+          }
+        }
+        await updateVideo(ctx.db, d.video_id, {
+          status: 'indexed',
+          clip_count: clips.length,
+          embedder: `${embedder.name}@${embedder.version}`,
+          embedding_dim: embedder.dim,
+          duration_sec: video.duration_sec ?? manifest.duration_sec,
+          error: null,
+        });
+        return { clip_count: clips.length, duration_sec: video.duration_sec ?? manifest.duration_sec, embedder: embedder.name, dim: embedder.dim, steps };
+      },
+    );
+  } catch (e) {
+    await ingestFailed(ctx, d.job_id, d.video_id, `embedding failed: ${(e as Error).message}`).catch(() => undefined);
+    throw e;
+  }
+  const o = out.output as { clip_count: number; duration_sec: number };
+  const ingest = await getJob(ctx.db, d.job_id);
+  if (ingest && ingest.status !== 'completed') {
+    await setJobStatus(ctx.db, d.job_id, 'completed', { output: { video_id: d.video_id, clip_count: o.clip_count, duration_sec: o.duration_sec } });
+  }
+  await ctx.bus.publish(
+    makeEvent(
+      EventType.videoIndexed,
+      { video_id: d.video_id, job_id: d.job_id, task_id: video.task_id, role: video.role, clip_count: o.clip_count, duration_sec: o.duration_sec },
+      { id: `video-indexed-${d.video_id}-${out.job.id}`, source: '/sopilot/embed', subject: d.video_id },
+    ),
+  );
+}

@@ -1,0 +1,1 @@
+export { ClipsExtractedData as EmbedInput, VideoIndexedData as EmbedOutput } from '../../shared/events/types.js';

@@ -1,0 +1,1 @@
+export { ScoreDoneData as ReportInput } from '../../shared/events/types.js';

@@ -1,0 +1,1 @@
+export { AlignmentDoneData as ScoreInput, ScoreDoneData as ScoreOutput } from '../../shared/events/types.js';

@@ -1,0 +1,89 @@
+import type { Db } from '../db/index.js';
+import type { Matrix } from '../alignment/types.js';
+
+export interface ClipVector {
+  index: number;
+  start_sec: number;
+  end_sec: number;
+  vector: Float32Array;
+}
+
+export interface VideoEmbeddings {
+  matrix: Matrix;
+  times: { start_sec: Float64Array; end_sec: Float64Array };
+  embedder: string | null;
+}
+
+const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const vecLiteral = (v: Float32Array) => `[${Array.from(v, (x) => x.toFixed(6)).join(',')}]`;
+
+/**
+ * pgvector HNSW indexes need a fixed dimension: one partial index per dimension in use
+ * (halfvec, whose HNSW limit of 4000 dims covers 2560-d clip vectors).
+ */
+export async function ensureVectorIndex(db: Db, dim: number): Promise<void> {
+  if (!db.hasVector || dim > 4000) return;
+  await db.exec(
+    `CREATE INDEX IF NOT EXISTS clip_embeddings_hnsw_${dim} ON clip_embeddings USING hnsw ((vec::halfvec(${dim})) halfvec_cosine_ops) WHERE dim = ${dim}`,
+  );
+}
+
+/** Replaces a video's clip vectors in one transaction (a retried embed overwrites, never duplicates). */
+export async function saveEmbeddings(db: Db, videoId: string, embedder: string, clips: ClipVector[]): Promise<void> {
+  const dim = clips[0]?.vector.length ?? 0;
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM clip_embeddings WHERE video_id = $1', [videoId]);
+    for (let i = 0; i < clips.length; i += 100) {
+      const batch = clips.slice(i, i + 100);
+      const params: unknown[] = [];
+      const rows = batch.map((c) => {
+        const base = [videoId, c.index, c.start_sec, c.end_sec, embedder, dim, toBytes(c.vector)];
+        const ph = base.map((v) => `$${params.push(v)}`);
+        if (db.hasVector) ph.push(`$${params.push(vecLiteral(c.vector))}::vector`);
+        return `(${ph.join(', ')})`;
+      });
+      const cols = `video_id, clip_index, start_sec, end_sec, embedder, dim, embedding${db.hasVector ? ', vec' : ''}`;
+      await tx.query(`INSERT INTO clip_embeddings (${cols}) VALUES ${rows.join(', ')}`, params);
+    }
+  });
+}
+
+/** A video's clip vectors as one matrix, read by id (no pgvector needed). */
+export async function loadEmbeddings(db: Db, videoId: string): Promise<VideoEmbeddings> {
+  const r = await db.query<{ clip_index: number; start_sec: number; end_sec: number; dim: number; embedder: string; embedding: Uint8Array }>(
+    'SELECT clip_index, start_sec, end_sec, dim, embedder, embedding FROM clip_embeddings WHERE video_id = $1 ORDER BY clip_index',
+    [videoId],
+  );
+  const n = r.rows.length;
+  const dim = n ? r.rows[0].dim : 0;
+  const data = new Float32Array(n * dim);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  r.rows.forEach((row, i) => {
+    const b = row.embedding;
+    // Copy through a fresh buffer: the driver's bytes may not be 4-byte aligned.
+    const f = new Float32Array(new Uint8Array(b).buffer, 0, dim);
+    data.set(f, i * dim);
+    start[i] = row.start_sec;
+    end[i] = row.end_sec;
+  });
+  return { matrix: { rows: n, dim, data }, times: { start_sec: start, end_sec: end }, embedder: n ? r.rows[0].embedder : null };
+}
+
+/** Nearest clips of other videos (pgvector cosine); [] when the extension is absent. */
+export async function similarClips(
+  db: Db,
+  q: Float32Array,
+  o: { taskId: string; excludeVideoId: string; limit: number },
+): Promise<Array<{ video_id: string; clip_index: number; start_sec: number; end_sec: number; distance: number }>> {
+  if (!db.hasVector) return [];
+  const dim = q.length;
+  const r = await db.query(
+    `SELECT ce.video_id, ce.clip_index, ce.start_sec, ce.end_sec, (ce.vec::halfvec(${dim})) <=> $1::halfvec(${dim}) AS distance
+       FROM clip_embeddings ce JOIN videos v ON v.id = ce.video_id
+      WHERE ce.dim = ${dim} AND v.task_id = $2 AND ce.video_id <> $3 AND v.role <> 'gold'
+      ORDER BY (ce.vec::halfvec(${dim})) <=> $1::halfvec(${dim}) LIMIT $4`,
+    [vecLiteral(q), o.taskId, o.excludeVideoId, o.limit],
+  );
+  return r.rows as never;
+}

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import type { Context } from '../context.js';
+import { PermanentError } from '../errors.js';
+import { probeVideo, VideoProbeError } from '../video/probe.js';
+import { decodeFrames, VideoDecodeError } from '../video/decode.js';
+import { planClips } from '../video/clips.js';
+import { resolveFfmpegPath, resolveFfprobePath } from '../video/binaries.js';
+import { applyPrivacyMask } from '../vision/privacy-mask.js';
+import { getFaceDetector, maskRects } from './services.js';
+import { withLocalCopy } from './local-copy.js';
+import { clipsKey, framesKey, playbackKey, type ClipsManifest } from './keys.js';
+
+/** Encodes masked frames into an mp4 for playback, so viewers never see unmasked footage. */
+function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: number) {
+  const out = new PassThrough();
+  const p = spawn(ffmpegPath, [
+    '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${w}x${h}`, '-r', String(fps), '-i', 'pipe:0',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1',
+  ]);
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += String(d)).slice(-2000));
+  p.stdout.pipe(out);
+  const done = new Promise<void>((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`playback encoder exited ${code}: ${stderr.trim()}`))));
+  });
+  return { stdin: p.stdin, out, done };
+}
+
+/**
+ * clip-extract: probe, decode at a fixed rate and size (streaming), privacy-mask every frame
+ * before anything else sees it, store the frames and the clip plan under derived/<video_id>/.
+ */
+export async function extractClips(ctx: Context, videoId: string, objectKey: string): Promise<ClipsManifest> {
+  const c = ctx.config;
+  const ffmpegPath = resolveFfmpegPath(c.FFMPEG_PATH);
+  const ffprobePath = resolveFfprobePath(c.FFPROBE_PATH);
+  const size = c.FRAME_SIZE;
+  const masking = c.PRIVACY_MASK_ENABLED;
+  const rects = masking ? maskRects(ctx) : [];
+  const faces = masking && c.PRIVACY_FACE_BLUR ? await getFaceDetector(ctx) : null;
+
+  return withLocalCopy(ctx.store, objectKey, async (file) => {
+    let info;
+    try {
+      info = await probeVideo(file, { ffprobePath });
+    } catch (e) {
+      if (e instanceof VideoProbeError) throw new PermanentError(`video cannot be read (${e.code}): ${e.message}`, e.code);
+      throw e;
+    }
+    const frameBytes = size * size * 3;
+    const framesOut = new PassThrough({ highWaterMark: frameBytes * 4 });
+    const framesUpload = ctx.store.put(framesKey(videoId), framesOut, { contentType: 'application/octet-stream' });
+    framesUpload.catch(() => undefined);
+    const encoder = masking ? startPlaybackEncoder(ffmpegPath, size, size, c.SAMPLE_FPS) : null;
+    const playbackUpload = encoder ? ctx.store.put(playbackKey(videoId), encoder.out, { contentType: 'video/mp4' }) : null;
+    playbackUpload?.catch(() => undefined);
+    let count = 0;
+    try {
+      for await (const f of decodeFrames(file, { fps: c.SAMPLE_FPS, width: size, height: size, resize: 'pad', ffmpegPath })) {
+        if (masking) {
+          const faceBoxes = faces ? await faces.detect(f.frame) : [];
+          applyPrivacyMask(f.frame, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes });
+        }
+        const buf = Buffer.from(f.frame.data.buffer, f.frame.data.byteOffset, f.frame.data.byteLength);
+        // Backpressure: wait when the store is slower than the decoder, so memory stays bounded.
+        if (!framesOut.write(buf)) await new Promise((r) => framesOut.once('drain', r));
+        if (encoder && !encoder.stdin.write(buf)) await new Promise((r) => encoder.stdin.once('drain', r));
+        count++;
+      }
+      framesOut.end();
+      encoder?.stdin.end();
+      await framesUpload;
+      if (encoder) await Promise.all([encoder.done, playbackUpload]);
+    } catch (e) {
+      framesOut.destroy();
+      encoder?.stdin.destroy();
+      await framesUpload.catch(() => undefined);
+      if (e instanceof VideoDecodeError && e.code === 'decode_failed') {
+        throw new PermanentError(`video is damaged and cannot be decoded: ${e.message}`, 'corrupt_video');
+      }
+      throw e;
+    }
+    if (count === 0) throw new PermanentError('video has no decodable frames', 'corrupt_video');
+    const clips = planClips(count, c.SAMPLE_FPS, { clipFrames: c.CLIP_FRAMES, stride: c.CLIP_STRIDE });
+    const manifest: ClipsManifest = {
+      video_id: videoId,
+      fps: c.SAMPLE_FPS,
+      width: size,
+      height: size,
+      frame_count: count,
+      duration_sec: info.duration_sec,
+      masked: masking,
+      source: { width: info.width, height: info.height, fps: info.fps, codec: info.codec, duration_sec: info.duration_sec },
+      clips: clips.map((s) => ({ index: s.index, start_frame: s.start_frame, end_frame: s.end_frame, start_sec: s.start_sec, end_sec: s.end_sec })),
+    };
+    await ctx.store.put(clipsKey(videoId), JSON.stringify(manifest), { contentType: 'application/json' });
+    return manifest;
+  });
+}

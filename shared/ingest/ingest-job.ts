@@ -1,0 +1,16 @@
+import type { Context } from '../context.js';
+import { getJob, setJobStatus } from '../jobs/index.js';
+import { updateVideo } from '../videos/repo.js';
+
+/** The user-visible ingest job (GET /videos/jobs/:id) follows the stages under it. */
+export async function ingestRunning(ctx: Context, jobId: string, videoId: string): Promise<void> {
+  const j = await getJob(ctx.db, jobId);
+  if (j && j.status !== 'running' && j.status !== 'completed') await setJobStatus(ctx.db, jobId, 'running', { countAttempt: true });
+  await updateVideo(ctx.db, videoId, { status: 'processing', error: null });
+}
+
+/** Bad input: the video and the job say why; the original object is kept. */
+export async function ingestFailed(ctx: Context, jobId: string, videoId: string, message: string): Promise<void> {
+  await updateVideo(ctx.db, videoId, { status: 'failed', error: message });
+  await setJobStatus(ctx.db, jobId, 'failed', { error: message });
+}

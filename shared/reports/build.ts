@@ -1,0 +1,70 @@
+import type { Context } from '../context.js';
+import { getBuffer } from '../store/index.js';
+import { renderScoreReport, type Thumbnail } from '../report/index.js';
+import type { ScoreOutcome } from '../scoring/types.js';
+import { clipsKey, framesKey, type ClipsManifest } from '../ingest/keys.js';
+import { encodePngRgb } from '../image/png.js';
+import { reportKey } from '../videos/delete.js';
+import { getScore, updateScore, type ScoreRow } from '../scores/repo.js';
+import { getVideo } from '../videos/repo.js';
+
+/** One frame (already privacy-masked at extraction) of a video at time t, as PNG; null when unavailable. */
+async function frameAt(ctx: Context, videoId: string, t: number): Promise<Buffer | null> {
+  try {
+    const m = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
+    const idx = Math.min(m.frame_count - 1, Math.max(0, Math.round(t * m.fps)));
+    const size = m.width * m.height * 3;
+    const obj = await ctx.store.get(framesKey(videoId), { start: idx * size, end: (idx + 1) * size - 1 });
+    const chunks: Buffer[] = [];
+    for await (const c of obj.body) chunks.push(c as Buffer);
+    const data = Buffer.concat(chunks);
+    if (data.length !== size) return null;
+    return encodePngRgb(m.width, m.height, data);
+  } catch {
+    return null;
+  }
+}
+
+/** Key frames of the first deviations: trainee frame at the middle of each deviation's trainee range. */
+async function deviationThumbnails(ctx: Context, s: ScoreRow, outcome: ScoreOutcome, max = 4): Promise<Thumbnail[]> {
+  const out: Thumbnail[] = [];
+  for (const d of outcome.deviations) {
+    if (out.length >= max) break;
+    const range = d.trainee ?? null;
+    const useGold = !range && d.gold_step;
+    const t = range ? (range.start_sec + range.end_sec) / 2 : d.gold_step ? (d.gold_step.start_sec + d.gold_step.end_sec) / 2 : null;
+    if (t === null) continue;
+    const png = await frameAt(ctx, useGold ? s.gold_video_id : s.trainee_video_id, t);
+    if (png) out.push({ label: `${d.type}${d.gold_step ? ` · ${d.gold_step.name}` : ''} (${useGold ? 'gold' : 'trainee'} @ ${t.toFixed(1)} s)`, png });
+  }
+  return out;
+}
+
+/** Renders a completed score's PDF and caches it in the object store under reports/<score_id>.pdf. */
+export async function buildReport(ctx: Context, scoreId: string): Promise<{ key: string; bytes: number }> {
+  const s = await getScore(ctx.db, scoreId);
+  if (!s || s.status !== 'completed' || !s.result) throw new Error(`score ${scoreId} is not completed`);
+  const outcome = s.result as unknown as ScoreOutcome;
+  const [gv, tv] = await Promise.all([getVideo(ctx.db, s.gold_video_id), getVideo(ctx.db, s.trainee_video_id)]);
+  const thumbnails = s.video_deleted ? [] : await deviationThumbnails(ctx, s, outcome);
+  const pdf = await renderScoreReport(
+    {
+      ...outcome,
+      score: s.score ?? outcome.score,
+      passed: s.passed ?? outcome.passed,
+      id: s.id,
+      task_id: s.task_id,
+      gold_video_id: s.gold_video_id,
+      trainee_video_id: s.trainee_video_id,
+      created_at: s.created_at,
+      completed_at: s.completed_at,
+      gold_duration_sec: gv?.duration_sec ?? null,
+      trainee_duration_sec: tv?.duration_sec ?? null,
+    },
+    { thumbnails, auditHash: s.result_hash, passThreshold: ctx.config.SCORE_PASS_THRESHOLD, generatedAt: s.completed_at ?? new Date() },
+  );
+  const key = reportKey(scoreId);
+  await ctx.store.put(key, pdf, { contentType: 'application/pdf', metadata: { score_id: scoreId, result_hash: s.result_hash ?? '' } });
+  await updateScore(ctx.db, scoreId, { report_key: key });
+  return { key, bytes: pdf.length };
+}

@@ -1,0 +1,128 @@
+import type { Context } from '../context.js';
+import { PermanentError } from '../errors.js';
+import { loadEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadSteps } from '../ingest/steps.js';
+import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
+import { dtwDuration } from '../metrics.js';
+import { scoreAlignment, resolveScoringOptions, type ScoringBackend, type ScoringOptions } from '../scoring/index.js';
+import type { ScoreOutcome } from '../scoring/types.js';
+import { getVideo } from '../videos/repo.js';
+import type { ScoreRow } from './repo.js';
+
+let dtwConfigured = false;
+/** Native (or CUDA) DTW when the addon loaded, the TypeScript reference otherwise; logged once. */
+export function scoringBackend(ctx: Context): ScoringBackend {
+  if (!dtwConfigured) {
+    configureDtw({ useGpu: ctx.config.DTW_USE_GPU });
+    const info = dtwBackendInfo();
+    ctx.log.info({ backend: info.selected, native: info.native.message, cuda: info.cuda.message }, 'DTW backend');
+    if (info.selected === 'ts') ctx.log.warn({ reason: info.native.message }, 'native DTW addon unavailable: using the TypeScript DTW');
+    dtwConfigured = true;
+  }
+  return {
+    costMatrix: (a, b) => costMatrix(a, b, { useGpu: ctx.config.DTW_USE_GPU }),
+    dtwFromCost: (c, n, m, o) => dtwOnCost(c, n, m, o),
+  };
+}
+
+export function scoringOptions(ctx: Context): ScoringOptions {
+  const extra = ctx.config.SCORING_OPTIONS_JSON ? (JSON.parse(ctx.config.SCORING_OPTIONS_JSON) as Partial<ScoringOptions>) : {};
+  return resolveScoringOptions({
+    ...extra,
+    passThreshold: ctx.config.SCORE_PASS_THRESHOLD,
+    ...(ctx.config.DTW_BAND > 0 ? { band: ctx.config.DTW_BAND } : {}),
+  });
+}
+
+export interface ScoreInputs {
+  gold: VideoEmbeddings;
+  trainee: VideoEmbeddings;
+}
+
+/** Loads both videos' vectors; bad pairings are permanent errors with a clear message. */
+export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreInputs> {
+  const [gv, tv] = await Promise.all([getVideo(ctx.db, s.gold_video_id), getVideo(ctx.db, s.trainee_video_id)]);
+  if (!gv) throw new PermanentError(`gold video ${s.gold_video_id} no longer exists`, 'missing_video');
+  if (!tv) throw new PermanentError(`trainee video ${s.trainee_video_id} no longer exists`, 'missing_video');
+  if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
+  if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
+  const [gold, trainee] = await Promise.all([loadEmbeddings(ctx.db, gv.id), loadEmbeddings(ctx.db, tv.id)]);
+  if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
+  if (!trainee.matrix.rows) throw new PermanentError(`trainee video ${tv.id} has no clip embeddings`, 'not_indexed');
+  if (gold.matrix.dim !== trainee.matrix.dim || gold.embedder !== trainee.embedder) {
+    throw new PermanentError(
+      `the videos were embedded by different models (${gold.embedder} vs ${trainee.embedder}); re-ingest the older one`,
+      'embedder_mismatch',
+    );
+  }
+  return { gold, trainee };
+}
+
+/** align stage: the global gold-vs-trainee path (cost matrix + DTW). */
+export function alignVideos(ctx: Context, inp: ScoreInputs) {
+  const backend = scoringBackend(ctx);
+  const opts = scoringOptions(ctx);
+  const t0 = performance.now();
+  const n = inp.gold.matrix.rows;
+  const m = inp.trainee.matrix.rows;
+  const cost = backend.costMatrix(inp.gold.matrix, inp.trainee.matrix);
+  const r = backend.dtwFromCost(cost, n, m, { variant: opts.globalVariant, band: opts.band });
+  const ms = performance.now() - t0;
+  const info = dtwBackendInfo();
+  dtwDuration.observe({ backend: info.selected }, ms / 1000);
+  return { path: r.path, cost: r.cost, normalized_cost: r.normalizedCost, backend: info.selected, n, m, ms };
+}
+
+/** score stage: deviations, per-step table and the 0-100 score, plus similar past failures. */
+export async function scoreVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; similar: unknown[] }> {
+  const steps = await loadSteps(ctx.db, s.gold_video_id);
+  if (!steps.length) throw new PermanentError(`gold video ${s.gold_video_id} has no steps (is it a gold video?)`, 'no_steps');
+  const t0 = performance.now();
+  const outcome = scoreAlignment(
+    {
+      gold: inp.gold.matrix,
+      goldTimes: inp.gold.times,
+      goldSteps: steps,
+      trainee: inp.trainee.matrix,
+      traineeTimes: inp.trainee.times,
+      backend: scoringBackend(ctx),
+    },
+    scoringOptions(ctx),
+  );
+  const ms = performance.now() - t0;
+  const similar = await similarFailures(ctx, s, inp, outcome).catch((e) => {
+    ctx.log.warn({ err: (e as Error).message }, 'similar-failure search failed');
+    return [];
+  });
+  return { outcome, ms, similar };
+}
+
+/** For each deviation with a trainee range: clips of earlier failed performances that look most alike (pgvector). */
+async function similarFailures(ctx: Context, s: ScoreRow, inp: ScoreInputs, outcome: ScoreOutcome) {
+  if (!ctx.db.hasVector || !s.task_id) return [];
+  const out: unknown[] = [];
+  const { matrix, times } = inp.trainee;
+  for (const [i, d] of outcome.deviations.entries()) {
+    if (!d.trainee || i >= 5) continue;
+    const q = new Float32Array(matrix.dim);
+    let count = 0;
+    for (let c = 0; c < matrix.rows; c++) {
+      if (times.end_sec[c] <= d.trainee.start_sec || times.start_sec[c] >= d.trainee.end_sec) continue;
+      for (let k = 0; k < matrix.dim; k++) q[k] += matrix.data[c * matrix.dim + k];
+      count++;
+    }
+    if (!count) continue;
+    const hits = await similarClips(ctx.db, q, { taskId: s.task_id, excludeVideoId: s.trainee_video_id, limit: 20 });
+    const failed = await ctx.db.query<{ id: string; trainee_video_id: string }>(
+      "SELECT id, trainee_video_id FROM scores WHERE status = 'completed' AND passed = false AND trainee_video_id = ANY($1::text[]) AND id <> $2",
+      [[...new Set(hits.map((h) => h.video_id))], s.id],
+    );
+    const byVideo = new Map(failed.rows.map((r) => [r.trainee_video_id, r.id]));
+    const matches = hits
+      .filter((h) => byVideo.has(h.video_id))
+      .slice(0, 3)
+      .map((h) => ({ score_id: byVideo.get(h.video_id), video_id: h.video_id, start_sec: h.start_sec, end_sec: h.end_sec, distance: Number(h.distance) }));
+    if (matches.length) out.push({ deviation_index: i, type: d.type, matches });
+  }
+  return out;
+}

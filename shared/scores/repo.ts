@@ -1,0 +1,126 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db } from '../db/index.js';
+import { canonicalJson } from '../audit/index.js';
+
+export type ScoreStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface ScoreRow {
+  id: string;
+  task_id: string | null;
+  gold_video_id: string;
+  trainee_video_id: string;
+  status: ScoreStatus;
+  score: number | null;
+  passed: boolean | null;
+  result: Record<string, unknown> | null;
+  alignment: Record<string, unknown> | null;
+  timings_ms: Record<string, number>;
+  error: string | null;
+  result_hash: string | null;
+  report_key: string | null;
+  video_deleted: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function toScore(r: Record<string, unknown>): ScoreRow {
+  return {
+    ...(r as unknown as ScoreRow),
+    result: json(r.result) as ScoreRow['result'],
+    alignment: json(r.alignment) as ScoreRow['alignment'],
+    timings_ms: (json(r.timings_ms) ?? {}) as Record<string, number>,
+    created_at: iso(r.created_at)!,
+    updated_at: iso(r.updated_at)!,
+    completed_at: iso(r.completed_at),
+  };
+}
+
+export const newScoreId = () => `score_${randomUUID()}`;
+
+export async function createScore(
+  db: Db,
+  s: { id: string; taskId: string | null; goldVideoId: string; traineeVideoId: string; createdBy: string },
+): Promise<ScoreRow> {
+  const r = await db.query(
+    `INSERT INTO scores (id, task_id, gold_video_id, trainee_video_id, status, created_by) VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING *`,
+    [s.id, s.taskId, s.goldVideoId, s.traineeVideoId, s.createdBy],
+  );
+  return toScore(r.rows[0]);
+}
+
+export async function getScore(db: Db, id: string): Promise<ScoreRow | null> {
+  const r = await db.query('SELECT * FROM scores WHERE id = $1', [id]);
+  return r.rows[0] ? toScore(r.rows[0]) : null;
+}
+
+export async function listScores(
+  db: Db,
+  o: { taskId?: string; videoId?: string; limit: number; cursor?: string },
+): Promise<{ items: ScoreRow[]; next_cursor: string | null }> {
+  const params: unknown[] = [];
+  const where: string[] = ['TRUE'];
+  if (o.taskId) where.push(`task_id = $${params.push(o.taskId)}`);
+  if (o.videoId) where.push(`(gold_video_id = $${params.push(o.videoId)} OR trainee_video_id = $${params.length})`);
+  if (o.cursor) {
+    const [at, id] = Buffer.from(o.cursor, 'base64url').toString('utf8').split('|');
+    where.push(`(created_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)})`);
+  }
+  const r = await db.query(`SELECT * FROM scores WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.push(o.limit + 1)}`, params);
+  const rows = r.rows.map(toScore);
+  const items = rows.slice(0, o.limit);
+  const last = items[items.length - 1];
+  return { items, next_cursor: rows.length > o.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null };
+}
+
+export async function updateScore(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
+  const keys = Object.keys(patch);
+  const vals = keys.map((k) => {
+    const v = patch[k];
+    return v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v;
+  });
+  await db.query(`UPDATE scores SET ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [id, ...vals]);
+}
+
+/** SHA-256 of the canonical JSON of what a score says: the PDF and the audit trail carry it. */
+export function resultHash(payload: unknown): string {
+  return createHash('sha256').update(canonicalJson(payload)).digest('hex');
+}
+
+/** Scores waiting for a video to be indexed. */
+export async function queuedScoresFor(db: Db, videoId: string): Promise<ScoreRow[]> {
+  const r = await db.query("SELECT * FROM scores WHERE status = 'queued' AND (gold_video_id = $1 OR trainee_video_id = $1)", [videoId]);
+  return r.rows.map(toScore);
+}
+
+/** The public shape of a score (GET /score/:id). */
+export function scoreView(s: ScoreRow) {
+  const r = (s.result ?? {}) as Record<string, unknown>;
+  return {
+    id: s.id,
+    status: s.status,
+    error: s.error,
+    task_id: s.task_id,
+    gold_video_id: s.gold_video_id,
+    trainee_video_id: s.trainee_video_id,
+    score: s.score,
+    passed: s.passed,
+    deviations: r.deviations ?? [],
+    steps: r.steps ?? [],
+    path: r.path ?? [],
+    gold_clips: r.gold_clips ?? [],
+    trainee_clips: r.trainee_clips ?? [],
+    breakdown: r.breakdown ?? {},
+    similar_failures: r.similar_failures ?? [],
+    timings_ms: s.timings_ms,
+    result_hash: s.result_hash,
+    video_deleted: s.video_deleted,
+    report_url: s.status === 'completed' ? `/score/${s.id}/report.pdf` : null,
+    created_at: s.created_at,
+    completed_at: s.completed_at,
+  };
+}
