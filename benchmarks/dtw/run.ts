@@ -1,10 +1,16 @@
 // DTW benchmark: cost matrix + DP + path, square sizes, dim 768, every available backend, with
 // yardsticks measured in the same run (the addon's GEMM alone, NumPy's BLAS GEMM, and the
 // original Python method: NumPy matmul + anti-diagonal DP + trace matrix + backtrack).
-// Prints a table and writes benchmarks/results/dtw.json.
-// Usage: npm run bench:dtw [-- --sizes 500,1000 --budget-ms 1500]
+// Prints a table (ratios against the NumPy method of the same run) and writes
+// benchmarks/results/dtw.json. The machine is often shared, so the load average before and after
+// is printed too.
+// Usage: npm run bench:dtw [-- --sizes 500,1000 --budget-ms 1500 --backends native,numpy_method]
+// --backends limits the rows to these names (native, native_gemm, cuda, ts, numpy_method,
+// blas_gemm); a run limited by --sizes or --backends merges its rows into the existing JSON
+// (same n, m, dim, backend replaced) instead of overwriting the whole file.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costMatrix, dtw, dtwBackendInfo } from '../../shared/alignment/index.js';
@@ -20,6 +26,12 @@ const SIZES = arg('sizes', '500,1000,2000,4000').split(',').map(Number);
 const DIM = Number(arg('dim', '768'));
 const BUDGET_MS = Number(arg('budget-ms', '1500')); // per backend and size
 const TS_MAX_N = Number(arg('ts-max', '2000')); // the TS path at 4000 takes ~30 s a run
+const MIN_RUNS = Number(arg('min-runs', '3'));
+const ALL_BACKENDS = ['native', 'native_gemm', 'cuda', 'ts', 'numpy_method', 'blas_gemm'];
+const BACKENDS = arg('backends', ALL_BACKENDS.join(',')).split(',');
+for (const b of BACKENDS) if (!ALL_BACKENDS.includes(b)) throw new Error(`unknown backend ${b} (known: ${ALL_BACKENDS.join(', ')})`);
+const want = (b: string) => BACKENDS.includes(b);
+const PARTIAL = argv.includes('--sizes') || argv.includes('--backends');
 
 interface Row { n: number; m: number; dim: number; backend: string; ms_median: number; ms_min: number; runs: number }
 
@@ -48,7 +60,7 @@ function stats(times: number[]): { ms_median: number; ms_min: number; runs: numb
 }
 
 /** One warm-up, then runs until the budget is spent (at least minRuns, at most maxRuns). */
-function time(fn: () => void, minRuns = 3, maxRuns = 15): number[] {
+function time(fn: () => void, minRuns = MIN_RUNS, maxRuns = Math.max(15, MIN_RUNS)): number[] {
   fn();
   const out: number[] = [];
   const start = performance.now();
@@ -67,39 +79,41 @@ function numpyAvailable(): boolean {
 const info = dtwBackendInfo();
 const rows: Row[] = [];
 const notes: string[] = [];
-const hasNumpy = numpyAvailable();
+const hasNumpy = (want('numpy_method') || want('blas_gemm')) && numpyAvailable();
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`cpu: ${cpus()[0]?.model ?? '?'} x ${cpus().length}; load average (1/5/15 min) before: ${load()}`);
 console.log(`native: ${info.native.message}`);
 console.log(`cuda:   ${info.cuda.available ? info.cuda.message : `skipped (${info.cuda.message})`}`);
-if (!hasNumpy) notes.push('python3 with numpy not found: numpy_method and blas_gemm skipped');
+if (!hasNumpy && (want('numpy_method') || want('blas_gemm'))) notes.push('python3 with numpy not found: numpy_method and blas_gemm skipped');
 
 for (const n of SIZES) {
   const m = n;
   const a = randomMatrix(n, DIM, 1);
   const b = randomMatrix(m, DIM, 2);
   const add = (backend: string, t: number[]) => rows.push({ n, m, dim: DIM, backend, ...stats(t) });
-  if (info.native.available) {
-    add('native', time(() => dtw(a, b, { backend: 'native' })));
-    add('native_gemm', time(() => costMatrix(a, b, { backend: 'native' })));
-  }
-  if (info.cuda.available) {
+  if (info.native.available && want('native')) add('native', time(() => dtw(a, b, { backend: 'native' })));
+  if (info.native.available && want('native_gemm')) add('native_gemm', time(() => costMatrix(a, b, { backend: 'native' })));
+  if (info.cuda.available && want('cuda')) {
     add('cuda', time(() => dtw(a, b, { backend: 'cuda' })));
   }
-  if (n <= TS_MAX_N) {
+  if (!want('ts')) {
+    // not requested
+  } else if (n <= TS_MAX_N) {
     const runs = n <= 500 ? 3 : 1;
     add('ts', time(() => dtw(a, b, { backend: 'ts' }), runs, runs));
   } else {
     notes.push(`ts skipped at ${n}x${m}: a single run takes tens of seconds (raise with --ts-max)`);
   }
   if (hasNumpy) {
-    const runs = n >= 4000 ? 1 : n >= 2000 ? 2 : 3;
+    const runs = Number(arg('numpy-runs', String(n >= 4000 ? 1 : n >= 2000 ? 2 : 3)));
     const r = spawnSync('python3', [join(here, 'numpy_dtw.py'), String(n), String(m), String(DIM), String(runs)], {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
     });
     if (r.status === 0) {
       const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { method_ms: number[]; gemm_ms: number[] };
-      add('numpy_method', j.method_ms);
-      add('blas_gemm', j.gemm_ms);
+      if (want('numpy_method')) add('numpy_method', j.method_ms);
+      if (want('blas_gemm')) add('blas_gemm', j.gemm_ms);
     } else {
       notes.push(`numpy yardstick failed at ${n}: ${r.stderr.trim().split('\n').pop()}`);
     }
@@ -119,8 +133,15 @@ for (const r of rows) {
   );
 }
 for (const note of notes) console.log(`note: ${note}`);
+console.log(`load average after: ${load()}`);
 
 const out = join(here, '..', 'results', 'dtw.json');
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(rows, null, 2)}\n`);
-console.log(`wrote ${out}`);
+const key = (r: Row) => `${r.n}x${r.m}x${r.dim}:${r.backend}`;
+const previous: Row[] = PARTIAL && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]) : [];
+const fresh = new Set(rows.map(key));
+const merged = [...previous.filter((r) => !fresh.has(key(r))), ...rows].sort(
+  (x, y) => x.n - y.n || x.m - y.m || x.dim - y.dim || ALL_BACKENDS.indexOf(x.backend) - ALL_BACKENDS.indexOf(y.backend),
+);
+writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+console.log(PARTIAL ? `merged ${rows.length} rows into ${out}` : `wrote ${out}`);
