@@ -12,7 +12,7 @@ const centre = (c) => (c.start_sec + c.end_sec) / 2;
  * @param {Array<[number, number]>} path DTW path as [gold_clip, trainee_clip] pairs, monotone
  * @param {Array<{start_sec: number, end_sec: number}>} goldClips
  * @param {Array<{start_sec: number, end_sec: number}>} traineeClips
- * @returns {{ knots: Array<[number, number]>, toGold: (t: number) => number, rate: (t: number) => number }}
+ * @returns {{ knots: Array<[number, number]>, toGold: (t: number) => number, rate: (t: number, windowSec?: number) => number }}
  */
 export function buildTimeMap(path, goldClips, traineeClips) {
   const byTrainee = new Map();
@@ -53,14 +53,15 @@ export function buildTimeMap(path, goldClips, traineeClips) {
     return t1 === t0 ? g0 : g0 + ((t - t0) / (t1 - t0)) * (g1 - g0);
   }
 
-  /** Gold seconds per trainee second around t, clamped to what a <video> plays well. */
-  function rate(t) {
+  /**
+   * Gold seconds per trainee second around t (averaged over ±windowSec, since the path is a
+   * staircase clip by clip), clamped to what a <video> plays well.
+   */
+  function rate(t, windowSec = 1) {
     if (knots.length < 2) return 1;
-    let i = segment(t);
-    if (i < 0) i = 0;
-    if (i >= knots.length - 1) i = knots.length - 2;
-    const dt = knots[i + 1][0] - knots[i][0];
-    const r = dt > 0 ? (knots[i + 1][1] - knots[i][1]) / dt : 1;
+    const a = Math.max(0, t - windowSec);
+    const b = t + windowSec;
+    const r = (toGold(b) - toGold(a)) / (b - a);
     return Math.min(4, Math.max(0.25, r));
   }
 
