@@ -5,6 +5,9 @@ import { systemFunction } from './system/index.js';
 import { eventsFunction } from './events/index.js';
 import { scoresFunction } from './scores/index.js';
 import { stepsFunction } from './steps/index.js';
+import { auditFunction } from './audit/index.js';
+import { opsFunction } from './ops/index.js';
+import { bucketDropEventFunction, bucketDropHttpFunction } from './bucket-drop/index.js';
 import { clipExtractFunction } from './clip-extract/index.js';
 import { embedFunction } from './embed/index.js';
 import { alignFunction } from './align/index.js';
@@ -12,7 +15,7 @@ import { scoreFunction } from './score/index.js';
 import { reportFunction } from './report/index.js';
 
 /** Every HTTP function, in mount order (the all-in-one host serves them all under their paths). */
-export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, eventsFunction];
+export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction];
 
 /** Every event function; hosts pick them by queue. */
-export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction] as EventFunction[];
+export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction, bucketDropEventFunction] as EventFunction[];

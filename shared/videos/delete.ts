@@ -29,6 +29,11 @@ export async function deleteVideo(
   let deletedObjects = 0;
   deletedObjects += await ctx.store.deletePrefix(`raw/${videoId}/`);
   deletedObjects += await ctx.store.deletePrefix(derivedPrefix(videoId));
+  // A bucket-dropped original lives under inbox/, outside raw/<id>/.
+  if (v.object_key && !v.object_key.startsWith(`raw/${videoId}/`) && (await ctx.store.head(v.object_key))) {
+    await ctx.store.delete(v.object_key);
+    deletedObjects++;
+  }
   for (const s of deps.rows) {
     const info = await ctx.store.head(reportKey(s.id));
     if (info) {

@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import { promises as fs, readFileSync, existsSync } from 'node:fs';
+import { openAsBlob } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * sopilot-watch: for plants without S3 notifications. Watches DIR laid out as
+ * <task_id>/<gold|trainee|audit>/<file>, and uploads each new file through the API once it has
+ * stopped growing. What was uploaded is remembered in DIR/.sopilot-watch.json (by path, size, mtime).
+ */
+export interface WatchOptions {
+  dir: string;
+  baseUrl: string;
+  token: string;
+  intervalMs: number;
+  stableMs: number;
+  once: boolean;
+  log: (msg: string) => void;
+}
+
+const VIDEO_EXT = /\.(mp4|mov|m4v|mkv|webm|avi|ts|mpg|mpeg)$/i;
+const ROLES = new Set(['gold', 'trainee', 'audit']);
+
+interface Seen {
+  size: number;
+  mtimeMs: number;
+  since: number;
+}
+
+export async function scanOnce(o: WatchOptions, pending: Map<string, Seen>, done: Record<string, { size: number; mtimeMs: number; video_id: string }>): Promise<number> {
+  let uploaded = 0;
+  let tasks: string[] = [];
+  try {
+    tasks = await fs.readdir(o.dir);
+  } catch (e) {
+    throw new Error(`cannot read watch folder ${o.dir}: ${(e as Error).message}`);
+  }
+  for (const task of tasks) {
+    if (task.startsWith('.') || !/^[A-Za-z0-9._:-]{1,200}$/.test(task)) continue;
+    for (const role of ROLES) {
+      const dir = path.join(o.dir, task, role);
+      let files: string[] = [];
+      try {
+        files = await fs.readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of files) {
+        if (!VIDEO_EXT.test(name)) continue;
+        const file = path.join(dir, name);
+        const st = await fs.stat(file).catch(() => null);
+        if (!st?.isFile()) continue;
+        const prev = done[file];
+        if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs) continue;
+        const seen = pending.get(file);
+        const now = Date.now();
+        // Upload only once size and mtime have not changed for stableMs (the copy has finished).
+        if (!seen || seen.size !== st.size || seen.mtimeMs !== st.mtimeMs) {
+          pending.set(file, { size: st.size, mtimeMs: st.mtimeMs, since: now });
+          if (!o.once) continue;
+        } else if (now - seen.since < o.stableMs) continue;
+        const form = new FormData();
+        form.set('task_id', task);
+        form.set('role', role);
+        form.set('file', await openAsBlob(file), name);
+        const res = await fetch(`${o.baseUrl.replace(/\/$/, '')}${role === 'gold' ? '/gold' : '/videos'}`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${o.token}` },
+          body: form,
+        });
+        const body = (await res.json().catch(() => ({}))) as { video_id?: string; error?: { message: string } };
+        if (!res.ok) {
+          o.log(`upload of ${file} failed: ${res.status} ${body.error?.message ?? ''}`);
+          continue;
+        }
+        done[file] = { size: st.size, mtimeMs: st.mtimeMs, video_id: body.video_id! };
+        pending.delete(file);
+        uploaded++;
+        o.log(`uploaded ${file} as ${body.video_id} (task ${task}, ${role})`);
+      }
+    }
+  }
+  return uploaded;
+}
+
+export async function watch(o: WatchOptions): Promise<void> {
+  const stateFile = path.join(o.dir, '.sopilot-watch.json');
+  const done = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
+  const pending = new Map<string, Seen>();
+  for (;;) {
+    const n = await scanOnce(o, pending, done);
+    if (n > 0) await fs.writeFile(stateFile, JSON.stringify(done, null, 2));
+    if (o.once) return;
+    await sleep(o.intervalMs);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'base-url': { type: 'string', default: process.env.SOPILOT_BASE_URL ?? 'http://127.0.0.1:8000' },
+      token: { type: 'string', default: process.env.SOPILOT_TOKEN },
+      interval: { type: 'string', default: '2000' },
+      stable: { type: 'string', default: '5000' },
+      once: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const dir = positionals[0];
+  if (values.help || !dir) {
+    console.error('usage: sopilot-watch DIR [--base-url URL] [--token T] [--interval ms] [--stable ms] [--once]\n  DIR/<task_id>/<gold|trainee|audit>/<video file> is uploaded once it stops growing');
+    return values.help ? 0 : 2;
+  }
+  if (!values.token) {
+    console.error('a token is needed: --token T or SOPILOT_TOKEN (an operator or admin token)');
+    return 2;
+  }
+  await watch({
+    dir: path.resolve(dir),
+    baseUrl: values['base-url']!,
+    token: values.token,
+    intervalMs: Number(values.interval),
+    stableMs: Number(values.stable),
+    once: values.once!,
+    log: (m) => console.log(`${new Date().toISOString()} ${m}`),
+  });
+  return 0;
+}

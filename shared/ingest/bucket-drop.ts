@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { Context } from '../context.js';
+import type { EventData } from '../events/types.js';
+import { EventType } from '../events/types.js';
+import { newVideoId, registerVideo } from '../videos/register.js';
+import type { VideoRole } from '../videos/repo.js';
+
+type Records = EventData<typeof EventType.objectCreated>['Records'];
+
+export interface DropResult {
+  registered: Array<{ key: string; video_id: string; job_id: string }>;
+  duplicates: Array<{ key: string; video_id: string }>;
+  skipped: Array<{ key: string; reason: string }>;
+}
+
+const INBOX = /^inbox\/([A-Za-z0-9._:-]{1,200})\/(gold|trainee|audit)\/([^/]+)$/;
+
+/** S3 notifications URL-encode keys ('+' for space). */
+function decodeKey(k: string): string {
+  try {
+    return decodeURIComponent(k.replace(/\+/g, ' '));
+  } catch {
+    return k;
+  }
+}
+
+/**
+ * Registers objects dropped under inbox/<task_id>/<role>/<name> and starts their ingest,
+ * once per object version (key + version id, or ETag where the store has no versioning).
+ */
+export async function ingestDroppedObjects(ctx: Context, records: Records, bucket: string): Promise<DropResult> {
+  const out: DropResult = { registered: [], duplicates: [], skipped: [] };
+  for (const r of records) {
+    const key = decodeKey(r.s3.object.key);
+    if (r.eventName && !/ObjectCreated/i.test(r.eventName)) {
+      out.skipped.push({ key, reason: `event ${r.eventName} is not an object creation` });
+      continue;
+    }
+    if (r.s3.bucket?.name && r.s3.bucket.name !== bucket) {
+      out.skipped.push({ key, reason: `bucket ${r.s3.bucket.name} is not the configured bucket ${bucket}` });
+      continue;
+    }
+    const m = INBOX.exec(key);
+    if (!m) {
+      out.skipped.push({ key, reason: 'not under inbox/<task_id>/<gold|trainee|audit>/<file>' });
+      continue;
+    }
+    const head = await ctx.store.head(key);
+    if (!head) {
+      out.skipped.push({ key, reason: 'object not found in the store' });
+      continue;
+    }
+    const version = r.s3.object.versionId || r.s3.object.eTag || head.etag || r.s3.object.sequencer || String(head.size);
+    const res = await registerVideo(ctx, {
+      videoId: newVideoId(),
+      taskId: m[1],
+      role: m[2] as VideoRole,
+      objectKey: key,
+      originalName: path.basename(key),
+      contentType: head.contentType ?? null,
+      sizeBytes: head.size,
+      sha256: null,
+      uploadedBy: 'bucket-drop',
+      uploaderRole: null,
+      source: 'bucket',
+      sourceRef: `${key}#${String(version).replace(/"/g, '')}`,
+    });
+    if (res.duplicate) out.duplicates.push({ key, video_id: res.videoId });
+    else out.registered.push({ key, video_id: res.videoId, job_id: res.job.id });
+  }
+  return out;
+}
