@@ -273,6 +273,8 @@ export async function main(argv: string[], io: DemoIo = defaultIo(), waitForStop
     io.out('');
     io.out(`PDF reports: ${reports}`);
     io.out(`every artifact (score.json, report.pdf, steps.json, audit-trail.json, queue.json, export.jws): ${join(out, 'runs')}/<variant>/`);
+    // Notes (admin-only artifacts skipped, endpoints not available) are the same for every variant: say each once.
+    for (const n of new Set(runs.flatMap((r) => r.result?.notes ?? []))) io.out(`note: ${n}`);
     const failed = runs.filter((r) => !r.result).length;
 
     if (host && !values.exit) {

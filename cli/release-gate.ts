@@ -349,6 +349,9 @@ export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<nu
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, JSON.stringify(report, null, 2) + '\n');
     for (const l of formatGateTable(report.checks)) io.out(l);
+    const spans = (xs: Array<{ index: number; start_sec: number; end_sec: number }>) => xs.map((x) => `${x.index}:${span(x)}`).join('  ');
+    io.out(`gold steps planted:  ${spans(report.gold_steps_planted)}`);
+    io.out(`gold steps detected: ${report.gold_steps_detected ? spans(report.gold_steps_detected) : '(not available)'}`);
     io.out(`release gate ${report.passed ? 'PASSED' : 'FAILED'} (${(report.timings.total_ms / 1000).toFixed(1)} s); report: ${out}`);
     return report.passed ? 0 : 1;
   } catch (e) {
