@@ -10,6 +10,7 @@ export function createOpsView(app) {
 
   const queueMsg = h('div');
   const transport = h('span', { class: 'muted', id: 'queue-transport' });
+  const rejected = h('p', { class: 'small-text', id: 'queue-rejected' });
   const qBody = h('tbody');
   const auditBox = h('div', { id: 'audit-status' });
   const verifyBtn = h('button', { type: 'button', id: 'audit-verify', onclick: () => verify() }, 'Verify audit chain');
@@ -27,6 +28,7 @@ export function createOpsView(app) {
         h('thead', {}, h('tr', {}, ['Queue', 'Waiting', 'Active', 'Delayed', 'Failed', 'Completed', 'Dead letter', 'Oldest waiting'].map((t) => h('th', {}, t)))),
         qBody,
       ),
+      rejected,
       h('p', { class: 'muted small-text' }, 'Refreshes every 5 s while this tab is open.'),
     ),
     h(
@@ -42,6 +44,8 @@ export function createOpsView(app) {
     try {
       const q = await app.api.get('/ops/queue');
       mount(transport, `(${q.transport})`);
+      const n = q.rejected_events ?? 0;
+      mount(rejected, n ? h('span', { class: 'badge status-failed' }, `${n} rejected events`) : null, n ? ' malformed CloudEvents refused at the door (see the audit trail / logs).' : null);
       mount(
         qBody,
         q.queues.length

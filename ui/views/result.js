@@ -122,7 +122,7 @@ export function createResultView(app) {
     const devRows = devs.map((d, i) =>
       h(
         'tr',
-        { class: `dev-row sev-${d.severity}`, dataset: { index: i }, tabindex: 0, title: 'Click to show it in both videos', onclick: () => seekDeviation(i), onkeydown: (e) => { if (e.key === 'Enter') seekDeviation(i); } },
+        { class: `dev-row dev-sev-${d.severity}`, dataset: { index: i }, tabindex: 0, title: 'Click to show it in both videos', onclick: () => seekDeviation(i), onkeydown: (e) => { if (e.key === 'Enter') seekDeviation(i); } },
         h('td', { class: 'num' }, String(i + 1)),
         h('td', {}, badge(d.type, 'type')),
         h('td', {}, badge(d.severity, 'sev')),

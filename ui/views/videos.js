@@ -1,11 +1,13 @@
 // Videos view: list by task with status badges, upload with progress, ingest job polling.
 import { describeError, poll } from '../lib/api.js';
 import { badge, fmtBytes, fmtDate, fmtTime, h, mount, notice, shortId } from '../lib/dom.js';
+import { createStepsPanel } from './steps.js';
 
 const BUSY = new Set(['uploaded', 'processing']);
 
 export function createVideosView(app) {
   const el = document.getElementById('view-videos');
+  const stepsPanel = createStepsPanel(app);
   let alive = null; // AbortController of the visible period
   let items = [];
   let nextCursor = null;
@@ -57,13 +59,17 @@ export function createVideosView(app) {
       ),
       moreBtn,
     ),
+    stepsPanel.el,
   );
   roleSelect.addEventListener('change', () => load(false));
 
   function row(v) {
     const actions = [];
-    if (v.role === 'gold') actions.push(h('button', { type: 'button', class: 'small secondary', onclick: () => app.pick('gold', v) }, 'Use as gold'));
-    else actions.push(h('button', { type: 'button', class: 'small secondary', onclick: () => app.pick('trainee', v) }, 'Use as trainee'));
+    if (v.role === 'gold') {
+      actions.push(h('button', { type: 'button', class: 'small secondary', dataset: { action: 'steps' }, onclick: () => stepsPanel.open(v) }, 'Steps'));
+      actions.push(h('button', { type: 'button', class: 'small secondary', dataset: { action: 'pick' }, onclick: () => app.pick('gold', v) }, 'Use as gold'));
+    }
+    else actions.push(h('button', { type: 'button', class: 'small secondary', dataset: { action: 'pick' }, onclick: () => app.pick('trainee', v) }, 'Use as trainee'));
     return h(
       'tr',
       { dataset: { id: v.id } },
