@@ -32,10 +32,10 @@ let base: string;
 let manifest: DemoManifest;
 const shots = process.env.SOPILOT_UI_SCREENSHOTS;
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, fullPage = true): Promise<void> {
   if (!shots) return;
   await mkdir(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 }
 
 async function signIn(token: string): Promise<void> {
@@ -193,6 +193,8 @@ test('upload gold and trainee, score them, read score and deviations, players in
   // Both videos arrive (fetched with the token into blob: URLs) and play.
   await page.waitForFunction(() => ['#video-gold', '#video-trainee'].every((s) => { const v = document.querySelector(s) as HTMLVideoElement; return v.src.startsWith('blob:') && v.readyState >= 1 && v.duration > 0; }), undefined, { timeout: 20_000 });
 
+  await shot('06-result-top', false);
+
   // Clicking a deviation with a trainee range seeks both players there.
   const withTrainee = api.deviations.findIndex((d: { trainee: unknown; gold_step: unknown }) => d.trainee && d.gold_step);
   const target = withTrainee >= 0 ? withTrainee : 0;
@@ -206,7 +208,7 @@ test('upload gold and trainee, score them, read score and deviations, players in
     },
     [d.gold_step?.start_sec ?? 0, d.trainee?.start_sec ?? null] as const,
   );
-  await shot('06-result');
+  await shot('07-result');
 
   // Seeking the trainee moves the gold to the DTW-matched time.
   await page.evaluate(() => {
@@ -234,6 +236,6 @@ test('upload gold and trainee, score them, read score and deviations, players in
   await page.waitForSelector('#audit-status .notice.ok');
   assert.match((await page.textContent('#audit-status')) ?? '', /Chain intact/);
   assert.ok((await page.$$('#queues tbody tr')).length > 0);
-  await shot('07-ops');
+  await shot('08-ops');
   assert.deepEqual(errors, []);
 });

@@ -45,7 +45,7 @@ export function createOpsView(app) {
       const q = await app.api.get('/ops/queue');
       mount(transport, `(${q.transport})`);
       const n = q.rejected_events ?? 0;
-      mount(rejected, n ? h('span', { class: 'badge status-failed' }, `${n} rejected events`) : null, n ? ' malformed CloudEvents refused at the door (see the audit trail / logs).' : null);
+      mount(rejected, n ? h('span', { class: 'badge status-failed' }, `${n} rejected events`) : null, n ? ' events the pipeline refused as malformed (kept in the rejected_events table).' : null);
       mount(
         qBody,
         q.queues.length
