@@ -7,6 +7,8 @@ import { scoresFunction } from './scores/index.js';
 import { stepsFunction } from './steps/index.js';
 import { auditFunction } from './audit/index.js';
 import { opsFunction } from './ops/index.js';
+import { uiFunction } from './ui/index.js';
+import { authFunction } from './auth/index.js';
 import { bucketDropEventFunction, bucketDropHttpFunction } from './bucket-drop/index.js';
 import { clipExtractFunction } from './clip-extract/index.js';
 import { embedFunction } from './embed/index.js';
@@ -15,7 +17,7 @@ import { scoreFunction } from './score/index.js';
 import { reportFunction } from './report/index.js';
 
 /** Every HTTP function, in mount order (the all-in-one host serves them all under their paths). */
-export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction];
+export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction, authFunction, uiFunction];
 
 /** Every event function; hosts pick them by queue. */
 export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction, bucketDropEventFunction] as EventFunction[];

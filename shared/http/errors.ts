@@ -39,6 +39,11 @@ export function errorHandler(log: () => Logger | undefined): ErrorRequestHandler
       status = 413;
       code = 'payload_too_large';
       message = 'request body too large';
+    } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      // Express's own client errors (a malformed URI escape, a bad body encoding…).
+      status = err.status;
+      code = 'bad_request';
+      message = err.expose && err.message ? String(err.message) : 'bad request';
     }
     if (status >= 500) log()?.error({ err, path: req.path, request_id: req.headers['x-request-id'] }, 'request failed');
     if (res.headersSent) {

@@ -15,6 +15,8 @@ export interface ScoringOptions {
   globalVariant: DtwVariant;
   /** Optional Sakoe-Chiba band for the global alignment (cells); undefined = none. */
   band?: number;
+  /** Subtract the gold's mean clip vector from both videos before taking cosines (center.ts). */
+  centerOnGold: boolean;
   /** Smallest baseline - floor used as the quality denominator (similarity units). */
   minContrast: number;
   /** Floor used when the gold has a single step (nothing else to compare with). */
@@ -54,13 +56,19 @@ export interface ScoringOptions {
   alignFullQuality: number;
   /** Points subtracted per deviation, by type and severity. */
   penalties: Record<DeviationType, Record<Severity, number>>;
-  /** passed = score >= passThreshold and no high-severity missing_step / order_swap. */
+  /**
+   * passed = score >= passThreshold and no deviation at or above its type's blocking severity.
+   * A procedure violation (a step left out, steps done in the wrong order, a step clearly done
+   * differently or far too slowly) fails the performance whatever the score; null = never blocks.
+   */
   passThreshold: number;
+  blockingSeverity: Record<DeviationType, Severity | null>;
 }
 
-export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
+export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<ScoringOptions>({
   globalVariant: 'open_begin_end',
   band: undefined,
+  centerOnGold: true,
   minContrast: 0.05,
   defaultFloor: 0,
   calibrateToMedian: true,
@@ -90,6 +98,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze({
     rework: { low: 3, medium: 6, high: 10 },
   },
   passThreshold: 70,
+  blockingSeverity: { missing_step: 'medium', order_swap: 'medium', step_deviation: 'medium', over_time: 'low', rework: null },
 });
 
 /** Defaults overlaid with the given options (penalties merged per type). */
@@ -98,5 +107,5 @@ export function resolveScoringOptions(o: Partial<ScoringOptions> = {}): ScoringO
   for (const [k, v] of Object.entries(o.penalties ?? {}) as Array<[DeviationType, Record<Severity, number>]>) {
     penalties[k] = { ...penalties[k], ...v };
   }
-  return { ...DEFAULT_SCORING_OPTIONS, ...o, penalties };
+  return { ...DEFAULT_SCORING_OPTIONS, ...o, penalties, blockingSeverity: { ...DEFAULT_SCORING_OPTIONS.blockingSeverity, ...(o.blockingSeverity ?? {}) } };
 }

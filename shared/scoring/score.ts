@@ -16,7 +16,8 @@ import { REFERENCE_BACKEND, type ScoringBackend } from './backend.js';
 import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profile.js';
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
-import { columnQualities, extendMatch, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
+import { centerRows, rowMean } from './center.js';
+import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
 export interface ScoreInput {
   gold: Matrix;
@@ -26,7 +27,10 @@ export interface ScoreInput {
   traineeTimes: ClipTimes;
   /** DTW primitives (default: the TypeScript reference). Pass the native ones for speed. */
   backend?: ScoringBackend;
-  /** Precomputed goldProfile(gold, goldSteps) (it depends on the gold only). */
+  /**
+   * Precomputed profile (it depends on the gold only): goldProfile(gold, goldSteps), with
+   * gold = centerRows(gold, rowMean(gold)) when options.centerOnGold (the default).
+   */
   goldProfile?: GoldProfile;
 }
 
@@ -50,7 +54,11 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOptions> = {}): ScoreOutcome {
   const o = resolveScoringOptions(options);
   const backend = input.backend ?? REFERENCE_BACKEND;
-  const { gold, trainee, goldSteps: steps } = input;
+  const { goldSteps: steps } = input;
+  // Cosines on gold-mean-centred vectors (see center.ts); a precomputed goldProfile must match.
+  const mu = o.centerOnGold ? rowMean(input.gold) : null;
+  const gold = mu ? centerRows(input.gold, mu) : input.gold;
+  const trainee = mu ? centerRows(input.trainee, mu) : input.trainee;
   const n = gold.rows;
   const m = trainee.rows;
   if (n <= 0 || m <= 0) throw new RangeError(`scoring: empty input (gold ${n} clips, trainee ${m} clips)`);
@@ -66,7 +74,12 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
 
   // 2. Per-step best matches and their quality, calibrated to this trainee's median.
   const K = steps.length;
-  const scales: StepScale[] = profile.steps.map((p) => ({ floor: p.floor, den: Math.max(p.baseline - p.floor, o.minContrast) }));
+  // On centred vectors, content unrelated to the gold has cosine ~0 with every gold clip, while
+  // distinct gold steps become anti-correlated (negative floor): the floor is then at least 0, so
+  // "no better than unrelated content" keeps meaning q <= 0.
+  const minFloor = o.centerOnGold ? 0 : -Infinity;
+  const floors = profile.steps.map((p) => Math.max(p.floor, minFloor));
+  const scales: StepScale[] = profile.steps.map((p, k) => ({ floor: floors[k], den: Math.max(p.baseline - floors[k], o.minContrast) }));
   const matches = steps.map((s) => matchStep(cost, m, s, backend.dtwFromCost) as StepMatch);
   const rawQ = matches.map((mt, k) => quality(mt.similarity, scales[k]));
   const medQ = median(rawQ);
@@ -78,7 +91,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   });
 
   // 3a. Grow present matches over the clips that still show the step.
-  const { bestStep } = columnQualities(cost, n, m, steps, scales);
+  const { bestStep, colQ } = columnQualities(cost, n, m, steps, scales);
   const claimedBy = (except: number, segs: Array<Segment | null>): Uint8Array => {
     const b = new Uint8Array(m);
     segs.forEach((s, k) => {
@@ -87,11 +100,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     return b;
   };
   const raw = st.map((s) => (s.present ? { start: s.match.start, end: s.match.end } : null));
-  for (let k = 0; k < K; k++) {
-    if (!st[k].present) continue;
-    st[k].segment = extendMatch(cost, m, k, steps[k], scales[k], bestStep, o.extendQuality, raw[k]!, claimedBy(k, raw));
-  }
-
+  const grown = growIntoGaps(colQ, m, raw, o.extendQuality);
+  for (let k = 0; k < K; k++) st[k].segment = grown[k];
   // 3b. Rework: a second good match outside the step's own segment and not inside another step's.
   const segs = st.map((s) => s.segment);
   for (let k = 0; k < K; k++) {
@@ -272,13 +282,15 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
 
   // 4. Score.
   const simG = 1 - global.normalizedCost;
-  const qG = (simG - profile.floor) / Math.max(profile.baseline - profile.floor, o.minContrast);
+  let floorG = 0;
+  steps.forEach((g, k) => (floorG += ((g.end_clip - g.start_clip) / n) * floors[k]));
+  const qG = (simG - floorG) / Math.max(profile.baseline - floorG, o.minContrast);
   const alignScore = 100 * clamp01((qG - o.alignZeroQuality) / (o.alignFullQuality - o.alignZeroQuality));
   const breakdown: Record<string, number> = {
     alignment_normalized_cost: r3(global.normalizedCost),
     alignment_similarity: r3(simG),
     gold_self_similarity: r3(profile.baseline),
-    gold_floor_similarity: r3(profile.floor),
+    gold_floor_similarity: r3(floorG),
     alignment_quality: r3(qG),
     alignment_score: r3(alignScore),
     quality_calibration: r3(calibration),
@@ -293,10 +305,15 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   breakdown.penalty_total = penalty;
   const score = Math.round(Math.max(0, Math.min(100, alignScore - penalty)) * 10) / 10;
   breakdown.score = score;
-  const blocking = deviations.some((d) => (d.type === 'missing_step' || d.type === 'order_swap') && d.severity === 'high');
+  const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
+  const blocking = deviations.filter((d) => {
+    const b = o.blockingSeverity[d.type];
+    return b !== null && rank[d.severity] >= rank[b];
+  }).length;
+  breakdown.blocking_deviations = blocking;
   return {
     score,
-    passed: score >= o.passThreshold && !blocking,
+    passed: score >= o.passThreshold && blocking === 0,
     deviations,
     steps: rows,
     path: global.path,

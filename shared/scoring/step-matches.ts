@@ -125,3 +125,43 @@ export function extendMatch(
   while (end < m - 1 && !blocked[end + 1] && bestStep[end + 1] === k && edgeQ(end + 1, step.end_clip - w, step.end_clip) >= minQuality) end++;
   return { start, end };
 }
+
+/**
+ * Grows the present steps' matched segments over the unclaimed trainee clips around them.
+ * The subsequence alignment minimises summed cost, so on a slow step it covers as few trainee
+ * clips as it can; the clips between two matched segments were spent on one of the two steps
+ * that border them (or on nothing). Each gap is shared between exactly those two steps: a clip
+ * goes to the side it fits better (quality against any clip of the step), while its quality stays
+ * at least `minQuality`; growth from each side stops at the first clip the other side fits better.
+ * Only the bordering steps compete, so a clip that merely resembles a far-away step (same panel,
+ * same hands) does not cut a slow step short. Overlapping segments (out-of-order matches) are not
+ * changed. Segments are inclusive trainee clip ranges; null = step not present.
+ */
+export function growIntoGaps(
+  colQ: Float64Array,
+  m: number,
+  segs: Array<{ start: number; end: number } | null>,
+  minQuality: number,
+): Array<{ start: number; end: number } | null> {
+  const out = segs.map((s) => (s ? { ...s } : null));
+  const order = out
+    .map((s, k) => ({ s, k }))
+    .filter((x): x is { s: { start: number; end: number }; k: number } => x.s !== null)
+    .sort((a, b) => a.s.start - b.s.start || a.s.end - b.s.end);
+  const q = (k: number, j: number) => colQ[k * m + j];
+  for (let t = -1; t < order.length; t++) {
+    const L = t >= 0 ? order[t] : null;
+    const R = t + 1 < order.length ? order[t + 1] : null;
+    let lo = L ? L.s.end + 1 : 0; // first gap clip
+    let hi = R ? R.s.start - 1 : m - 1; // last gap clip
+    if (L && R && R.s.start <= L.s.end) continue; // overlapping: no gap
+    while (lo <= hi) {
+      const growL = L && q(L.k, lo) >= minQuality && (!R || q(L.k, lo) >= q(R.k, lo));
+      const growR = R && q(R.k, hi) >= minQuality && (!L || q(R.k, hi) > q(L.k, hi));
+      if (!growL && !growR) break;
+      if (growL) L!.s.end = lo++;
+      if (growR && lo <= hi) R!.s.start = hi--;
+    }
+  }
+  return out;
+}
