@@ -291,11 +291,14 @@ float* panel_buffers(size_t floats) {
 void cost_simd(const Job& J, Isa isa, int threads) {
   const int nr = isa == ISA_AVX512 ? NR5 : NR2, mr = isa == ISA_AVX512 ? 8 : 6;
   const int np = (J.m + nr - 1) / nr;
-  // Row chunks per panel: 1 when there are enough panels to balance the threads; otherwise
-  // split the rows (each chunk repacks its panel, which costs ~1/rows of the chunk's work).
+  // Rows are cut into chunks, worked through one after the other (every panel of chunk 0, then
+  // chunk 1, ...): a chunk's rows of A (at most ~8 MB) stay in L3 while all panels pass over them,
+  // instead of A coming from memory once per panel. With few panels, more chunks balance the
+  // threads. Each (chunk, panel) item packs its panel again, ~1/rows of the item's work.
   const int tilesN = (J.n + mr - 1) / mr;
-  int chunks = 1;
-  if (threads > 1) chunks = std::min(tilesN, std::max(1, (16 * threads + np - 1) / np));
+  const int64_t chunkRows = std::max<int64_t>(mr, ((int64_t)8 << 20) / ((int64_t)J.d * 4));
+  int chunks = (int)std::min<int64_t>(tilesN, (J.n + chunkRows - 1) / chunkRows);
+  if (threads > 1) chunks = std::max(chunks, std::min(tilesN, (16 * threads + np - 1) / np));
   const int items = np * chunks;
   if (threads > items) threads = items;
   const size_t panelFloats = (size_t)nr * J.d;
@@ -309,7 +312,7 @@ void cost_simd(const Job& J, Isa isa, int threads) {
     float* buf = bufs + panelStride * t;
     int packedP = -1;
     for (int it; (it = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
-      const int p = it / chunks, c = it % chunks;
+      const int c = it / np, p = it % np;
       // Row chunks on tile boundaries, so only the last chunk has a remainder tile.
       const int r0 = (int)((int64_t)tilesN * c / chunks) * mr;
       const int r1 = std::min(J.n, (int)((int64_t)tilesN * (c + 1) / chunks) * mr);
