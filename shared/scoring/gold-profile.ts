@@ -101,3 +101,4 @@ export function goldProfile(
 ): GoldProfile {
   return goldProfileFromCost(backend.costMatrix(gold, gold), gold.rows, steps, backend, defaultFloor);
 }
+

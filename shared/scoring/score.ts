@@ -28,8 +28,8 @@ export interface ScoreInput {
   /** DTW primitives (default: the TypeScript reference). Pass the native ones for speed. */
   backend?: ScoringBackend;
   /**
-   * Precomputed profile (it depends on the gold only): goldProfile(gold, goldSteps), with
-   * gold = centerRows(gold, rowMean(gold)) when options.centerOnGold (the default).
+   * Precomputed profile (it depends on the gold only): scoringGoldProfile(gold, goldSteps, backend,
+   * options) with the same options.
    */
   goldProfile?: GoldProfile;
 }
@@ -55,18 +55,23 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   const o = resolveScoringOptions(options);
   const backend = input.backend ?? REFERENCE_BACKEND;
   const { goldSteps: steps } = input;
-  // Cosines on gold-mean-centred vectors (see center.ts); a precomputed goldProfile must match.
-  const mu = o.centerOnGold ? rowMean(input.gold) : null;
-  const gold = mu ? centerRows(input.gold, mu) : input.gold;
-  const trainee = mu ? centerRows(input.trainee, mu) : input.trainee;
-  const n = gold.rows;
-  const m = trainee.rows;
+  const n = input.gold.rows;
+  const m = input.trainee.rows;
   if (n <= 0 || m <= 0) throw new RangeError(`scoring: empty input (gold ${n} clips, trainee ${m} clips)`);
   if (input.traineeTimes.start_sec.length < m || input.traineeTimes.end_sec.length < m) {
     throw new RangeError(`scoring: trainee has ${m} clips but fewer clip times`);
   }
   checkSteps(steps, n);
-  const profile = input.goldProfile ?? goldProfile(gold, steps, backend, o.defaultFloor);
+  // Cosines on gold-mean-centred vectors (see center.ts); a precomputed goldProfile must match.
+  let gold = input.gold;
+  let trainee = input.trainee;
+  let profile = input.goldProfile;
+  if (o.centerOnGold) {
+    const mean = rowMean(input.gold);
+    gold = centerRows(input.gold, mean);
+    trainee = centerRows(input.trainee, mean);
+  }
+  profile ??= goldProfile(gold, steps, backend, o.defaultFloor);
   if (profile.steps.length !== steps.length) throw new RangeError('scoring: goldProfile does not match goldSteps');
 
   const cost = backend.costMatrix(gold, trainee);
@@ -74,16 +79,17 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
 
   // 2. Per-step best matches and their quality, calibrated to this trainee's median.
   const K = steps.length;
-  // On centred vectors, content unrelated to the gold has cosine ~0 with every gold clip, while
-  // distinct gold steps become anti-correlated (negative floor): the floor is then at least 0, so
-  // "no better than unrelated content" keeps meaning q <= 0.
+  // On centred vectors, content unrelated to the gold has cosine ~0 with every gold clip: the
+  // floor never goes below that, so "no better than unrelated content" keeps meaning q <= 0.
   const minFloor = o.centerOnGold ? 0 : -Infinity;
   const floors = profile.steps.map((p) => Math.max(p.floor, minFloor));
   const scales: StepScale[] = profile.steps.map((p, k) => ({ floor: floors[k], den: Math.max(p.baseline - floors[k], o.minContrast) }));
   const matches = steps.map((s) => matchStep(cost, m, s, backend.dtwFromCost) as StepMatch);
   const rawQ = matches.map((mt, k) => quality(mt.similarity, scales[k]));
   const medQ = median(rawQ);
-  const calibration = o.calibrateToMedian ? Math.min(1, Math.max(o.medianFloor, medQ)) : 1;
+  // Only a trainee that clearly shows the same procedure (median step quality >= medianFloor) is
+  // calibrated; an unrelated video is not lifted towards the thresholds.
+  const calibration = o.calibrateToMedian && medQ >= o.medianFloor ? Math.min(1, medQ) : 1;
   for (const sc of scales) sc.den *= calibration;
   const st: StepState[] = steps.map((step, k) => {
     const q = quality(matches[k].similarity, scales[k]);
@@ -319,6 +325,17 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     path: global.path,
     breakdown,
   };
+}
+
+/** The gold profile scoreAlignment computes for these options (to compute once and cache per gold). */
+export function scoringGoldProfile(
+  gold: Matrix,
+  steps: GoldStep[],
+  backend: ScoringBackend = REFERENCE_BACKEND,
+  options: Partial<ScoringOptions> = {},
+): GoldProfile {
+  const o = resolveScoringOptions(options);
+  return goldProfile(o.centerOnGold ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
 }
 
 function clamp01(x: number): number {

@@ -77,7 +77,7 @@ test('input validation: steps must tile the gold', () => {
 test('injected backend (shared/alignment dispatcher) and a cached gold profile give the same outcome', async () => {
   const { costMatrix, dtwOnCost } = await import('../../shared/alignment/index.js');
   const { makeRng, makeProcedure, render } = await import('../../shared/scoring/synthetic.js');
-  const { goldProfile } = await import('../../shared/scoring/gold-profile.js');
+  const { scoringGoldProfile } = await import('../../shared/scoring/score.js');
   const { detectSteps } = await import('../../shared/steps/change-points.js');
   const rng = makeRng(77);
   const { models, lengths } = makeProcedure(rng, 6, 32, 6, 14);
@@ -92,7 +92,7 @@ test('injected backend (shared/alignment dispatcher) and a cached gold profile g
   };
   const input = { gold: g.emb, goldTimes: g.times, goldSteps, trainee: t.emb, traineeTimes: t.times };
   const ref = scoreAlignment(input);
-  const viaBackend = scoreAlignment({ ...input, backend, goldProfile: goldProfile(g.emb, goldSteps, backend) });
+  const viaBackend = scoreAlignment({ ...input, backend, goldProfile: scoringGoldProfile(g.emb, goldSteps, backend) });
   assert.equal(calls, 2, 'one gold self-cost for the profile, one gold x trainee cost for the score');
   assert.deepEqual(viaBackend.deviations, ref.deviations);
   assert.equal(viaBackend.score, ref.score);

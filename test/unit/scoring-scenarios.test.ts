@@ -126,6 +126,9 @@ test('two adjacent steps swapped: exactly one order_swap naming both, not missin
     // The other step's trainee range lies before the gold step's: that is what makes it a swap.
     assert.ok((sw[0].evidence.other_step_trainee_range as number[])[1] <= sw[0].trainee.start_sec + 1e-9);
     assert.equal(ofType(r, 'missing_step').length + ofType(r, 'step_deviation').length, 0, `seed ${seed}: ${show(r)}`);
+    // Doing steps in the wrong order is a procedure violation: it fails whatever the score.
+    assert.equal(r.passed, false, `seed ${seed}: ${show(r)}`);
+    assert.ok(r.breakdown.blocking_deviations >= 1);
   }
 });
 
@@ -156,7 +159,8 @@ test('slowed step (2.5x): over_time on it, not missing', () => {
     assert.equal(ot[0].gold_step?.index, c.k);
     assert.ok(Math.abs((ot[0].evidence.duration_ratio as number) - 2.5) < 0.4, `ratio ${ot[0].evidence.duration_ratio}`);
     assert.equal(ofType(r, 'missing_step').length + ofType(r, 'rework').length + ofType(r, 'order_swap').length, 0, `seed ${seed}: ${show(r)}`);
-    assert.ok(r.passed, show(r));
+    // A step 2.5x as long as in the gold is a procedure violation: it fails whatever the score.
+    assert.equal(r.passed, false, show(r));
   }
 });
 
