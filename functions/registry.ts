@@ -8,6 +8,7 @@ import { stepsFunction } from './steps/index.js';
 import { auditFunction } from './audit/index.js';
 import { opsFunction } from './ops/index.js';
 import { uiFunction } from './ui/index.js';
+import { nightlyTrainFunction, trainHttpFunction } from './nightly-train/index.js';
 import { authFunction } from './auth/index.js';
 import { bucketDropEventFunction, bucketDropHttpFunction } from './bucket-drop/index.js';
 import { clipExtractFunction } from './clip-extract/index.js';
@@ -17,7 +18,7 @@ import { scoreFunction } from './score/index.js';
 import { reportFunction } from './report/index.js';
 
 /** Every HTTP function, in mount order (the all-in-one host serves them all under their paths). */
-export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction, authFunction, uiFunction];
+export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction, trainHttpFunction, authFunction, uiFunction];
 
 /** Every event function; hosts pick them by queue. */
-export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction, bucketDropEventFunction] as EventFunction[];
+export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction, bucketDropEventFunction, nightlyTrainFunction] as EventFunction[];

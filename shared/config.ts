@@ -72,6 +72,7 @@ const spec = {
   DTW_BAND: [int(0, 1_000_000), '0'],
   SCORE_PASS_THRESHOLD: [num(0, 100), '70'],
   SCORING_OPTIONS_JSON: [z.string().optional(), undefined],
+  SCORE_USE_TASK_ADAPTER: [bool, 'false'],
   STEP_MIN_CLIPS: [int(1, 10_000), '3'],
   STEP_PENALTY: [num(0, 1e9).optional(), undefined],
   // security

@@ -8,6 +8,8 @@ import { scoreAlignment, resolveScoringOptions, type ScoringBackend, type Scorin
 import type { ScoreOutcome } from '../scoring/types.js';
 import { getVideo } from '../videos/repo.js';
 import type { ScoreRow } from './repo.js';
+import { currentAdapter } from '../training/index-versions.js';
+import { applyAdapter } from '../training/adapter.js';
 
 let dtwConfigured = false;
 /** Native (or CUDA) DTW when the addon loaded, the TypeScript reference otherwise; logged once. */
@@ -54,6 +56,14 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
       `the videos were embedded by different models (${gold.embedder} vs ${trainee.embedder}); re-ingest the older one`,
       'embedder_mismatch',
     );
+  }
+  // Opt-in: the task's trained adapter (nightly-train) re-centres both videos' vectors the same way.
+  if (ctx.config.SCORE_USE_TASK_ADAPTER && s.task_id && gold.embedder) {
+    const adapter = await currentAdapter(ctx, s.task_id, gold.embedder);
+    if (adapter) {
+      gold.matrix = applyAdapter(adapter, gold.matrix);
+      trainee.matrix = applyAdapter(adapter, trainee.matrix);
+    }
   }
   return { gold, trainee };
 }

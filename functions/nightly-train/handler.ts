@@ -1,0 +1,47 @@
+import type { Context } from '../../shared/context.js';
+import type { EventData, SopilotEvent } from '../../shared/events/types.js';
+import { EventType } from '../../shared/events/types.js';
+import { runStage } from '../../shared/jobs/index.js';
+import { loadEmbeddings } from '../../shared/embeddings/repo.js';
+import { fitAdapter } from '../../shared/training/adapter.js';
+import { adapterKey } from '../../shared/training/index-versions.js';
+import { appendAudit } from '../../shared/audit/index.js';
+
+/**
+ * Fits each task's adapter on its indexed videos of the current embedder, writes it as a new
+ * index version, and swaps the task's pointer to it in one transaction (readers see the old or
+ * the new version, never a mix). One run per task and day (idempotency key).
+ */
+export async function handleNightlyTick(event: SopilotEvent<EventData<typeof EventType.nightlyTick>>, ctx: Context): Promise<void> {
+  const day = (event.data.at ?? event.time ?? new Date().toISOString()).slice(0, 10);
+  const tasks = event.data.task_id
+    ? [event.data.task_id]
+    : (await ctx.db.query<{ task_id: string }>("SELECT DISTINCT task_id FROM videos WHERE status = 'indexed' ORDER BY task_id")).rows.map((r) => r.task_id);
+  for (const taskId of tasks) {
+    await runStage(ctx.db, { kind: 'train', key: `train:${taskId}:${day}:${event.id}`, input: { task_id: taskId, day } }, async () => {
+      const latest = await ctx.db.query<{ embedder: string }>("SELECT embedder FROM videos WHERE task_id = $1 AND status = 'indexed' ORDER BY updated_at DESC LIMIT 1", [taskId]);
+      const embedder = latest.rows[0]?.embedder;
+      if (!embedder) return { task_id: taskId, skipped: 'no indexed videos' };
+      const vids = await ctx.db.query<{ id: string }>("SELECT id FROM videos WHERE task_id = $1 AND status = 'indexed' AND embedder = $2", [taskId, embedder]);
+      const mats = [];
+      for (const v of vids.rows) mats.push((await loadEmbeddings(ctx.db, v.id)).matrix);
+      const adapter = fitAdapter(embedder, mats.filter((m) => m.rows > 0));
+      const next = await ctx.db.query<{ v: number }>('SELECT COALESCE(max(version), 0) + 1 AS v FROM index_versions WHERE task_id = $1', [taskId]);
+      const version = next.rows[0].v;
+      const key = adapterKey(taskId, version);
+      await ctx.store.put(key, JSON.stringify(adapter), { contentType: 'application/json' });
+      await ctx.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO index_versions (task_id, version, embedder, dim, adapter_key, metrics) VALUES ($1, $2, $3, $4, $5, $6)', [
+          taskId, version, embedder, adapter.dim, key, JSON.stringify({ videos: adapter.videos, clips: adapter.clips }),
+        ]);
+        await tx.query(
+          'INSERT INTO index_pointers (task_id, version) VALUES ($1, $2) ON CONFLICT (task_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()',
+          [taskId, version],
+        );
+        await appendAudit(tx, { subject: 'system', role: null, action: 'index.swap', target_type: 'task', target_id: taskId, outcome: 'ok', details: { version, embedder, videos: adapter.videos, clips: adapter.clips } });
+      });
+      ctx.log.info({ task_id: taskId, version, videos: adapter.videos }, 'task index version swapped');
+      return { task_id: taskId, version, videos: adapter.videos, clips: adapter.clips };
+    });
+  }
+}
