@@ -96,3 +96,8 @@ export function buildOpenApi(info: { version: string }): Record<string, unknown>
     paths,
   };
 }
+
+/** Every registered route with its required role (for the role-table test and the docs). */
+export function listRouteDocs(): readonly RouteDoc[] {
+  return docs;
+}
