@@ -127,7 +127,7 @@ export async function runVariants(
   manifest: DemoManifest,
   demoDir: string,
   runsDir: string,
-  o: { taskId?: string; scoreOnly?: boolean; poll?: PollOptions; log?: (l: string) => void } = {},
+  o: { taskId?: string; scoreOnly?: boolean; poll?: PollOptions; log?: (l: string) => void; goldSteps?: Array<{ name: string; start_sec: number; end_sec: number }> } = {},
 ): Promise<VariantRun[]> {
   const goldCache = new GoldCache();
   const gold = join(demoDir, manifest.variants.gold.file);
@@ -140,6 +140,7 @@ export async function runVariants(
           outDir: join(runsDir, variant),
           taskId: o.taskId ?? DEFAULT_TASK_ID,
           goldCache,
+          goldSteps: o.goldSteps,
           scoreOnly: o.scoreOnly,
           poll: o.poll,
         });

@@ -42,11 +42,18 @@ export interface UploadedVideo extends UploadAccepted {
 export class GoldCache {
   private readonly entries = new Map<string, Promise<UploadedVideo>>();
 
-  get(client: SopilotClient, file: string, taskId: string, poll?: PollOptions): Promise<UploadedVideo> {
+  /**
+   * steps: set these gold steps (by time) once the gold video is indexed, before any scoring
+   * uses it (release-gate --manifest-steps, a diagnostic that takes step detection out).
+   */
+  get(client: SopilotClient, file: string, taskId: string, poll?: PollOptions, steps?: Array<{ name: string; start_sec: number; end_sec: number }>): Promise<UploadedVideo> {
     const key = `${client.baseUrl}|${resolve(file)}|${taskId}`;
     const hit = this.entries.get(key);
     if (hit) return hit.then((v) => ({ ...v, reused: true }));
-    const p = uploadAndIndex(client, file, taskId, 'gold', poll);
+    const p = uploadAndIndex(client, file, taskId, 'gold', poll).then(async (v) => {
+      if (steps) await client.putGoldSteps(v.video_id, steps);
+      return v;
+    });
     this.entries.set(key, p);
     // A failed upload may be retried by a later caller.
     p.catch(() => this.entries.delete(key));
@@ -73,6 +80,8 @@ export interface DemoRunOptions {
   taskId?: string;
   poll?: PollOptions;
   goldCache?: GoldCache;
+  /** Gold steps to set by time after the gold is indexed (diagnostic; default: the detected ones). */
+  goldSteps?: Array<{ name: string; start_sec: number; end_sec: number }>;
   /** Skip audit trail, queue state and export (release gate: only the score matters). Default false. */
   scoreOnly?: boolean;
   /** Progress lines. */
@@ -109,7 +118,7 @@ export async function runDemoFlow(client: SopilotClient, opts: DemoRunOptions): 
   if (!opts.gold && !opts.goldVideoId) throw new Error('a gold video file or gold video id is required');
   const goldP: Promise<{ video_id: string; reused: boolean; upload_ms: number; ingest_ms: number }> = opts.goldVideoId
     ? client.waitForIndexed(opts.goldVideoId, opts.poll).then(() => ({ video_id: opts.goldVideoId!, reused: true, upload_ms: 0, ingest_ms: 0 }))
-    : (opts.goldCache ?? new GoldCache()).get(client, opts.gold!, taskId, opts.poll);
+    : (opts.goldCache ?? new GoldCache()).get(client, opts.gold!, taskId, opts.poll, opts.goldSteps);
   const traineeP = uploadAndIndex(client, opts.trainee, taskId, 'trainee', opts.poll);
   const [gold, trainee] = await Promise.all([goldP, traineeP]);
   log(`gold ${gold.video_id}${gold.reused ? ' (already uploaded)' : ''} and trainee ${trainee.video_id} indexed`);

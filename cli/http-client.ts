@@ -187,11 +187,21 @@ export class SopilotClient {
       body = JSON.stringify(init.json);
     } else if (init.body) body = init.body;
     let res: Response;
-    try {
-      res = await this.doFetch(url, { method, headers, body });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ApiError(0, cause?.code ?? 'network_error', `cannot reach ${this.baseUrl}: ${cause?.message ?? (e as Error).message}`, method, path);
+    // A GET is safe to repeat: retry a dropped connection (a keep-alive socket the server closed
+    // just as it was reused shows up as ECONNRESET) a few times before giving up.
+    const tries = method === 'GET' ? 4 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await this.doFetch(url, { method, headers, body });
+        break;
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        if (attempt < tries) {
+          await sleep(100 * attempt);
+          continue;
+        }
+        throw new ApiError(0, cause?.code ?? 'network_error', `cannot reach ${this.baseUrl}: ${cause?.message ?? (e as Error).message}`, method, path);
+      }
     }
     if (!res.ok) {
       const text = await res.text().catch(() => '');
@@ -243,6 +253,10 @@ export class SopilotClient {
   }
   goldSteps(videoId: string): Promise<GoldStepsView> {
     return this.json('GET', `/gold/${encodeURIComponent(videoId)}/steps`);
+  }
+  /** PUT /gold/:id/steps (admin): sets the gold steps by time, replacing detected ones. */
+  putGoldSteps(videoId: string, steps: Array<{ name: string; start_sec: number; end_sec: number }>): Promise<GoldStepsView> {
+    return this.json('PUT', `/gold/${encodeURIComponent(videoId)}/steps`, { json: { steps } });
   }
   requestScore(goldVideoId: string, traineeVideoId: string): Promise<{ score_job_id: string }> {
     return this.json('POST', '/score', { json: { gold_video_id: goldVideoId, trainee_video_id: traineeVideoId } });

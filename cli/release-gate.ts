@@ -1,6 +1,6 @@
 /**
  * sopilot release-gate --demo-dir DIR --out FILE [--base-url URL --token T] [--seed N] [--scale X]
- *                      [--data-dir DIR] [--timeout SEC]
+ *                      [--data-dir DIR] [--timeout SEC] [--manifest-steps]
  * Scores every demo variant against the gold video (on an in-process host with the embedded
  * defaults, or against --base-url) and checks that scoring catches each planted failure:
  *  - a correct performance passes, with no missing_step / order_swap deviation and no
@@ -203,6 +203,8 @@ export interface GateReport {
   demo_dir: string;
   seed: number;
   scale: number;
+  /** 'detected' (the real gate) or 'manifest' (diagnostic: steps set from the generator's timeline). */
+  gold_steps_source: 'detected' | 'manifest';
   gold_steps_detected: Array<{ index: number; name: string; start_sec: number; end_sec: number }> | null;
   gold_steps_planted: NamedSpan[];
   checks: GateCheck[];
@@ -221,6 +223,11 @@ export interface GateOptions {
   timeoutMs?: number;
   /** Where per-variant artifacts go (default DEMO_DIR/../gate-runs next to the report). */
   runsDir: string;
+  /**
+   * Diagnostic: set the gold steps from the manifest (PUT /gold/:id/steps) instead of using the
+   * detected ones, to tell scoring misses from step-detection misses. Not the release gate.
+   */
+  manifestSteps?: boolean;
   log?: (line: string) => void;
 }
 
@@ -244,14 +251,15 @@ export async function runGate(o: GateOptions): Promise<GateReport> {
   const tHost = Date.now() - th;
   try {
     const tr = Date.now();
+    const spans = goldStepSpans(manifest);
     const runs = await runVariants(client, manifest, o.demoDir, o.runsDir, {
       taskId: `release-gate-${manifest.seed}`,
+      goldSteps: o.manifestSteps ? spans.map((s) => ({ name: s.name, start_sec: s.start_sec, end_sec: s.end_sec })) : undefined,
       scoreOnly: true,
       poll: { timeoutMs: o.timeoutMs ?? 600_000 },
       log,
     });
     const runsMs = Date.now() - tr;
-    const spans = goldStepSpans(manifest);
     const checks = runs.map((r: VariantRun) => {
       const v = { variant: r.variant, expect_pass: manifest.variants[r.variant].expect_pass, planted: manifest.variants[r.variant].planted };
       return r.result ? checkVariant(v, r.result.score, spans) : failedRunCheck(v, spans, r.error ?? 'unknown error');
@@ -264,6 +272,7 @@ export async function runGate(o: GateOptions): Promise<GateReport> {
       demo_dir: resolve(o.demoDir),
       seed: manifest.seed,
       scale: manifest.scale,
+      gold_steps_source: o.manifestSteps ? 'manifest' : 'detected',
       gold_steps_detected: detected ? detected.map((s) => ({ index: s.index, name: s.name, start_sec: s.start_sec, end_sec: s.end_sec })) : null,
       gold_steps_planted: spans,
       checks,
@@ -282,7 +291,7 @@ export async function runGate(o: GateOptions): Promise<GateReport> {
 }
 
 const USAGE =
-  'usage: sopilot release-gate --demo-dir DIR --out FILE [--base-url URL --token T] [--seed N] [--scale X] [--data-dir DIR] [--timeout SEC]';
+  'usage: sopilot release-gate --demo-dir DIR --out FILE [--base-url URL --token T] [--seed N] [--scale X] [--data-dir DIR] [--timeout SEC] [--manifest-steps (diagnostic)]';
 
 const defaultIo = (): DemoIo => ({
   out: (l) => process.stdout.write(`${l}\n`),
@@ -305,6 +314,7 @@ export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<nu
         scale: { type: 'string' },
         'data-dir': { type: 'string' },
         timeout: { type: 'string' },
+        'manifest-steps': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }).values;
@@ -344,6 +354,7 @@ export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<nu
       env: io.env,
       timeoutMs: timeout * 1000,
       runsDir: join(dirname(out), 'gate-runs'),
+      manifestSteps: values['manifest-steps'],
       log: io.err,
     });
     await mkdir(dirname(out), { recursive: true });
@@ -351,7 +362,8 @@ export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<nu
     for (const l of formatGateTable(report.checks)) io.out(l);
     const spans = (xs: Array<{ index: number; start_sec: number; end_sec: number }>) => xs.map((x) => `${x.index}:${span(x)}`).join('  ');
     io.out(`gold steps planted:  ${spans(report.gold_steps_planted)}`);
-    io.out(`gold steps detected: ${report.gold_steps_detected ? spans(report.gold_steps_detected) : '(not available)'}`);
+    io.out(`gold steps ${report.gold_steps_source === 'manifest' ? 'set    ' : 'detected'}: ${report.gold_steps_detected ? spans(report.gold_steps_detected) : '(not available)'}`);
+    if (report.gold_steps_source === 'manifest') io.out('DIAGNOSTIC RUN (--manifest-steps): gold steps were set from the manifest, so step detection was not tested; this is not the release gate.');
     io.out(`release gate ${report.passed ? 'PASSED' : 'FAILED'} (${(report.timings.total_ms / 1000).toFixed(1)} s); report: ${out}`);
     return report.passed ? 0 : 1;
   } catch (e) {

@@ -14,7 +14,10 @@ import { main as cliMain } from '../../cli/main.js';
 
 interface Fake {
   url: string;
-  uploads: Array<{ path: string; fields: Record<string, string>; file: string; bytes: number }>;
+  /** Method + path of every request, in order. */
+  log: string[];
+  putSteps: unknown[];
+  uploads: Array<{ path: string; fields: Record<string, string>; file: string; bytes: number; id: string }>;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,8 @@ const OPERATOR = 'operator-token-123';
 
 async function fakeApi(o: { failIngestOf?: string } = {}): Promise<Fake> {
   const uploads: Fake['uploads'] = [];
+  const log: string[] = [];
+  const putSteps: unknown[] = [];
   const jobPolls = new Map<string, number>();
   const jobVideo = new Map<string, { id: string; name: string }>();
   let n = 0;
@@ -36,6 +41,16 @@ async function fakeApi(o: { failIngestOf?: string } = {}): Promise<Fake> {
     if (!role) return send(res, 401, { error: { code: 'unauthorized', message: 'no token' } });
     const url = new URL(req.url!, 'http://x');
     const p = url.pathname;
+    log.push(`${req.method} ${p}`);
+    if (req.method === 'PUT' && p.match(/^\/gold\/[^/]+\/steps$/)) {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        putSteps.push(JSON.parse(body));
+        send(res, 200, { video_id: 'v1', steps: [] });
+      });
+      return;
+    }
     if (req.method === 'POST' && (p === '/gold' || p === '/videos')) {
       const fields: Record<string, string> = {};
       let file = '';
@@ -49,8 +64,8 @@ async function fakeApi(o: { failIngestOf?: string } = {}): Promise<Fake> {
         s.on('data', (c: Buffer) => (bytes += c.length));
       });
       bb.on('close', () => {
-        uploads.push({ path: p, fields, file, bytes });
         const id = `v${++n}`;
+        uploads.push({ path: p, fields, file, bytes, id });
         jobVideo.set(`j${id}`, { id, name: file });
         send(res, 202, { video_id: id, job_id: `j${id}` });
       });
@@ -108,7 +123,7 @@ async function fakeApi(o: { failIngestOf?: string } = {}): Promise<Fake> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${addr.port}`, uploads, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${addr.port}`, uploads, log, putSteps, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 async function tmpVideos() {
@@ -147,6 +162,26 @@ test('demo run: uploads with fields first, waits, scores, saves every artifact; 
     const text = summarize(r1).join('\n');
     assert.match(text, /score 42\.5 \/ 100  FAIL/);
     assert.match(text, /HIGH\s+missing_step\s+step 2 "remove old filter" \(gold 10\.0-16\.0 s\); not in trainee/);
+  } finally {
+    await api.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('demo run: gold steps given are set once, after the gold is indexed and before any scoring', async () => {
+  const api = await fakeApi();
+  const dir = await tmpVideos();
+  try {
+    const client = new SopilotClient({ baseUrl: api.url, token: ADMIN });
+    const cache = new GoldCache();
+    const goldSteps = [{ name: 'a', start_sec: 0, end_sec: 5 }, { name: 'b', start_sec: 5, end_sec: 9 }];
+    await Promise.all(['a', 'b'].map((t) => runDemoFlow(client, { gold: join(dir, 'gold.mp4'), trainee: join(dir, `${t}.mp4`), outDir: join(dir, `o-${t}`), goldCache: cache, goldSteps, scoreOnly: true, poll: fastPoll })));
+    assert.deepEqual(api.putSteps, [{ steps: goldSteps }]);
+    const put = api.log.findIndex((l) => l.startsWith('PUT /gold/'));
+    const goldId = api.uploads.find((u) => u.path === '/gold')!.id;
+    assert.ok(put > api.log.indexOf(`GET /videos/${goldId}`), 'after the gold was seen indexed');
+    assert.ok(put < api.log.indexOf('POST /score'), 'before the first score');
+    assert.ok(!api.log.some((l) => l.startsWith('GET /audit') || l === 'GET /ops/queue'), 'scoreOnly skips audit and queue');
   } finally {
     await api.close();
     await rm(dir, { recursive: true, force: true });
