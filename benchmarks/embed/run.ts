@@ -1,0 +1,78 @@
+/**
+ * npm run bench:embed — clips/s per embedder backend and batch size; ingest time of a 10 s
+ * 720p video; peak RSS while ingesting a 1-minute and a 20-minute video (same process shape,
+ * so the ratio shows whether memory depends on length). Table on stdout, JSON in
+ * benchmarks/results/embed.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveFfmpegPath } from '../../shared/video/binaries.js';
+import { runEmbedBackendsBench } from './backends.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const tmp = path.join(os.tmpdir(), 'sopilot-bench-videos');
+mkdirSync(tmp, { recursive: true });
+const ffmpeg = resolveFfmpegPath(process.env.SOPILOT_FFMPEG_PATH);
+const quick = process.argv.includes('--quick');
+
+function makeVideo(file: string, seconds: number, size: string, fps: number): string {
+  if (!existsSync(file)) {
+    execFileSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+  }
+  return file;
+}
+
+function ingest(video: string, backend: string, runs: number) {
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-child.ts'), video, backend], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    if (r.status !== 0 || !line) throw new Error(`ingest of ${video} failed: ${r.stderr.slice(-2000)}`);
+    out.push(JSON.parse(line));
+  }
+  return out;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const backends = await runEmbedBackendsBench({ batchSizes: quick ? [1, 8] : [1, 8, 32], reps: quick ? 1 : 3, outFile: path.join(root, 'benchmarks/results/embed-backends.json'), log: () => undefined });
+
+const v10 = makeVideo(path.join(tmp, '10s-720p.mp4'), 10, '1280x720', 30);
+const ingest10: Record<string, ReturnType<typeof ingest>> = {};
+for (const b of ['heuristic', 'onnx']) ingest10[b] = ingest(v10, b, quick ? 1 : 3);
+
+const lengths = quick ? [60, 300] : [60, 1200];
+const rss: Array<{ minutes: number; peak_rss_mb: number; ingest_ms: number; clip_count: number }> = [];
+for (const s of lengths) {
+  const f = makeVideo(path.join(tmp, `${s}s-360p.mp4`), s, '640x360', 15);
+  const r = ingest(f, 'onnx', 1)[0];
+  rss.push({ minutes: s / 60, peak_rss_mb: r.peak_rss_mb, ingest_ms: r.ingest_ms, clip_count: r.clip_count });
+}
+
+const result = {
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+  embed_backends: backends,
+  ingest_10s_720p: Object.fromEntries(
+    Object.entries(ingest10).map(([b, runs]) => [b, { runs: runs.length, total_ms_median: median(runs.map((r) => r.total_ms)), clip_extract_ms_median: median(runs.map((r) => r.clip_extract_ms)), embed_ms_median: median(runs.map((r) => r.embed_ms)), clip_count: runs[0].clip_count }]),
+  ),
+  peak_rss_by_length: rss,
+};
+mkdirSync(path.join(root, 'benchmarks/results'), { recursive: true });
+writeFileSync(path.join(root, 'benchmarks/results/embed.json'), JSON.stringify(result, null, 2) + '\n');
+
+console.log('\nIngest of a 10 s 1280x720 video (upload to indexed, embedded defaults, model already loaded):');
+console.log('backend     total ms  clip-extract ms  embed ms  clips  vs 2 s goal');
+for (const [b, r] of Object.entries(result.ingest_10s_720p)) {
+  console.log(`${b.padEnd(10)} ${r.total_ms_median.toFixed(0).padStart(9)} ${String(Math.round(r.clip_extract_ms_median)).padStart(16)} ${String(Math.round(r.embed_ms_median)).padStart(9)} ${String(r.clip_count).padStart(6)}  ${(2000 / r.total_ms_median).toFixed(1)}x under`);
+}
+const onnx = result.ingest_10s_720p.onnx.total_ms_median;
+const heur = result.ingest_10s_720p.heuristic.total_ms_median;
+console.log(`onnx / heuristic ingest time, same run: ${(onnx / heur).toFixed(2)}x`);
+console.log('\nPeak RSS while ingesting (onnx, 640x360 15 fps):');
+console.log('minutes  peak RSS MB  ingest s  clips');
+for (const r of rss) console.log(`${String(r.minutes).padStart(7)} ${r.peak_rss_mb.toFixed(0).padStart(12)} ${(r.ingest_ms / 1000).toFixed(1).padStart(9)} ${String(r.clip_count).padStart(6)}`);
+console.log(`RSS ratio ${rss[1].minutes} min / ${rss[0].minutes} min: ${(rss[1].peak_rss_mb / rss[0].peak_rss_mb).toFixed(2)}x (1.0 = independent of length)`);
+console.log('\nwrote benchmarks/results/embed.json');
