@@ -44,14 +44,30 @@ export interface ChangePointOptions {
   minContrast?: number;
   /** Half-width (clips) of the local means of the contrast check; capped by the segment lengths. */
   contrastWindow?: number;
+  /**
+   * How many following clips share frames with a clip (0: disjoint clips; 1: 2 s clips every 1 s).
+   * A clip centred near a boundary mixes both steps, so the contrast check compares the clips just
+   * outside those straddling clips. `detectSteps` derives it from the clip times.
+   */
+  overlapClips?: number;
 }
 
+/**
+ * Defaults tuned on real video (demo sets, MobileNet and heuristic embedders; docs/scoring.md):
+ * short steps whose boundaries are only 1.5-3x the within-step noise and as strong as state
+ * changes inside a step. A missed boundary merges two steps (fatal for scoring), an extra split
+ * is tolerated, so the defaults over- rather than under-segment. `STRICT_CHANGE_POINT_OPTIONS`
+ * keeps a long step with slow motion in one piece when steps are very distinct.
+ */
 export const DEFAULT_CHANGE_POINT_OPTIONS = {
   minStepClips: 3,
-  penaltyScale: 1,
-  minContrast: 2,
+  penaltyScale: 0.5,
+  minContrast: 1,
   contrastWindow: 5,
 } as const;
+
+/** For procedures whose steps differ far more than the motion inside a step (see above). */
+export const STRICT_CHANGE_POINT_OPTIONS = { penaltyScale: 1, minContrast: 2 } as const;
 
 export interface ChangePointResult {
   /** Segment starts after the first: sorted clip indices b with 0 < b < n. */
@@ -91,6 +107,16 @@ class SegmentCost {
     let n2 = 0;
     for (let k = 0; k < d; k++) {
       const v = (this.s[b * d + k] - this.s[a * d + k]) / l1 - (this.s[c * d + k] - this.s[b * d + k]) / l2;
+      n2 += v * v;
+    }
+    return n2;
+  }
+  /** Squared distance between the means of clips [a1, b1) and [a2, b2). */
+  gapJump(a1: number, b1: number, a2: number, b2: number): number {
+    const d = this.x.dim;
+    let n2 = 0;
+    for (let k = 0; k < d; k++) {
+      const v = (this.s[b1 * d + k] - this.s[a1 * d + k]) / (b1 - a1) - (this.s[b2 * d + k] - this.s[a2 * d + k]) / (b2 - a2);
       n2 += v * v;
     }
     return n2;
@@ -176,7 +202,8 @@ export function detectChangePoints(x: Matrix, options: ChangePointOptions = {}):
   const rho = options.minContrast ?? DEFAULT_CHANGE_POINT_OPTIONS.minContrast;
   if (rho > 0) {
     const hw = Math.max(1, options.contrastWindow ?? DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow);
-    boundaries = mergeGradual(sc, boundaries, n, rho, hw);
+    const ov = Math.max(0, Math.floor(options.overlapClips ?? 0));
+    boundaries = mergeGradual(sc, boundaries, n, rho, hw, ov);
   }
   if (options.maxSteps !== undefined && boundaries.length + 1 > options.maxSteps) {
     boundaries = strongest(sc, boundaries, n, Math.max(1, options.maxSteps) - 1);
@@ -185,21 +212,26 @@ export function detectChangePoints(x: Matrix, options: ChangePointOptions = {}):
 }
 
 /**
- * Contrast of boundary i: jump across it over the ratio of the median jump (same window) at the
- * positions inside its two segments whose windows do not cross it. Infinity when the segments are
- * too short to give a reference (the penalised fit alone decides then).
+ * Contrast of boundary i: jump across it over the median jump of the same geometry at the
+ * positions inside its two segments whose windows do not cross it. A jump compares the w-clip
+ * means on either side of a position, leaving out the `ov` clips on each side that straddle it
+ * (with overlapping clips those mix both steps and would halve a real jump). Infinity when the
+ * segments are too short to give a reference (the penalised fit alone decides then).
  */
-function contrast(sc: SegmentCost, cur: number[], i: number, n: number, hw: number): number {
+function contrast(sc: SegmentCost, cur: number[], i: number, n: number, hw: number, ov: number): number {
   const a = i === 0 ? 0 : cur[i - 1];
   const b = cur[i];
   const c = i === cur.length - 1 ? n : cur[i + 1];
   // A third of the shorter segment, so both segments still offer reference positions.
   const w = Math.min(hw, Math.max(1, Math.floor(Math.min(b - a, c - b) / 3)));
-  const jb = sc.jump(b - w, b, b + w);
+  const h = ov + w; // reach of a jump's windows on each side
+  if (b - h < a || b + h > c) return Infinity;
+  const jumpAt = (p: number) => sc.gapJump(p - h, p - ov, p + ov, p + h);
+  const jb = jumpAt(b);
   const ref: number[] = [];
-  for (let p = a + w; p <= c - w; p++) {
-    if (p > b - w && p < b + w) continue; // its windows would straddle b
-    ref.push(sc.jump(p - w, p, p + w));
+  for (let p = a + h; p <= c - h; p++) {
+    if (p > b - h && p < b + h) continue; // its windows would straddle b
+    ref.push(jumpAt(p));
   }
   if (ref.length < 3) return Infinity;
   const med = median(ref);
@@ -207,13 +239,13 @@ function contrast(sc: SegmentCost, cur: number[], i: number, n: number, hw: numb
 }
 
 /** Greedily merges the least abrupt boundary while its contrast is below rho. */
-function mergeGradual(sc: SegmentCost, b: number[], n: number, rho: number, hw: number): number[] {
+function mergeGradual(sc: SegmentCost, b: number[], n: number, rho: number, hw: number, ov: number): number[] {
   const cur = [...b];
   while (cur.length > 0) {
     let weakest = -1;
     let weakestC = Infinity;
     for (let i = 0; i < cur.length; i++) {
-      const c = contrast(sc, cur, i, n, hw);
+      const c = contrast(sc, cur, i, n, hw, ov);
       if (c < weakestC) {
         weakestC = c;
         weakest = i;
@@ -271,5 +303,17 @@ export function detectSteps(x: Matrix, times: ClipTimes, options: ChangePointOpt
     throw new RangeError(`detectSteps: ${x.rows} clips but ${times.start_sec.length}/${times.end_sec.length} times`);
   }
   if (x.rows === 0) return [];
-  return stepsFromBoundaries(detectChangePoints(x, options).boundaries, x.rows, times);
+  const opts = options.overlapClips === undefined ? { ...options, overlapClips: overlapFromTimes(times, x.rows) } : options;
+  return stepsFromBoundaries(detectChangePoints(x, opts).boundaries, x.rows, times);
+}
+
+/** Median number of following clips that start before a clip ends (0 for disjoint clips). */
+export function overlapFromTimes(times: ClipTimes, n: number): number {
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let j = i + 1;
+    while (j < n && times.start_sec[j] < times.end_sec[i] - 1e-9) j++;
+    counts.push(j - i - 1);
+  }
+  return Math.round(median(counts.slice(0, Math.max(1, n - 4)))); // the last clips have fewer followers
 }
