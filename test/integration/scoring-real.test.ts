@@ -1,6 +1,9 @@
 // The real chain on rendered demo videos: decode (4 fps, 224 letterbox) -> heuristic frame
 // features -> clips (8 frames, stride 4) -> gold steps -> scoreAlignment, checked against the
 // deviations the demo generator planted (manifest.json). Heuristic embedder for speed.
+// Scored twice: with the true gold steps (checks scoring alone, by step index) and with the
+// DETECTED gold steps, as the pipeline does (checked like the release gate: by time in the gold,
+// so a planted step that detection split in two still counts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +19,7 @@ import { scoreAlignment } from '../../shared/scoring/index.js';
 import type { ClipTimes, GoldStep, ScoreOutcome } from '../../shared/scoring/types.js';
 import type { Matrix } from '../../shared/alignment/types.js';
 import { makeTestVideo } from '../helpers/videos.js';
+import { checkVariant, goldStepSpans } from '../../cli/release-gate.js';
 
 const FPS = 4;
 const embedder = new HeuristicClipEmbedder();
@@ -49,6 +53,9 @@ let man: DemoManifest;
 let gold: { m: Matrix; times: ClipTimes };
 let truth: GoldStep[];
 const outcomes = new Map<string, ScoreOutcome>();
+const detectedOutcomes = new Map<string, ScoreOutcome>();
+let detected: GoldStep[];
+const VARIANTS = ['correct', 'missing', 'swap', 'deviation', 'time_over', 'mixed'] as const;
 
 test('setup: render a demo set (seed 2) and score every variant against the true gold steps', async () => {
   dir = await mkdtemp(join(tmpdir(), 'scoring-real-'));
@@ -56,9 +63,12 @@ test('setup: render a demo set (seed 2) and score every variant against the true
   gold = await embed(join(dir, 'gold.mp4'));
   truth = stepsFromBoundaries(trueBoundaries(man, gold.times, gold.m.rows), gold.m.rows, gold.times);
   await makeTestVideo(join(dir, 'unrelated.mp4'), { durationSec: 30, pattern: 'testsrc' });
-  for (const v of ['correct', 'missing', 'swap', 'deviation', 'time_over', 'mixed', 'unrelated']) {
+  // The pipeline's call (functions/embed/handler.ts): default options, overlap read from the times.
+  detected = detectSteps(gold.m, gold.times, { minStepClips: 3 });
+  for (const v of [...VARIANTS, 'unrelated']) {
     const t = await embed(join(dir, `${v}.mp4`));
     outcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: truth, trainee: t.m, traineeTimes: t.times }));
+    detectedOutcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: detected, trainee: t.m, traineeTimes: t.times }));
   }
 });
 
@@ -100,12 +110,25 @@ test('unrelated video scores low and fails', () => {
   assert.ok(r.score < 40, show(r));
 });
 
-// Known gap (see docs/scoring.md): on real embeddings the change-point detector merges or moves
-// boundaries (state changes inside a step look as large as a step change). Runs, reports, and
-// does not fail the suite until detection is fixed.
-test('detected gold steps match the true steps within one clip', { todo: 'gold step detection on real embeddings' }, () => {
-  const found = detectSteps(gold.m, gold.times, { minStepClips: 3 }).slice(1).map((s) => s.start_clip);
+// Over-segmentation is accepted (an extra split inside a step is tolerated by scoring and by the
+// gate's time-based matching); a missed boundary merges two steps and is not.
+test('detected gold steps: every true boundary within one clip, at most two extra splits', () => {
+  const found = detected.slice(1).map((s) => s.start_clip);
   const want = truth.slice(1).map((s) => s.start_clip);
-  assert.equal(found.length, want.length, `found [${found}] want [${want}]`);
-  found.forEach((b, i) => assert.ok(Math.abs(b - want[i]) <= 1, `found [${found}] want [${want}]`));
+  const missed = want.filter((b) => !found.some((f) => Math.abs(f - b) <= 1));
+  assert.deepEqual(missed, [], `found [${found}] want [${want}]`);
+  assert.ok(found.length <= want.length + 2, `found [${found}] want [${want}]`);
 });
+
+for (const v of [...VARIANTS, 'unrelated'] as const) {
+  test(`detected gold steps, ${v}: the release gate's checks hold`, () => {
+    const r = detectedOutcomes.get(v)!;
+    if (v === 'unrelated') {
+      assert.equal(r.passed, false, show(r));
+      assert.ok(r.score < 40, show(r));
+      return;
+    }
+    const c = checkVariant({ variant: v, expect_pass: man.variants[v].expect_pass, planted: planted(v) }, r, goldStepSpans(man));
+    assert.ok(c.ok, `${c.problems.join('; ')} | steps ${detected.map((s) => `${s.start_sec}-${s.end_sec}`).join(' ')} | ${show(r)}`);
+  });
+}
