@@ -19,7 +19,11 @@
  * boundary is then checked for abruptness: the jump between the local means on its two sides must
  * be minContrast times the median jump measured (same window) inside the two segments. A drift
  * or a periodic motion gives similar jumps everywhere and is merged back; a real step change
- * stands out. Weakest boundaries are merged first, one at a time.
+ * stands out. Weakest boundaries are merged first, one at a time. With overlapping clips the
+ * clips straddling a position are left out of the jump (they mix both sides).
+ *
+ * Defaults are for real video (over-segment: a missed boundary is fatal for scoring, an extra
+ * split is not); STRICT_CHANGE_POINT_OPTIONS for long steps with slow motion. Figures: docs/scoring.md.
  */
 import type { Matrix } from '../alignment/types.js';
 import type { ClipTimes, GoldStep } from '../scoring/types.js';
