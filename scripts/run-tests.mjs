@@ -23,7 +23,7 @@ if (files.length === 0) {
 }
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, SOPILOT_LOG_LEVEL: process.env.SOPILOT_LOG_LEVEL ?? 'warn' } },
 );
 process.exit(res.status ?? 1);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { parseMaskRects } from './vision/privacy-mask.js';
 
 /**
  * Every setting comes from SOPILOT_* environment variables, parsed and validated once.
@@ -30,7 +31,6 @@ const spec = {
   DATA_DIR: [z.string().min(1), './data'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'],
   LOG_FORMAT: [z.enum(['json', 'console']), 'json'],
-  PUBLIC_BASE_URL: [z.string().url().optional(), undefined],
   // storage
   DATABASE_URL: [z.string().min(1).optional(), undefined],
   DATABASE_POOL_MAX: [int(1, 200), '10'],
@@ -75,6 +75,8 @@ const spec = {
   SCORE_USE_TASK_ADAPTER: [bool, 'false'],
   STEP_MIN_CLIPS: [int(1, 10_000), '3'],
   STEP_PENALTY: [num(0, 1e9).optional(), undefined],
+  STEP_PENALTY_SCALE: [num(0.01, 100), '0.5'],
+  STEP_MIN_CONTRAST: [num(0, 100), '1'],
   // security
   AUTH_REQUIRED: [bool, 'true'],
   LOCAL_MODE: [bool, 'false'],
@@ -87,7 +89,7 @@ const spec = {
   JWT_ROLE_CLAIM: [z.string().min(1), 'role'],
   BASIC_AUTH_USER: [z.string().optional(), undefined],
   BASIC_AUTH_PASSWORD: [z.string().optional(), undefined],
-  BASIC_AUTH_ROLE: [z.enum(['viewer', 'operator', 'admin']), 'admin'],
+  BASIC_AUTH_ROLE: [z.enum(['viewer', 'operator', 'admin']), 'viewer'],
   AUDIT_SIGNING_KEY: [z.string().min(16).optional(), undefined],
   AUDIT_SIGNING_KEY_ID: [z.string().min(1), 'sopilot-audit-1'],
   AUDIT_SIGNING_PRIVATE_KEY_FILE: [z.string().optional(), undefined],
@@ -102,7 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const out: Record<string, unknown> = {};
   for (const [key, [schema, def]] of Object.entries(spec)) {
     const name = `SOPILOT_${key}`;
-    const raw = env[name];
+    // Knative and most platforms tell a container its port in PORT.
+    const raw = key === 'PORT' && (env[name] === undefined || env[name] === '') ? env.PORT : env[name];
     const value = raw === undefined || raw === '' ? def : raw.trim();
     const parsed = (schema as z.ZodTypeAny).safeParse(value);
     if (!parsed.success) {
@@ -126,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (cfg.BASIC_AUTH_USER && !cfg.BASIC_AUTH_PASSWORD) {
     throw new ConfigError('SOPILOT_BASIC_AUTH_PASSWORD', 'required with SOPILOT_BASIC_AUTH_USER');
+  }
+  if (cfg.PRIVACY_MASK_RECTS) {
+    try {
+      parseMaskRects(cfg.PRIVACY_MASK_RECTS);
+    } catch (e) {
+      throw new ConfigError('SOPILOT_PRIVACY_MASK_RECTS', (e as Error).message);
+    }
   }
   if (cfg.SCORING_OPTIONS_JSON) {
     try {

@@ -34,6 +34,15 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
   const policy = { attempts: config.QUEUE_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS };
   const onDeadLetter = async (event: SopilotEvent, error: string) => {
     logger.error({ event_type: event.type, event_id: event.id, err: error }, 'event moved to dead-letter');
+    const d = (event.data ?? {}) as { video_id?: string; job_id?: string; score_id?: string };
+    const why = `gave up after ${config.QUEUE_ATTEMPTS} attempts: ${error}`;
+    if (d.job_id && d.video_id) {
+      await db.query("UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status <> 'completed'", [d.job_id, why]).catch(() => undefined);
+      await db.query("UPDATE videos SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'indexed'", [d.video_id, why]).catch(() => undefined);
+    }
+    if (d.score_id) {
+      await db.query("UPDATE scores SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'completed'", [d.score_id, why]).catch(() => undefined);
+    }
     await db
       .query('INSERT INTO rejected_events (transport, reason, event_type, event_id, payload) VALUES ($1, $2, $3, $4, $5)', [
         transport,

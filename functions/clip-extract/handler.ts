@@ -46,7 +46,7 @@ export async function handleVideoUploaded(event: SopilotEvent<Input>, ctx: Conte
     makeEvent(
       EventType.clipsExtracted,
       { video_id: d.video_id, job_id: d.job_id, ...(out.output as { frames_key: string; clips_key: string; frame_count: number; clip_count: number }) },
-      { id: `clips-extracted-${d.video_id}-${out.job.id}`, source: '/sopilot/clip-extract', subject: d.video_id },
+      { id: `clips-extracted-${d.video_id}-${event.id}`, source: '/sopilot/clip-extract', subject: d.video_id },
     ),
   );
 }

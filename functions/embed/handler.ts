@@ -3,7 +3,7 @@ import type { Context } from '../../shared/context.js';
 import type { EventData, SopilotEvent } from '../../shared/events/types.js';
 import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
-import { runStage, setJobStatus, getJob } from '../../shared/jobs/index.js';
+import { runStage, setJobStatus, getJob, isPermanent } from '../../shared/jobs/index.js';
 import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
 import { ensureVectorIndex, saveEmbeddings, loadEmbeddings } from '../../shared/embeddings/repo.js';
@@ -43,7 +43,12 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
           if (existing.some((s) => s.source === 'manual')) steps = existing.length;
           else {
             const emb = await loadEmbeddings(ctx.db, d.video_id);
-            const found = detectSteps(emb.matrix, emb.times, { minStepClips: ctx.config.STEP_MIN_CLIPS, penalty: ctx.config.STEP_PENALTY });
+            const found = detectSteps(emb.matrix, emb.times, {
+              minStepClips: ctx.config.STEP_MIN_CLIPS,
+              penalty: ctx.config.STEP_PENALTY,
+              penaltyScale: ctx.config.STEP_PENALTY_SCALE,
+              minContrast: ctx.config.STEP_MIN_CONTRAST,
+            });
             await saveSteps(ctx.db, d.video_id, found, 'auto');
             steps = found.length;
           }
@@ -60,8 +65,11 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       },
     );
   } catch (e) {
-    await ingestFailed(ctx, d.job_id, d.video_id, `embedding failed: ${(e as Error).message}`).catch(() => undefined);
-    throw e;
+    if (isPermanent(e)) {
+      await ingestFailed(ctx, d.job_id, d.video_id, `embedding failed: ${(e as Error).message}`);
+      return;
+    }
+    throw e; // retried by the transport; after the last attempt the dead-letter hook fails the job
   }
   const o = out.output as { clip_count: number; duration_sec: number };
   const ingest = await getJob(ctx.db, d.job_id);
@@ -72,7 +80,7 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
     makeEvent(
       EventType.videoIndexed,
       { video_id: d.video_id, job_id: d.job_id, task_id: video.task_id, role: video.role, clip_count: o.clip_count, duration_sec: o.duration_sec },
-      { id: `video-indexed-${d.video_id}-${out.job.id}`, source: '/sopilot/embed', subject: d.video_id },
+      { id: `video-indexed-${d.video_id}-${event.id}`, source: '/sopilot/embed', subject: d.video_id },
     ),
   );
 }

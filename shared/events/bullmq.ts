@@ -11,6 +11,8 @@ export class BullMqBus implements EventBus {
   private readonly connection: Redis;
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
+  // BullMQ leaves connections it was given open on close(): we own and close them.
+  private readonly workerConnections: Redis[] = [];
 
   constructor(
     redisUrl: string,
@@ -44,6 +46,9 @@ export class BullMqBus implements EventBus {
 
   async consume(queues: readonly QueueName[], dispatch: Dispatch): Promise<void> {
     for (const q of queues) {
+      const conn = this.connection.duplicate({ maxRetriesPerRequest: null });
+      conn.on('error', () => undefined);
+      this.workerConnections.push(conn);
       const worker = new Worker(
         q,
         async (job: Job) => {
@@ -55,7 +60,7 @@ export class BullMqBus implements EventBus {
             throw e;
           }
         },
-        { connection: this.connection.duplicate({ maxRetriesPerRequest: null }), prefix: this.prefix, concurrency: this.concurrency },
+        { connection: conn, prefix: this.prefix, concurrency: this.concurrency },
       );
       worker.on('failed', (job, err) => {
         if (!job) return;
@@ -119,6 +124,7 @@ export class BullMqBus implements EventBus {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const c of this.workerConnections) c.disconnect();
     this.connection.disconnect();
   }
 }

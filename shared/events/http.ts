@@ -5,7 +5,7 @@ import type { QueueName, SopilotEvent } from './types.js';
 /**
  * Knative broker / OpenFaaS connector transport: publish = HTTP POST in CloudEvents binary mode.
  * Delivery to functions is the platform's job (triggers), so consume() only notes the queues
- * and the host serves POST /events for the broker to call.
+ * and each event function's container (hosts/function.ts) takes the broker's deliveries on POST /.
  */
 export class HttpBrokerBus implements EventBus {
   readonly transport = 'http' as const;
