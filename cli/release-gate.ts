@@ -286,7 +286,7 @@ export async function runGate(o: GateOptions): Promise<GateReport> {
     };
   } finally {
     await host?.stop();
-    if (tmpData) await rm(tmpData, { recursive: true, force: true });
+    if (tmpData) await rm(tmpData, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   }
 }
 

@@ -30,6 +30,12 @@ export interface ScoringOptions {
   medianFloor: number;
   /** quality below this: missing_step; below missingHighQuality: high severity (else medium). */
   missingQuality: number;
+  /**
+   * A step below missingQuality whose two neighbours were found in order with unclaimed trainee
+   * time between them of at least this fraction of the step's gold duration was done, but
+   * differently (step_deviation, high): a left-out step leaves no such slot.
+   */
+  deviationSlotRatio: number;
   missingHighQuality: number;
   /** quality below this (but present): step_deviation; severities at the next two thresholds. */
   deviationQuality: number;
@@ -74,6 +80,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   calibrateToMedian: true,
   medianFloor: 0.5,
   missingQuality: 0.35,
+  deviationSlotRatio: 0.4,
   missingHighQuality: 0.2,
   deviationQuality: 0.8,
   deviationMediumQuality: 0.65,

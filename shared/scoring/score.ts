@@ -96,6 +96,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     return { step, scale: scales[k], match: matches[k], q, present: q >= o.missingQuality, segment: null, extra: null };
   });
 
+  const tt = input.traineeTimes;
   // 3a. Grow present matches over the clips that still show the step.
   const { bestStep, colQ } = columnQualities(cost, n, m, steps, scales);
   const claimedBy = (except: number, segs: Array<Segment | null>): Uint8Array => {
@@ -155,6 +156,26 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     }
   }
 
+  // 3b'. A step not found, but with a slot for it: its neighbours were found in gold order and the
+  // trainee spent time between them that no other step claims. The step was done differently,
+  // not left out (a left-out step leaves the neighbours back to back).
+  const slots = new Map<number, Segment>();
+  for (let k = 1; k < K - 1; k++) {
+    const s = st[k];
+    const prev = st[k - 1].segment;
+    const next = st[k + 1].segment;
+    if (s.present || !st[k - 1].present || !st[k + 1].present || !prev || !next || prev.end + 1 > next.start - 1) continue;
+    const claimed = claimedBy(k, st.map((x) => x.segment));
+    let a = prev.end + 1;
+    let b = next.start - 1;
+    while (a <= b && claimed[a]) a++;
+    while (b >= a && claimed[b]) b--;
+    if (a > b) continue;
+    const slotSec = tt.end_sec[b] - tt.start_sec[a];
+    const goldSec = s.step.end_sec - s.step.start_sec;
+    if (goldSec > 0 && slotSec >= o.deviationSlotRatio * goldSec) slots.set(k, { start: a, end: b });
+  }
+
   // 3c. Order of the present steps' segments.
   const present = st.filter((s) => s.present && s.segment);
   const swaps = findSwaps(
@@ -163,7 +184,6 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   );
 
   // Deviations.
-  const tt = input.traineeTimes;
   const range = (x: Segment): TimeRange => ({ start_sec: tt.start_sec[x.start], end_sec: tt.end_sec[x.end] });
   const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
   const deviations: Deviation[] = [];
@@ -191,6 +211,26 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
       mean_similarity: seg ? r3(s.match.similarity) : null,
       duration_ratio: ratio === null ? null : r3(ratio),
     });
+    const slot = slots.get(st.indexOf(s));
+    if (!s.present && slot) {
+      const slotSec = tt.end_sec[slot.end] - tt.start_sec[slot.start];
+      deviations.push({
+        type: 'step_deviation',
+        severity: 'high',
+        gold_step: ref(g),
+        trainee: range(slot),
+        evidence: {
+          ...qEvidence,
+          threshold_quality: o.missingQuality,
+          slot_sec: r3(slotSec),
+          gold_duration_sec: r3(goldDur),
+          slot_ratio_threshold: o.deviationSlotRatio,
+        },
+        message: `${g.name} was done very differently from the gold: the trainee spent ${slotSec.toFixed(1)} s between the steps before and after it, but that footage matches the step only with quality ${s.q.toFixed(2)}.`,
+      });
+      rows[rows.length - 1].trainee = { ...range(slot), start_clip: slot.start, end_clip: slot.end + 1 };
+      continue;
+    }
     if (!s.present) {
       const severity: Severity = s.q < o.missingHighQuality ? 'high' : 'medium';
       deviations.push({

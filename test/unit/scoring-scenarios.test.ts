@@ -178,13 +178,20 @@ test('step done differently (50/50 mix with a new direction): step_deviation on 
   }
 });
 
-test('step replaced entirely by something new: missing_step', () => {
+test('step replaced entirely by something new, in its slot: high step_deviation over that slot, not missing', () => {
+  // The trainee spent the step's time doing something else between the right neighbours: the
+  // step was done (very) differently; a left-out step leaves no slot and is missing (tested above).
   for (const seed of SEEDS.slice(0, 4)) {
     const c = makeCase(seed);
     const p = pieces(c);
     p[c.k] = { ...p[c.k], model: makeStepModel(c.rng, DIM) };
     const r = score(c, p);
-    assert.deepEqual(ofType(r, 'missing_step').map((d) => d.gold_step?.index), [c.k], `seed ${seed}: ${show(r)}`);
+    assert.equal(ofType(r, 'missing_step').length, 0, `seed ${seed}: ${show(r)}`);
+    const dev = ofType(r, 'step_deviation').filter((d) => d.gold_step?.index === c.k);
+    assert.equal(dev.length, 1, `seed ${seed}: ${show(r)}`);
+    assert.equal(dev[0].severity, 'high');
+    assert.ok(dev[0].trainee && dev[0].trainee.end_sec > dev[0].trainee.start_sec);
+    assert.equal(r.passed, false);
   }
 });
 
