@@ -11,6 +11,8 @@ import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { getVideo, updateVideo } from '../../shared/videos/repo.js';
 import { ingestFailed } from '../../shared/ingest/ingest-job.js';
+import { clipsKey, framesKey } from '../../shared/ingest/keys.js';
+import { getBuffer } from '../../shared/store/index.js';
 
 type Input = EventData<typeof EventType.clipsExtracted>;
 
@@ -76,6 +78,7 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
   if (ingest && ingest.status !== 'completed') {
     await setJobStatus(ctx.db, d.job_id, 'completed', { output: { video_id: d.video_id, clip_count: o.clip_count, duration_sec: o.duration_sec } });
   }
+  await rebuildTaskIndex(ctx, video.task_id, d.video_id, `${embedder.name}@${embedder.version}`);
   await ctx.bus.publish(
     makeEvent(
       EventType.videoIndexed,
@@ -83,4 +86,31 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       { id: `video-indexed-${d.video_id}-${event.id}`, source: '/sopilot/embed', subject: d.video_id },
     ),
   );
+}
+
+/**
+ * A task's vectors must come from one model: when this video was embedded by a different model
+ * than the task's other videos (a new model was installed), those are re-embedded from their
+ * stored frames (embed's idempotency key includes the model, so they really run again).
+ */
+async function rebuildTaskIndex(ctx: Context, taskId: string, videoId: string, embedder: string): Promise<void> {
+  const stale = await ctx.db.query<{ id: string; job_id: string | null }>(
+    `SELECT v.id, j.id AS job_id FROM videos v LEFT JOIN jobs j ON j.idempotency_key = 'ingest:' || v.id
+      WHERE v.task_id = $1 AND v.id <> $2 AND v.status = 'indexed' AND v.embedder IS DISTINCT FROM $3`,
+    [taskId, videoId, embedder],
+  );
+  for (const v of stale.rows) {
+    const frames = await ctx.store.head(framesKey(v.id));
+    const manifest = await ctx.store.head(clipsKey(v.id));
+    if (!frames || !manifest || !v.job_id) continue;
+    const m = JSON.parse((await getBuffer(ctx.store, clipsKey(v.id))).toString('utf8')) as { frame_count: number; clips: unknown[] };
+    ctx.log.info({ task_id: taskId, video_id: v.id, embedder }, 'model changed for the task: re-embedding an older video');
+    await ctx.bus.publish(
+      makeEvent(
+        EventType.clipsExtracted,
+        { video_id: v.id, job_id: v.job_id, frames_key: framesKey(v.id), clips_key: clipsKey(v.id), frame_count: m.frame_count, clip_count: m.clips.length },
+        { id: `reembed-${v.id}-${embedder.replace(/[^A-Za-z0-9._-]/g, '_')}`, source: '/sopilot/embed', subject: v.id },
+      ),
+    );
+  }
 }

@@ -111,3 +111,24 @@ test('malformed CloudEvent is rejected with 400 and recorded; duplicate delivery
   assert.equal(clips.rows[0].n, v2.clip_count, 'no duplicated embeddings');
   assert.equal(existsSync(path.join(h.dataDir, 'pglite')), true);
 });
+
+test('a new model for a task re-embeds its older videos: the index is rebuilt, not mixed', async () => {
+  const { HeuristicClipEmbedder } = await import('../../shared/vision/heuristic-embedder.js');
+  const g = await h.upload('/gold', fx.gold, { task_id: 'model-swap' });
+  const { video_id: oldId } = (await g.json()) as { video_id: string };
+  await h.ctx.bus.idle();
+  const before = (await h.ctx.db.query<{ embedder: string; embedding_dim: number }>('SELECT embedder, embedding_dim FROM videos WHERE id = $1', [oldId])).rows[0];
+  // Install a different model in this process (another feature layout: other name, other dimension).
+  const next = new HeuristicClipEmbedder({ grid: 4 });
+  assert.notEqual(next.dim, before.embedding_dim);
+  h.ctx.services.set('embedder', Promise.resolve(next));
+  const t = await h.upload('/videos', fx.trainee, { task_id: 'model-swap' });
+  const { video_id: newId } = (await t.json()) as { video_id: string };
+  await h.ctx.bus.idle();
+  const rows = (await h.ctx.db.query<{ id: string; embedder: string; embedding_dim: number }>("SELECT id, embedder, embedding_dim FROM videos WHERE task_id = 'model-swap'")).rows;
+  assert.equal(new Set(rows.map((r) => r.embedder)).size, 1, JSON.stringify(rows));
+  assert.equal(rows[0].embedding_dim, next.dim);
+  const dims = await h.ctx.db.query<{ dim: number }>('SELECT DISTINCT dim FROM clip_embeddings WHERE video_id = ANY($1::text[])', [[oldId, newId]]);
+  assert.deepEqual(dims.rows.map((r) => r.dim), [next.dim]);
+  h.ctx.services.delete('embedder');
+});

@@ -70,3 +70,21 @@ test('poolClipFeatures: concat doubles dims, static clip has zero motion half, r
   assert.equal(poolClipFeatures(f, { pooling: 'ramp' }).length, 3);
   assert.throws(() => poolClipFeatures([]), /empty/);
 });
+
+test('hybrid embedder: unit vectors whose cosine is the weighted mean of the parts', async () => {
+  const { HybridClipEmbedder } = await import('../../shared/vision/hybrid-embedder.js');
+  const { HeuristicClipEmbedder } = await import('../../shared/vision/heuristic-embedder.js');
+  const a = new HeuristicClipEmbedder({ grid: 4 });
+  const b = new HeuristicClipEmbedder({ grid: 8 });
+  const h = new HybridClipEmbedder(a, b, 0.3);
+  const frame = (v: number, w = 32) => ({ width: w, height: w, data: new Uint8Array(w * w * 3).map((_, i) => (i * v) % 251) });
+  const c1 = [frame(3), frame(5), frame(7)];
+  const c2 = [frame(11), frame(13), frame(17)];
+  const [x, y] = await h.embedClips([c1, c2]);
+  const dot = (p: Float32Array, q: Float32Array) => p.reduce((s, v, i) => s + v * q[i], 0);
+  assert.ok(Math.abs(dot(x, x) - 1) < 1e-5);
+  const [ax, ay] = await a.embedClips([c1, c2]);
+  const [bx, by] = await b.embedClips([c1, c2]);
+  assert.ok(Math.abs(dot(x, y) - (0.3 * dot(ax, ay) + 0.7 * dot(bx, by))) < 1e-5);
+  assert.throws(() => new HybridClipEmbedder(a, b, 1), /appearanceWeight/);
+});

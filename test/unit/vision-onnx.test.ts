@@ -95,11 +95,15 @@ test('embedClipsByIndex (frames embedded once) equals embedClips on gathered fra
   for (let k = 0; k < windows.length; k++) assert.ok(cosine(byIndex[k], direct[k]) > 0.99999);
 });
 
-test('createEmbedder: auto picks onnx, falls back to heuristic with a reason, onnx-only rethrows', async () => {
+test('createEmbedder: auto picks hybrid (image model + heuristic), onnx alone on request, falls back to heuristic with a reason, onnx-only rethrows', async () => {
   const auto = await createEmbedder({ backend: 'auto', useGpu: 'false' });
-  assert.match(auto.reason, /^onnx .* batch 8\) on cpu/);
-  assert.equal(auto.embedder.dim, 2560);
-  await (auto.embedder as OnnxClipEmbedder).dispose();
+  assert.match(auto.reason, /^hybrid: onnx .* batch 8\) on cpu.* \+ heuristic/);
+  assert.equal(auto.embedder.name, 'hybrid');
+  assert.equal(auto.embedder.dim, 2560 + 256);
+  const only = await createEmbedder({ backend: 'onnx', useGpu: 'false' });
+  assert.match(only.reason, /^onnx .* batch 8\) on cpu/);
+  assert.equal(only.embedder.dim, 2560);
+  await (only.embedder as OnnxClipEmbedder).dispose();
   const fb = await createEmbedder({ backend: 'auto', modelPath: '/nonexistent/model.onnx' });
   assert.equal(fb.embedder.name, 'heuristic');
   assert.match(fb.reason, /heuristic \(onnx model failed to load: .*nonexistent/);
