@@ -69,6 +69,7 @@ const spec = {
   USE_GPU: [tri, 'auto'],
   // alignment and scoring
   DTW_USE_GPU: [tri, 'auto'],
+  DTW_BACKEND: [z.enum(['auto', 'ts', 'native', 'cuda']), 'auto'],
   DTW_BAND: [int(0, 1_000_000), '0'],
   SCORE_PASS_THRESHOLD: [num(0, 100), '70'],
   SCORING_OPTIONS_JSON: [z.string().optional(), undefined],

@@ -6,7 +6,7 @@ import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, setJobStatus, getJob, isPermanent } from '../../shared/jobs/index.js';
 import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
-import { ensureVectorIndex, saveEmbeddings, loadEmbeddings } from '../../shared/embeddings/repo.js';
+import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, loadEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { getVideo, updateVideo } from '../../shared/videos/repo.js';
@@ -37,6 +37,7 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       async () => {
         const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
         await saveEmbeddings(ctx.db, d.video_id, `${embedder.name}@${embedder.version}`, clips);
+        await saveEmbeddingsBlob(ctx.store, d.video_id, `${embedder.name}@${embedder.version}`, clips);
         await ensureVectorIndex(ctx.db, embedder.dim);
         let steps = 0;
         if (video.role === 'gold') {

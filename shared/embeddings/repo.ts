@@ -1,5 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { Matrix } from '../alignment/types.js';
+import type { ObjectStore } from '../store/index.js';
+import { getBuffer } from '../store/index.js';
 
 export interface ClipVector {
   index: number;
@@ -86,4 +88,41 @@ export async function similarClips(
     [vecLiteral(q), o.taskId, o.excludeVideoId, o.limit],
   );
   return r.rows as never;
+}
+
+/**
+ * The same vectors as one float32 blob per video in the object store (derived/<id>/embeddings.f32
+ * + a JSON sidecar): a score job reads 500 x 2816 floats in one object read instead of parsing
+ * 500 bytea rows. The database rows stay the system of record (and the pgvector index).
+ */
+export const embeddingsBlobKey = (videoId: string) => `derived/${videoId}/embeddings.f32`;
+export const embeddingsMetaKey = (videoId: string) => `derived/${videoId}/embeddings.json`;
+
+export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, embedder: string, clips: ClipVector[]): Promise<void> {
+  const dim = clips[0]?.vector.length ?? 0;
+  const data = new Float32Array(clips.length * dim);
+  clips.forEach((c, i) => data.set(c.vector, i * dim));
+  await store.put(embeddingsBlobKey(videoId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
+  await store.put(
+    embeddingsMetaKey(videoId),
+    JSON.stringify({ embedder, dim, rows: clips.length, start_sec: clips.map((c) => c.start_sec), end_sec: clips.map((c) => c.end_sec) }),
+    { contentType: 'application/json' },
+  );
+}
+
+/** Reads the blob when it matches what the database says (embedder, clip count); else the rows. */
+export async function loadEmbeddingsFast(db: Db, store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings> {
+  try {
+    const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
+    if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
+      const buf = await getBuffer(store, embeddingsBlobKey(videoId));
+      if (buf.length === meta.rows * meta.dim * 4) {
+        const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+        return { matrix: { rows: meta.rows, dim: meta.dim, data }, times: { start_sec: Float64Array.from(meta.start_sec), end_sec: Float64Array.from(meta.end_sec) }, embedder: meta.embedder };
+      }
+    }
+  } catch {
+    /* no blob (older data, or removed): the rows have it all */
+  }
+  return loadEmbeddings(db, videoId);
 }

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadEmbeddingsFast, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
@@ -21,9 +21,10 @@ export function scoringBackend(ctx: Context): ScoringBackend {
     if (info.selected === 'ts') ctx.log.warn({ reason: info.native.message }, 'native DTW addon unavailable: using the TypeScript DTW');
     dtwConfigured = true;
   }
+  const backend = ctx.config.DTW_BACKEND;
   return {
-    costMatrix: (a, b) => costMatrix(a, b, { useGpu: ctx.config.DTW_USE_GPU }),
-    dtwFromCost: (c, n, m, o) => dtwOnCost(c, n, m, o),
+    costMatrix: (a, b) => costMatrix(a, b, { useGpu: ctx.config.DTW_USE_GPU, backend }),
+    dtwFromCost: (c, n, m, o) => dtwOnCost(c, n, m, { ...o, backend }),
   };
 }
 
@@ -48,7 +49,10 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   if (!tv) throw new PermanentError(`trainee video ${s.trainee_video_id} no longer exists`, 'missing_video');
   if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
   if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
-  const [gold, trainee] = await Promise.all([loadEmbeddings(ctx.db, gv.id), loadEmbeddings(ctx.db, tv.id)]);
+  const [gold, trainee] = await Promise.all([
+    loadEmbeddingsFast(ctx.db, ctx.store, gv.id, { embedder: gv.embedder, clips: gv.clip_count }),
+    loadEmbeddingsFast(ctx.db, ctx.store, tv.id, { embedder: tv.embedder, clips: tv.clip_count }),
+  ]);
   if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
   if (!trainee.matrix.rows) throw new PermanentError(`trainee video ${tv.id} has no clip embeddings`, 'not_indexed');
   if (gold.matrix.dim !== trainee.matrix.dim || gold.embedder !== trainee.embedder) {
@@ -78,9 +82,9 @@ export function alignVideos(ctx: Context, inp: ScoreInputs) {
   const cost = backend.costMatrix(inp.gold.matrix, inp.trainee.matrix);
   const r = backend.dtwFromCost(cost, n, m, { variant: opts.globalVariant, band: opts.band });
   const ms = performance.now() - t0;
-  const info = dtwBackendInfo();
-  dtwDuration.observe({ backend: info.selected }, ms / 1000);
-  return { path: r.path, cost: r.cost, normalized_cost: r.normalizedCost, backend: info.selected, n, m, ms };
+  const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
+  dtwDuration.observe({ backend: used }, ms / 1000);
+  return { path: r.path, cost: r.cost, normalized_cost: r.normalizedCost, backend: used, n, m, ms };
 }
 
 /** score stage: deviations, per-step table and the 0-100 score, plus similar past failures. */
