@@ -44,7 +44,9 @@ const SEVERITY_COLOUR: Record<Severity, string> = { high: DEVIATION_COLOUR, medi
 /** Builds the pdfmake document for a score report (pure: no I/O, no clock). */
 export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportOptions): TDocumentDefinitions {
   const t = o.latinOnly === false ? (s: string) => s : winAnsiSafe;
-  const passed = record.score >= o.passThreshold;
+  // The verdict is the scoring engine's: a blocking deviation (missing step, swap…) fails a run
+  // whatever its score, so the threshold alone must not decide PASS.
+  const passed = typeof record.passed === 'boolean' ? record.passed : record.score >= o.passThreshold;
   const scoreText = Number.isInteger(record.score) ? String(record.score) : record.score.toFixed(1);
   const task = record.task_name ? `${record.task_name}${record.task_id ? ` (${record.task_id})` : ''}` : (record.task_id ?? '-');
   const generated = o.generatedAt instanceof Date ? o.generatedAt : new Date(o.generatedAt);
@@ -74,7 +76,7 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
         table: {
           widths: ['*'],
           body: [[{ text: passed ? 'PASS' : 'FAIL', bold: true, fontSize: 18, alignment: 'center', color: '#ffffff', fillColor: passed ? '#1a7f37' : DEVIATION_COLOUR, margin: [0, 4, 0, 4] }],
-            [{ text: `threshold ${o.passThreshold}`, fontSize: 8, alignment: 'center', border: [false, false, false, false] }]],
+            [{ text: passed || record.score < o.passThreshold ? `threshold ${o.passThreshold}` : `score >= ${o.passThreshold}, failed on a blocking deviation`, fontSize: 8, alignment: 'center', border: [false, false, false, false] }]],
         },
         layout: 'noBorders',
       },

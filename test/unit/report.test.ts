@@ -116,7 +116,7 @@ test('report PDF text holds the score, PASS/FAIL, ids, every deviation (type and
 
 test('a clean run prints PASS and says there are no deviations; non-Latin text does not break the PDF', { skip: !hasPoppler && 'pdftotext (poppler-utils) not installed' }, async () => {
   const clean: ScoreReportRecord = {
-    ...record, score: 96, deviations: [], task_name: 'Abdichtung – Zelle 3 / 封止',
+    ...record, score: 96, passed: true, deviations: [], task_name: 'Abdichtung – Zelle 3 / 封止',
     steps: steps.map((s) => ({ ...s, trainee: { ...s.gold } })),
   };
   const pdf = await renderScoreReport(clean, { auditHash: null, passThreshold: 70, generatedAt: '2025-03-04T09:00:00Z' });
@@ -128,6 +128,16 @@ test('a clean run prints PASS and says there are no deviations; non-Latin text d
   assert.match(flat, /Deviations \(0\)/);
   assert.match(flat, /Abdichtung – Zelle 3 \/ \?\?/);
   assert.match(flat, /Audit hash \(SHA-256\): not recorded/);
+});
+
+test('the verdict is the engine\'s: a score above the threshold with a blocking deviation prints FAIL', { skip: !hasPoppler && 'pdftotext (poppler-utils) not installed' }, async () => {
+  const blocked: ScoreReportRecord = { ...record, score: 82, passed: false };
+  const pdf = await renderScoreReport(blocked, { auditHash: null, passThreshold: 70, generatedAt: '2025-03-04T09:00:00Z' });
+  const flat = pdfText(pdf, 'blocked').replace(/\s+/g, ' ');
+  assert.match(flat, /\b82\b/);
+  assert.match(flat, /FAIL/);
+  assert.doesNotMatch(flat, /\bPASS\b/);
+  assert.match(flat, /failed on a blocking deviation/);
 });
 
 test('a long deviation list flows onto further pages with the audit hash on each', { skip: !hasPoppler && 'pdftotext (poppler-utils) not installed' }, async () => {
