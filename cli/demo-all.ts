@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { access, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import type { Context } from '../shared/context.js';
 import type { DemoManifest, VariantName } from '../shared/demo/plan.js';
 import { SopilotClient, type PollOptions } from './http-client.js';
@@ -203,30 +203,24 @@ function untilSignal(): Promise<string> {
 
 /** argv: the arguments after "demo all". Exit 0 when every variant was scored, 1 otherwise. */
 export async function main(argv: string[], io: DemoIo = defaultIo(), waitForStop: () => Promise<string> = untilSignal): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'out-dir': { type: 'string', default: 'demo-output' },
-        seed: { type: 'string' },
-        scale: { type: 'string' },
-        port: { type: 'string', default: '8000' },
-        exit: { type: 'boolean', default: false },
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      'out-dir': { type: 'string', default: 'demo-output' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      port: { type: 'string', default: '8000' },
+      exit: { type: 'boolean', default: false },
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    USAGE,
+    io,
+    2,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   const scale = values.scale === undefined ? undefined : Number(values.scale);
   const port = Number(values.port);

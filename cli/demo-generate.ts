@@ -4,7 +4,7 @@
  * Renders the synthetic equipment-maintenance SOP demo (gold + 6 trainee variants) and
  * manifest.json into DIR. See docs/demo.md.
  */
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { generateDemo } from '../shared/demo/generate.js';
 import { VARIANT_NAMES, type VariantName } from '../shared/demo/plan.js';
 
@@ -30,31 +30,25 @@ function int(name: string, v: string | undefined): number | undefined {
 
 /** argv: the arguments after "demo generate". Returns the exit code. */
 export async function main(argv: string[], io: DemoCliIo = defaultIo()): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'out-dir': { type: 'string' },
-        seed: { type: 'string' },
-        scale: { type: 'string' },
-        width: { type: 'string' },
-        height: { type: 'string' },
-        fps: { type: 'string' },
-        ffmpeg: { type: 'string' },
-        only: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      'out-dir': { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      width: { type: 'string' },
+      height: { type: 'string' },
+      fps: { type: 'string' },
+      ffmpeg: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    USAGE,
+    io,
+    1,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   if (!values['out-dir']) {
     io.err(`--out-dir is required\n${USAGE}`);
     return 1;

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { ApiError, SopilotClient, type GoldStepsView, type PollOptions, type ScoreView, type UploadAccepted, type VideoView } from './http-client.js';
 import type { Deviation } from '../shared/scoring/types.js';
 
@@ -212,31 +212,25 @@ const USAGE =
 
 /** argv: the arguments after "demo run". Returns the exit code. */
 export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        gold: { type: 'string' },
-        'gold-id': { type: 'string' },
-        trainee: { type: 'string' },
-        'out-dir': { type: 'string' },
-        'task-id': { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      gold: { type: 'string' },
+      'gold-id': { type: 'string' },
+      trainee: { type: 'string' },
+      'out-dir': { type: 'string' },
+      'task-id': { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    USAGE,
+    io,
+    2,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   const baseUrl = values['base-url'] ?? io.env.SOPILOT_BASE_URL;
   const token = values.token ?? io.env.SOPILOT_TOKEN;
   const missing = [

@@ -15,7 +15,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import type { DemoManifest, PlantedType } from '../shared/demo/plan.js';
 import type { Deviation } from '../shared/scoring/types.js';
 import { SopilotClient } from './http-client.js';
@@ -301,31 +301,25 @@ const defaultIo = (): DemoIo => ({
 
 /** argv: the arguments after "release-gate". Exit 0 = gate passed, 1 = gate failed or error, 2 = usage. */
 export async function main(argv: string[], io: DemoIo = defaultIo()): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        'demo-dir': { type: 'string' },
-        out: { type: 'string' },
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        seed: { type: 'string' },
-        scale: { type: 'string' },
-        'data-dir': { type: 'string' },
-        timeout: { type: 'string' },
-        'manifest-steps': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      'demo-dir': { type: 'string' },
+      out: { type: 'string' },
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
+      'data-dir': { type: 'string' },
+      timeout: { type: 'string' },
+      'manifest-steps': { type: 'boolean', default: false },
+    },
+    USAGE,
+    io,
+    2,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   if (!values['demo-dir'] || !values.out) {
     io.err(`--demo-dir and --out are required\n${USAGE}`);
     return 2;

@@ -6,7 +6,7 @@
  * SOPILOT_JWT_AUDIENCE and SOPILOT_JWT_ROLE_CLAIM (CLI only; library code never reads env).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './args.js';
 import { issueToken } from '../shared/auth/jwt.js';
 import { isRole } from '../shared/auth/roles.js';
 import type { CliIo } from './verify-export.js';
@@ -22,31 +22,25 @@ const defaultIo = (): CliIo => ({
 
 /** argv: the arguments after "token". Returns the exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: {
-        role: { type: 'string' },
-        subject: { type: 'string' },
-        secret: { type: 'string' },
-        'private-key': { type: 'string' },
-        issuer: { type: 'string' },
-        audience: { type: 'string' },
-        expires: { type: 'string', default: '8h' },
-        'role-claim': { type: 'string' },
-        kid: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }).values;
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    io.out(USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      role: { type: 'string' },
+      subject: { type: 'string' },
+      secret: { type: 'string' },
+      'private-key': { type: 'string' },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
+      expires: { type: 'string', default: '8h' },
+      'role-claim': { type: 'string' },
+      kid: { type: 'string' },
+    },
+    USAGE,
+    io,
+    1,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const values = parsed.values;
   const env = io.env;
   if (!values.role || !isRole(values.role)) {
     io.err(`--role must be viewer, operator or admin\n${USAGE}`);

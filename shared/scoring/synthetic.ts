@@ -7,18 +7,10 @@
  */
 import type { Matrix } from '../alignment/types.js';
 import type { ClipTimes } from './types.js';
+import { mulberry32 } from '../demo/random.js';
 
-/** mulberry32: small, fast, deterministic PRNG. */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, deterministic PRNG (the demo generator's). */
+export const makeRng = (seed: number): (() => number) => mulberry32(seed);
 
 export function gaussian(rng: () => number): number {
   const u = Math.max(rng(), 1e-12);
