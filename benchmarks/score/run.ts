@@ -20,13 +20,13 @@ import { configureDtw } from '../../shared/alignment/index.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 import type { GoldStep } from '../../shared/scoring/types.js';
 
-const { values } = parseArgs({ options: { pg: { type: 'string' }, runs: { type: 'string', default: '15' }, dim: { type: 'string', default: '2816' }, clips: { type: 'string', default: '500' } } });
+const { values } = parseArgs({ options: { pg: { type: 'string' }, runs: { type: 'string', default: '15' }, dims: { type: 'string', default: '768,2816' }, clips: { type: 'string', default: '500' } } });
 const runs = Number(values.runs);
-const dim = Number(values.dim);
+const dims = values.dims!.split(',').map(Number);
 const N = Number(values.clips);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-async function bench(label: string, dbUrl: string | undefined) {
+async function bench(label: string, dbUrl: string | undefined, dim: number) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'score-bench-'));
   const env = { PATH: process.env.PATH, SOPILOT_DATA_DIR: dir, SOPILOT_DATABASE_URL: dbUrl, SOPILOT_LOG_LEVEL: 'error', SOPILOT_AUTH_REQUIRED: 'false' };
   const ctx = await createContext(loadConfig(env), createLogger({ level: 'error', format: 'json' }));
@@ -85,12 +85,16 @@ async function bench(label: string, dbUrl: string | undefined) {
   return rows;
 }
 
-const rows = [...(await bench('pglite', undefined)), ...(values.pg ? await bench('postgres', values.pg) : [])];
-console.log(`\nWhole score job, ${N} x ${N} clips, ${dim}-d, 20 steps (load vectors by id + align + score):`);
-console.log('db        backend  load ms  align ms  score ms  total ms (min)   CPU ms  vs ts');
+const rows = [];
+for (const dim of dims) {
+  rows.push(...(await bench('pglite', undefined, dim)));
+  if (values.pg) rows.push(...(await bench('postgres', values.pg, dim)));
+}
+console.log(`\nWhole score job, ${N} x ${N} clips, 20 steps (load vectors by id + align + score):`);
+console.log('db        dim   backend  load ms  align ms  score ms  total ms (min)   CPU ms  vs ts');
 for (const r of rows) {
-  const ts = rows.find((x) => x.db === r.db && x.backend === 'ts')!;
-  console.log(`${r.db.padEnd(9)} ${r.backend.padEnd(7)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${(ts.total_ms_median / r.total_ms_median).toFixed(1)}x`);
+  const ts = rows.find((x) => x.db === r.db && x.dim === r.dim && x.backend === 'ts')!;
+  console.log(`${r.db.padEnd(9)} ${String(r.dim).padEnd(5)} ${r.backend.padEnd(7)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${(ts.total_ms_median / r.total_ms_median).toFixed(1)}x`);
 }
 console.log('goal: <= 50 ms CPU for the whole job');
 mkdirSync(path.join(root, 'benchmarks/results'), { recursive: true });
