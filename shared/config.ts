@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseMaskRects } from './vision/privacy-mask.js';
 
 /**
@@ -106,7 +107,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [key, [schema, def]] of Object.entries(spec)) {
     const name = `SOPILOT_${key}`;
     // Knative and most platforms tell a container its port in PORT.
-    const raw = key === 'PORT' && (env[name] === undefined || env[name] === '') ? env.PORT : env[name];
+    let raw = key === 'PORT' && (env[name] === undefined || env[name] === '') ? env.PORT : env[name];
+    // Any setting can come from a file (container secrets): SOPILOT_X_FILE=/run/secrets/x.
+    const fileVar = env[`${name}_FILE`];
+    if ((raw === undefined || raw === '') && fileVar) {
+      try {
+        raw = readFileSync(fileVar, 'utf8').trim();
+      } catch (e) {
+        throw new ConfigError(`${name}_FILE`, `cannot read ${fileVar}: ${(e as Error).message}`);
+      }
+    }
     const value = raw === undefined || raw === '' ? def : raw.trim();
     const parsed = (schema as z.ZodTypeAny).safeParse(value);
     if (!parsed.success) {

@@ -1,6 +1,6 @@
 import { eventToHttpBinary } from './envelope.js';
 import type { Dispatch, EventBus, QueueStats } from './bus.js';
-import type { QueueName, SopilotEvent } from './types.js';
+import { CONSUMERS, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 /**
  * Knative broker / OpenFaaS connector transport: publish = HTTP POST in CloudEvents binary mode.
@@ -13,8 +13,14 @@ export class HttpBrokerBus implements EventBus {
 
   async publish(event: SopilotEvent): Promise<void> {
     const { headers, body } = eventToHttpBinary(event);
-    const res = await fetch(this.brokerUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`broker ${this.brokerUrl} answered ${res.status} to ${event.type}`);
+    // A URL with {function} is a per-function endpoint (OpenFaaS async-function): one POST per consumer.
+    const urls = this.brokerUrl.includes('{function}')
+      ? (CONSUMERS[event.type as EventTypeName] ?? []).map((f) => this.brokerUrl.replace('{function}', encodeURIComponent(f)))
+      : [this.brokerUrl];
+    for (const url of urls) {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`broker ${url} answered ${res.status} to ${event.type}`);
+    }
   }
   async consume(_queues: readonly QueueName[], _dispatch: Dispatch): Promise<void> {}
   async stats(): Promise<QueueStats[]> {
@@ -22,7 +28,7 @@ export class HttpBrokerBus implements EventBus {
   }
   async ping(): Promise<void> {
     // A broker answers something (even 4xx to a GET); only an unreachable one fails.
-    await fetch(this.brokerUrl, { method: 'GET', signal: AbortSignal.timeout(2000) });
+    await fetch(this.brokerUrl.replace('{function}', 'embed'), { method: 'GET', signal: AbortSignal.timeout(2000) });
   }
   async idle(): Promise<void> {}
   async close(): Promise<void> {}

@@ -112,3 +112,19 @@ export const EnvelopeSchema = z.object({
   subject: z.string().optional(),
   data: z.unknown(),
 });
+
+/**
+ * Which event function consumes which type (functions/registry.ts; a test keeps the two equal).
+ * The HTTP transport uses it to invoke functions by name where there is no broker that routes by
+ * type (OpenFaaS: SOPILOT_EVENT_BROKER_URL=http://gateway:8080/async-function/{function}).
+ */
+export const CONSUMERS: Record<EventTypeName, readonly string[]> = {
+  [EventType.videoUploaded]: ['clip-extract'],
+  [EventType.clipsExtracted]: ['embed'],
+  [EventType.videoIndexed]: ['align'],
+  [EventType.scoreRequested]: ['align'],
+  [EventType.alignmentDone]: ['score'],
+  [EventType.scoreDone]: ['report'],
+  [EventType.nightlyTick]: ['nightly-train'],
+  [EventType.objectCreated]: ['bucket-drop'],
+};
