@@ -28,6 +28,49 @@ function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: num
   return { stdin: p.stdin, out, done };
 }
 
+/** Playback size: the source's, at most 960 px wide, even dimensions (H.264 4:2:0). */
+export function playbackSize(w: number, h: number, maxW = 960): { width: number; height: number } {
+  const width = Math.min(maxW, w) & ~1;
+  const height = Math.max(2, Math.round((h * width) / w / 2) * 2);
+  return { width, height };
+}
+
+/**
+ * The rendition viewers get when masking is on: the whole video at playback size and up to
+ * 15 fps, each frame masked (static rectangles, detected faces) before it is encoded. The
+ * unmasked original is never served while masking is on.
+ */
+async function renderMaskedPlayback(
+  ctx: Context,
+  videoId: string,
+  file: string,
+  info: { width: number; height: number; fps: number },
+  ffmpegPath: string,
+  rects: ReturnType<typeof maskRects>,
+  faces: Awaited<ReturnType<typeof getFaceDetector>> | null,
+): Promise<void> {
+  const { width, height } = playbackSize(info.width, info.height);
+  const fps = Math.min(15, info.fps > 0 ? info.fps : 15);
+  const encoder = startPlaybackEncoder(ffmpegPath, width, height, fps);
+  const upload = ctx.store.put(playbackKey(videoId), encoder.out, { contentType: 'video/mp4' });
+  upload.catch(() => undefined);
+  try {
+    for await (const f of decodeFrames(file, { fps, width, height, resize: 'stretch', ffmpegPath, strict: false })) {
+      const faceBoxes = faces ? await faces.detect(f.frame) : [];
+      applyPrivacyMask(f.frame, { rects, mode: ctx.config.PRIVACY_MASK_MODE, faceBoxes });
+      const buf = Buffer.from(f.frame.data.buffer, f.frame.data.byteOffset, f.frame.data.byteLength);
+      if (!encoder.stdin.write(buf)) await new Promise((r) => encoder.stdin.once('drain', r));
+    }
+    encoder.stdin.end();
+    await Promise.all([encoder.done, upload]);
+  } catch (e) {
+    encoder.stdin.destroy();
+    await upload.catch(() => undefined);
+    await ctx.store.delete(playbackKey(videoId)).catch(() => undefined);
+    throw e;
+  }
+}
+
 /**
  * clip-extract: probe, decode at a fixed rate and size (streaming), privacy-mask every frame
  * before anything else sees it, store the frames and the clip plan under derived/<video_id>/.
@@ -53,9 +96,6 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
     const framesOut = new PassThrough({ highWaterMark: frameBytes * 4 });
     const framesUpload = ctx.store.put(framesKey(videoId), framesOut, { contentType: 'application/octet-stream' });
     framesUpload.catch(() => undefined);
-    const encoder = masking ? startPlaybackEncoder(ffmpegPath, size, size, c.SAMPLE_FPS) : null;
-    const playbackUpload = encoder ? ctx.store.put(playbackKey(videoId), encoder.out, { contentType: 'video/mp4' }) : null;
-    playbackUpload?.catch(() => undefined);
     let count = 0;
     try {
       for await (const f of decodeFrames(file, { fps: c.SAMPLE_FPS, width: size, height: size, resize: 'pad', ffmpegPath })) {
@@ -66,16 +106,12 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
         const buf = Buffer.from(f.frame.data.buffer, f.frame.data.byteOffset, f.frame.data.byteLength);
         // Backpressure: wait when the store is slower than the decoder, so memory stays bounded.
         if (!framesOut.write(buf)) await new Promise((r) => framesOut.once('drain', r));
-        if (encoder && !encoder.stdin.write(buf)) await new Promise((r) => encoder.stdin.once('drain', r));
         count++;
       }
       framesOut.end();
-      encoder?.stdin.end();
       await framesUpload;
-      if (encoder) await Promise.all([encoder.done, playbackUpload]);
     } catch (e) {
       framesOut.destroy();
-      encoder?.stdin.destroy();
       await framesUpload.catch(() => undefined);
       if (e instanceof VideoDecodeError && e.code === 'decode_failed') {
         throw new PermanentError(`video is damaged and cannot be decoded: ${e.message}`, 'corrupt_video');
@@ -83,6 +119,7 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
       throw e;
     }
     if (count === 0) throw new PermanentError('video has no decodable frames', 'corrupt_video');
+    if (masking) await renderMaskedPlayback(ctx, videoId, file, info, ffmpegPath, rects, faces);
     const clips = planClips(count, c.SAMPLE_FPS, { clipFrames: c.CLIP_FRAMES, stride: c.CLIP_STRIDE });
     const manifest: ClipsManifest = {
       video_id: videoId,

@@ -1,7 +1,9 @@
 /** Bucket-drop notifications, the watched folder, and privacy masking in the real pipeline. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, copyFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { probeVideo } from '../../shared/video/probe.js';
+import { decodeFrames } from '../../shared/video/decode.js';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestHost, TOKENS, until, type TestHost } from '../helpers/host.js';
@@ -66,6 +68,19 @@ test('privacy mask: frames are masked before embedding and playback serves the m
   assert.equal(play.headers.get('content-type'), 'video/mp4');
   const served = Buffer.from(await play.arrayBuffer());
   assert.notDeepEqual(served, readFileSync(video), 'the unmasked original is not what playback serves');
+  // The rendition keeps the source's size and is masked in every frame.
+  const pb = path.join(mkdtempSync(path.join(os.tmpdir(), 'pb-')), 'playback.mp4');
+  writeFileSync(pb, served);
+  const info = await probeVideo(pb);
+  assert.deepEqual([info.width, info.height], [160, 120]);
+  let seen = 0;
+  for await (const f of decodeFrames(pb, { fps: 2, width: 160, height: 120, resize: 'stretch' })) {
+    const at = (x: number, y: number) => f.frame.data[(y * 160 + x) * 3];
+    assert.ok(at(20, 60) < 16, `masked left half, frame ${f.index}: ${at(20, 60)}`);
+    assert.ok(at(140, 60) > 200, `right half untouched, frame ${f.index}`);
+    seen++;
+  }
+  assert.ok(seen >= 6);
 });
 
 test('sopilot-watch: uploads a file once it stops growing, once', async () => {
