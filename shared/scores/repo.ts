@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
+import { keysetPage } from '../db/keyset.js';
 import { canonicalJson } from '../audit/index.js';
 
 export type ScoreStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -63,18 +64,10 @@ export async function listScores(
   o: { taskId?: string; videoId?: string; limit: number; cursor?: string },
 ): Promise<{ items: ScoreRow[]; next_cursor: string | null }> {
   const params: unknown[] = [];
-  const where: string[] = ['TRUE'];
+  const where: string[] = [];
   if (o.taskId) where.push(`task_id = $${params.push(o.taskId)}`);
   if (o.videoId) where.push(`(gold_video_id = $${params.push(o.videoId)} OR trainee_video_id = $${params.length})`);
-  if (o.cursor) {
-    const [at, id] = Buffer.from(o.cursor, 'base64url').toString('utf8').split('|');
-    where.push(`(created_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)})`);
-  }
-  const r = await db.query(`SELECT * FROM scores WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.push(o.limit + 1)}`, params);
-  const rows = r.rows.map(toScore);
-  const items = rows.slice(0, o.limit);
-  const last = items[items.length - 1];
-  return { items, next_cursor: rows.length > o.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null };
+  return keysetPage(db, { table: 'scores', where, params, limit: o.limit, cursor: o.cursor, map: toScore });
 }
 
 export async function updateScore(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/index.js';
+import { keysetPage } from '../db/keyset.js';
 
 export type VideoRole = 'gold' | 'trainee' | 'audit';
 export type VideoStatus = 'uploaded' | 'processing' | 'indexed' | 'failed' | 'deleted';
@@ -51,27 +52,11 @@ export async function listVideos(
   db: Db,
   o: { taskId?: string; role?: VideoRole; limit: number; cursor?: string },
 ): Promise<{ items: VideoRow[]; next_cursor: string | null }> {
-  // Cursor = created_at|id of the last row (keyset pagination, stable under inserts).
   const params: unknown[] = [];
   const where: string[] = ["status <> 'deleted'"];
   if (o.taskId) where.push(`task_id = $${params.push(o.taskId)}`);
   if (o.role) where.push(`role = $${params.push(o.role)}`);
-  if (o.cursor) {
-    const [at, id] = Buffer.from(o.cursor, 'base64url').toString('utf8').split('|');
-    where.push(`(created_at, id) < ($${params.push(at)}::timestamptz, $${params.push(id)})`);
-  }
-  const r = await db.query(
-    `SELECT * FROM videos WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.push(o.limit + 1)}`,
-    params,
-  );
-  const rows = r.rows.map(toVideo);
-  const more = rows.length > o.limit;
-  const items = rows.slice(0, o.limit);
-  const last = items[items.length - 1];
-  return {
-    items,
-    next_cursor: more && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
-  };
+  return keysetPage(db, { table: 'videos', where, params, limit: o.limit, cursor: o.cursor, map: toVideo });
 }
 
 export async function updateVideo(db: Db, id: string, patch: Partial<VideoRow>): Promise<void> {
