@@ -7,7 +7,10 @@ import { getScore, queuedScoresFor, updateScore } from '../../shared/scores/repo
 import { alignVideos, loadScoreInputs } from '../../shared/scores/compute.js';
 import { requestScoring } from '../../shared/scores/pipeline.js';
 
-/** score.requested: compute the global path and store it with the score; then alignment.done. */
+const clipTimes = (t: { start_sec: Float64Array; end_sec: Float64Array }) =>
+  Array.from(t.start_sec, (s, i) => ({ start_sec: Math.round(s * 1000) / 1000, end_sec: Math.round(t.end_sec[i] * 1000) / 1000 }));
+
+/** score.requested: the alignment (global path + each step's matches) stored with the score; then alignment.done. */
 export async function handleScoreRequested(event: SopilotEvent<EventData<typeof EventType.scoreRequested>>, ctx: Context): Promise<void> {
   const id = event.data.score_id;
   const s = await getScore(ctx.db, id);
@@ -19,9 +22,15 @@ export async function handleScoreRequested(event: SopilotEvent<EventData<typeof 
   try {
     await runStage(ctx.db, { kind: 'align', key: `align:${id}`, input: { score_id: id }, scoreId: id }, async () => {
       await updateScore(ctx.db, id, { status: 'running' });
+      const t0 = performance.now();
       const inputs = await loadScoreInputs(ctx, s);
-      const a = alignVideos(ctx, inputs);
-      await updateScore(ctx.db, id, { alignment: a, timings_ms: { ...s.timings_ms, align: Math.round(a.ms * 100) / 100 } });
+      const load = performance.now() - t0;
+      const a = await alignVideos(ctx, s, inputs);
+      const r2 = (x: number) => Math.round(x * 100) / 100;
+      await updateScore(ctx.db, id, {
+        alignment: { ...a, gold_clips: clipTimes(inputs.gold.times), trainee_clips: clipTimes(inputs.trainee.times) },
+        timings_ms: { ...s.timings_ms, load_embeddings: r2(load), align: r2(a.ms) },
+      });
       return { n: a.n, m: a.m, backend: a.backend, ms: a.ms };
     });
   } catch (e) {

@@ -5,10 +5,8 @@ import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
 import { getScore, resultHash, updateScore } from '../../shared/scores/repo.js';
 import { loadScoreInputs, scoreVideos } from '../../shared/scores/compute.js';
+import type { ScoreOutcome } from '../../shared/scoring/types.js';
 import { appendAudit } from '../../shared/audit/index.js';
-
-const clipTimes = (t: { start_sec: Float64Array; end_sec: Float64Array }) =>
-  Array.from(t.start_sec, (s, i) => ({ start_sec: Math.round(s * 1000) / 1000, end_sec: Math.round(t.end_sec[i] * 1000) / 1000 }));
 
 /** alignment.done: deviations + 0-100 score; the result's hash goes into the audit trail; then score.done. */
 export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof EventType.alignmentDone>>, ctx: Context): Promise<void> {
@@ -21,12 +19,17 @@ export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof E
   try {
     await runStage(ctx.db, { kind: 'score', key: `score:${id}`, input: { score_id: id }, scoreId: id }, async () => {
       const t0 = performance.now();
-      const inputs = await loadScoreInputs(ctx, s);
-      const load = performance.now() - t0;
-      const { outcome, ms, similar } = await scoreVideos(ctx, s, inputs);
-      const result = { ...outcome, gold_clips: clipTimes(inputs.gold.times), trainee_clips: clipTimes(inputs.trainee.times), similar_failures: similar };
+      const a = s.alignment as { outcome?: ScoreOutcome; gold_clips?: unknown[]; trainee_clips?: unknown[] } | null;
+      if (!a?.outcome) throw new Error(`score ${id} has no alignment yet`);
+      const outcome = a.outcome;
+      // Similar past failures need the trainee's vectors only when there is something to look up.
+      const needsVectors = ctx.db.hasVector && outcome.deviations.some((d) => d.trainee);
+      const trainee = needsVectors ? (await loadScoreInputs(ctx, s)).trainee : null;
+      const similar = await scoreVideos(ctx, s, outcome, trainee);
+      const ms = performance.now() - t0;
+      const result = { ...outcome, gold_clips: a.gold_clips ?? [], trainee_clips: a.trainee_clips ?? [], similar_failures: similar };
       const hash = resultHash({ id, gold_video_id: s.gold_video_id, trainee_video_id: s.trainee_video_id, score: outcome.score, passed: outcome.passed, deviations: outcome.deviations, steps: outcome.steps });
-      const timings = { ...s.timings_ms, load_embeddings: Math.round(load * 100) / 100, score: Math.round(ms * 100) / 100 };
+      const timings = { ...s.timings_ms, score: Math.round(ms * 100) / 100 };
       await ctx.db.transaction(async (tx) => {
         await tx.query(
           `UPDATE scores SET status = 'completed', score = $2, passed = $3, result = $4, result_hash = $5, timings_ms = $6, error = NULL, completed_at = now(), updated_at = now() WHERE id = $1`,

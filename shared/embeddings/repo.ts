@@ -117,7 +117,8 @@ export async function loadEmbeddingsFast(db: Db, store: ObjectStore, videoId: st
     if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
       const buf = await getBuffer(store, embeddingsBlobKey(videoId));
       if (buf.length === meta.rows * meta.dim * 4) {
-        const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+        // Use the bytes in place when aligned (they are: a fresh buffer); copy otherwise.
+        const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
         return { matrix: { rows: meta.rows, dim: meta.dim, data }, times: { start_sec: Float64Array.from(meta.start_sec), end_sec: Float64Array.from(meta.end_sec) }, embedder: meta.embedder };
       }
     }

@@ -4,7 +4,11 @@ import { loadEmbeddingsFast, similarClips, type VideoEmbeddings } from '../embed
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
-import { scoreAlignment, resolveScoringOptions, type ScoringBackend, type ScoringOptions } from '../scoring/index.js';
+import { scoreAlignment, resolveScoringOptions, scoringGoldProfile, type ScoringBackend, type ScoringOptions, type GoldProfile } from '../scoring/index.js';
+import type { GoldStep } from '../scoring/types.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../audit/index.js';
+import { getBuffer } from '../store/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
 import { getVideo } from '../videos/repo.js';
 import type { ScoreRow } from './repo.js';
@@ -72,50 +76,56 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   return { gold, trainee };
 }
 
-/** align stage: the global gold-vs-trainee path (cost matrix + DTW). */
-export function alignVideos(ctx: Context, inp: ScoreInputs) {
+/**
+ * The gold profile (each step's expected and "unrelated" similarity) depends only on the gold
+ * video, its steps and the options: computed once and kept next to the gold's vectors.
+ */
+async function cachedGoldProfile(ctx: Context, goldId: string, gold: VideoEmbeddings, steps: GoldStep[], backend: ScoringBackend, opts: ScoringOptions): Promise<GoldProfile> {
+  const key = `derived/${goldId}/gold-profile-${createHash('sha256').update(canonicalJson({ steps, opts, embedder: gold.embedder, rows: gold.matrix.rows })).digest('hex').slice(0, 16)}.json`;
+  try {
+    return JSON.parse((await getBuffer(ctx.store, key)).toString('utf8')) as GoldProfile;
+  } catch {
+    const p = scoringGoldProfile(gold.matrix, steps, backend, opts);
+    await ctx.store.put(key, JSON.stringify(p), { contentType: 'application/json' }).catch(() => undefined);
+    return p;
+  }
+}
+
+/**
+ * align stage: one cost matrix, the global gold-vs-trainee path and every step's own best match in
+ * the trainee, classified (scoreAlignment). The score stage turns this into the stored result.
+ */
+export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
+  const steps = await loadSteps(ctx.db, s.gold_video_id);
+  if (!steps.length) throw new PermanentError(`gold video ${s.gold_video_id} has no steps (is it a gold video?)`, 'no_steps');
   const backend = scoringBackend(ctx);
   const opts = scoringOptions(ctx);
   const t0 = performance.now();
-  const n = inp.gold.matrix.rows;
-  const m = inp.trainee.matrix.rows;
-  const cost = backend.costMatrix(inp.gold.matrix, inp.trainee.matrix);
-  const r = backend.dtwFromCost(cost, n, m, { variant: opts.globalVariant, band: opts.band });
+  const profile = await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, opts);
+  const outcome = scoreAlignment(
+    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },
+    opts,
+  );
   const ms = performance.now() - t0;
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);
-  return { path: r.path, cost: r.cost, normalized_cost: r.normalizedCost, backend: used, n, m, ms };
+  return { outcome, ms, backend: used, n: inp.gold.matrix.rows, m: inp.trainee.matrix.rows };
 }
 
-/** score stage: deviations, per-step table and the 0-100 score, plus similar past failures. */
-export async function scoreVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; similar: unknown[] }> {
-  const steps = await loadSteps(ctx.db, s.gold_video_id);
-  if (!steps.length) throw new PermanentError(`gold video ${s.gold_video_id} has no steps (is it a gold video?)`, 'no_steps');
-  const t0 = performance.now();
-  const outcome = scoreAlignment(
-    {
-      gold: inp.gold.matrix,
-      goldTimes: inp.gold.times,
-      goldSteps: steps,
-      trainee: inp.trainee.matrix,
-      traineeTimes: inp.trainee.times,
-      backend: scoringBackend(ctx),
-    },
-    scoringOptions(ctx),
-  );
-  const ms = performance.now() - t0;
-  const similar = await similarFailures(ctx, s, inp, outcome).catch((e) => {
+/** score stage: the similar past failures of each deviation (pgvector), on top of the aligned outcome. */
+export async function scoreVideos(ctx: Context, s: ScoreRow, outcome: ScoreOutcome, trainee: VideoEmbeddings | null): Promise<unknown[]> {
+  if (!trainee) return [];
+  return similarFailures(ctx, s, trainee, outcome).catch((e) => {
     ctx.log.warn({ err: (e as Error).message }, 'similar-failure search failed');
     return [];
   });
-  return { outcome, ms, similar };
 }
 
 /** For each deviation with a trainee range: clips of earlier failed performances that look most alike (pgvector). */
-async function similarFailures(ctx: Context, s: ScoreRow, inp: ScoreInputs, outcome: ScoreOutcome) {
+async function similarFailures(ctx: Context, s: ScoreRow, trainee: VideoEmbeddings, outcome: ScoreOutcome) {
   if (!ctx.db.hasVector || !s.task_id) return [];
   const out: unknown[] = [];
-  const { matrix, times } = inp.trainee;
+  const { matrix, times } = trainee;
   for (const [i, d] of outcome.deviations.entries()) {
     if (!d.trainee || i >= 5) continue;
     const q = new Float32Array(matrix.dim);
