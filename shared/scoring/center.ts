@@ -20,6 +20,24 @@ export function rowMean(x: Matrix): Float64Array {
   return mu;
 }
 
+/** Same as centerRows, but overwrites x (for callers that own a freshly loaded matrix). */
+export function centerRowsInPlace(x: Matrix, mean: Float64Array): Matrix {
+  const { rows: n, dim: d, data } = x;
+  if (mean.length !== d) throw new RangeError(`centerRows: mean has ${mean.length} dims, rows have ${d}`);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let k = 0; k < d; k++) {
+      const v = data[o + k] - mean[k];
+      data[o + k] = v;
+      s += v * v;
+    }
+    const f = s > 1e-20 ? 1 / Math.sqrt(s) : 1;
+    for (let k = 0; k < d; k++) data[o + k] *= f;
+  }
+  return x;
+}
+
 /** Rows minus `mean`, L2-normalised (a row equal to the mean becomes zero: similarity 0 to all). */
 export function centerRows(x: Matrix, mean: Float64Array): Matrix {
   const { rows: n, dim: d, data } = x;

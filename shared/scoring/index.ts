@@ -4,4 +4,4 @@ export * from './backend.js';
 export { goldProfile, goldProfileFromCost, type GoldProfile, type GoldStepProfile } from './gold-profile.js';
 export { scoreAlignment, scoringGoldProfile, type ScoreInput } from './score.js';
 export { findSwaps, longestInOrder, type OrderItem, type SwapFinding } from './order.js';
-export { centerRows, rowMean } from './center.js';
+export { centerRows, centerRowsInPlace, rowMean } from './center.js';

@@ -17,6 +17,8 @@ export interface ScoringOptions {
   band?: number;
   /** Subtract the gold's mean clip vector from both videos before taking cosines (center.ts). */
   centerOnGold: boolean;
+  /** The caller already centred both inputs on the gold mean (centerOnGold semantics, no copy). */
+  preCentered?: boolean;
   /** Smallest baseline - floor used as the quality denominator (similarity units). */
   minContrast: number;
   /** Floor used when the gold has a single step (nothing else to compare with). */

@@ -66,7 +66,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   let gold = input.gold;
   let trainee = input.trainee;
   let profile = input.goldProfile;
-  if (o.centerOnGold) {
+  if (o.centerOnGold && !o.preCentered) {
     const mean = rowMean(input.gold);
     gold = centerRows(input.gold, mean);
     trainee = centerRows(input.trainee, mean);
@@ -375,7 +375,7 @@ export function scoringGoldProfile(
   options: Partial<ScoringOptions> = {},
 ): GoldProfile {
   const o = resolveScoringOptions(options);
-  return goldProfile(o.centerOnGold ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
+  return goldProfile(o.centerOnGold && !o.preCentered ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
 }
 
 function clamp01(x: number): number {

@@ -41,6 +41,8 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Cheap reachability check for /readiness. */
   ping(): Promise<void>;
+  /** Whole small object in one read, where the store can do better than streaming (local files). */
+  readAll?(key: string): Promise<Buffer>;
 }
 
 export class ObjectNotFoundError extends Error {
@@ -59,6 +61,7 @@ export class RangeNotSatisfiableError extends Error {
 
 /** Reads a whole (small) object into memory: for JSON artifacts, never for videos. */
 export async function getBuffer(store: ObjectStore, key: string): Promise<Buffer> {
+  if (store.readAll) return store.readAll(key);
   const r = await store.get(key);
   const chunks: Buffer[] = [];
   for await (const c of r.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));

@@ -66,6 +66,15 @@ export class LocalStore implements ObjectStore {
     return { ...info, body, range: r };
   }
 
+  async readAll(key: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.file(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key);
+      throw e;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fs.rm(this.file(key), { force: true });
     await fs.rm(this.meta(key), { force: true });

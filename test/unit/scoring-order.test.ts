@@ -98,3 +98,25 @@ test('injected backend (shared/alignment dispatcher) and a cached gold profile g
   assert.equal(viaBackend.score, ref.score);
   assert.deepEqual(ref.deviations.map((d) => d.type).sort(), ['missing_step', 'order_swap']);
 });
+
+test('preCentered: inputs centred once in place by the caller give exactly the engine\'s own result', async () => {
+  const { makeProcedure, makeRng, render } = await import('../../shared/scoring/synthetic.js');
+  const { centerRowsInPlace, rowMean, scoringGoldProfile } = await import('../../shared/scoring/index.js');
+  const rng = makeRng(11);
+  const proc = makeProcedure(rng, 6, 48, 5, 9);
+  const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
+  const order = [0, 1, 3, 2, 4, 5]; // a swap, so there is something to report
+  const tr = render(rng, order.map((k) => ({ model: proc.models[k], clips: proc.lengths[k] })), 0.3);
+  const steps = gold.cuts.slice(0, -1).map((c, k) => ({ index: k, name: `S${k}`, start_clip: c, end_clip: gold.cuts[k + 1], start_sec: c, end_sec: gold.cuts[k + 1] }));
+  const plain = scoreAlignment({ gold: gold.emb, goldTimes: gold.times, goldSteps: steps, trainee: tr.emb, traineeTimes: tr.times });
+  const copy = (m: typeof gold.emb) => ({ ...m, data: new Float32Array(m.data) });
+  const g = copy(gold.emb);
+  const t = copy(tr.emb);
+  const mean = rowMean(g);
+  centerRowsInPlace(g, mean);
+  centerRowsInPlace(t, mean);
+  const opts = { preCentered: true };
+  const pre = scoreAlignment({ gold: g, goldTimes: gold.times, goldSteps: steps, trainee: t, traineeTimes: tr.times, goldProfile: scoringGoldProfile(g, steps, undefined, opts) }, opts);
+  assert.ok(plain.deviations.some((d) => d.type === 'order_swap'));
+  assert.deepEqual(pre, plain);
+});
