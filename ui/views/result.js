@@ -174,7 +174,39 @@ export function createResultView(app) {
       ),
     );
 
-    mount(el, header, players, timelineCard, devCard, stepsCard);
+    // --- earlier failed performances that look like this one's deviations (pgvector search)
+    const similar = Array.isArray(s.similar_failures) ? s.similar_failures : [];
+    const similarCard = similar.length
+      ? h(
+          'div',
+          { class: 'card', id: 'similar' },
+          h('h2', {}, 'Similar past failures'),
+          h('p', { class: 'muted small-text' }, 'Clips of earlier failed scores of this task that look most like the footage of each deviation.'),
+          h(
+            'table',
+            { class: 'grid' },
+            h('thead', {}, h('tr', {}, ['Deviation', 'Earlier score', 'Their time', 'Distance'].map((t) => h('th', {}, t)))),
+            h(
+              'tbody',
+              {},
+              similar.flatMap((g) =>
+                (g.matches || []).map((m) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, `#${(g.deviation_index ?? 0) + 1} `, badge(g.type, 'type')),
+                    h('td', {}, h('a', { href: `#/result/${encodeURIComponent(m.score_id)}` }, String(m.score_id).slice(0, 14))),
+                    h('td', { class: 'num' }, fmtRange(m)),
+                    h('td', { class: 'num' }, Number(m.distance).toFixed(3)),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        )
+      : null;
+
+    mount(el, header, players, timelineCard, devCard, stepsCard, similarCard);
 
     const timeline = drawTimeline(tlBox, s, {
       onSeek: (which, sec) => {
