@@ -7,6 +7,8 @@ import { buildOpenApi } from '../../shared/http/openapi.js';
 import { getContext } from '../../shared/context.js';
 import { registry, queueDepth } from '../../shared/metrics.js';
 import { VERSION } from '../../shared/version.js';
+import { refreshGpuMemory } from '../../shared/gpu-metrics.js';
+import { dtwBackendInfo } from '../../shared/alignment/index.js';
 
 const Readiness = z.object({
   ready: z.boolean(),
@@ -49,6 +51,9 @@ export const systemFunction = defineHttpFunction({
       } catch {
         /* queue unreachable: keep the last values; /readiness reports it */
       }
+      // GPU memory when a GPU does the work (CUDA DTW or the ONNX CUDA provider).
+      const embedder = (await ctx.services.get('embedder')?.catch(() => null)) as { provider?: string } | null | undefined;
+      await refreshGpuMemory(dtwBackendInfo().cuda.available || embedder?.provider === 'cuda');
       res.setHeader('Content-Type', registry.contentType);
       res.send(await registry.metrics());
     });

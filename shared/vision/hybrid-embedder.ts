@@ -28,6 +28,11 @@ export class HybridClipEmbedder implements FrameFeatureEmbedder {
     this.version = `${appearance.name}@${appearance.version}+${layout.name}@${layout.version}+w${appearanceWeight}`;
   }
 
+  /** Where the backbone runs ('cuda' | 'cpu'), for metrics. */
+  get provider(): string | undefined {
+    return (this.appearance as { provider?: string }).provider;
+  }
+
   get batchSize(): number | undefined {
     return (this.appearance as { batchSize?: number }).batchSize;
   }
