@@ -209,6 +209,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
       gold: { start_sec: g.start_sec, end_sec: g.end_sec, start_clip: g.start_clip, end_clip: g.end_clip },
       trainee: seg ? { ...range(seg), start_clip: seg.start, end_clip: seg.end + 1 } : null,
       mean_similarity: seg ? r3(s.match.similarity) : null,
+      match_quality: r3(s.q),
       duration_ratio: ratio === null ? null : r3(ratio),
     });
     const slot = slots.get(st.indexOf(s));

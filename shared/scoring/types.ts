@@ -32,6 +32,8 @@ export interface StepRow {
   gold: TimeRange & { start_clip: number; end_clip: number };
   trainee: (TimeRange & { start_clip: number; end_clip: number }) | null;
   mean_similarity: number | null;
+  /** Match quality: 1 = as in the gold, 0 = no better than unrelated content (after calibration). */
+  match_quality?: number | null;
   duration_ratio: number | null;
 }
 
