@@ -65,7 +65,12 @@ export function goldProfileFromCost(
       sum += 1 - selfCost[i * n + i + 1];
       cnt++;
     }
-    baselines.push(cnt > 0 ? sum / cnt : NaN);
+    // Consecutive clips are a whole stride apart; a correct trainee's clips, matched by DTW, are at
+    // most half a stride off the gold's, so a correct repeat reaches about halfway between the
+    // consecutive-clip similarity and a clip's similarity with itself (1). Steps with a large change
+    // inside (a door closing) have a low consecutive similarity, and without this a correct repeat
+    // overshoots it and hides a step that was done differently.
+    baselines.push(cnt > 0 ? (1 + sum / cnt) / 2 : NaN);
   }
   // One-clip steps have no pair of their own: borrow the median of the others (1 if none).
   const known = baselines.filter((b) => !Number.isNaN(b));

@@ -156,24 +156,36 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     }
   }
 
-  // 3b'. A step not found, but with a slot for it: its neighbours were found in gold order and the
-  // trainee spent time between them that no other step claims. The step was done differently,
-  // not left out (a left-out step leaves the neighbours back to back).
+  // 3b'. Steps not found, but with a slot for them: the found steps on both sides of a run of
+  // not-found steps are in gold order and the trainee spent time between them that no other step
+  // claims. Those steps were done differently, not left out (left-out steps leave their
+  // neighbours back to back). A run, because one step done differently may span several detected
+  // steps when detection split it.
   const slots = new Map<number, Segment>();
   for (let k = 1; k < K - 1; k++) {
-    const s = st[k];
-    const prev = st[k - 1].segment;
-    const next = st[k + 1].segment;
-    if (s.present || !st[k - 1].present || !st[k + 1].present || !prev || !next || prev.end + 1 > next.start - 1) continue;
-    const claimed = claimedBy(k, st.map((x) => x.segment));
+    if (st[k].present || !st[k - 1].present || !st[k - 1].segment) continue;
+    let e = k;
+    while (e + 1 < K && !st[e + 1].present) e++;
+    if (e + 1 >= K || !st[e + 1].segment) {
+      k = e;
+      continue;
+    }
+    const prev = st[k - 1].segment!;
+    const next = st[e + 1].segment!;
+    const claimed = new Uint8Array(m);
+    st.forEach((x, j) => {
+      if (x.segment && (j < k || j > e)) claimed.fill(1, x.segment.start, x.segment.end + 1);
+    });
     let a = prev.end + 1;
     let b = next.start - 1;
     while (a <= b && claimed[a]) a++;
     while (b >= a && claimed[b]) b--;
-    if (a > b) continue;
-    const slotSec = tt.end_sec[b] - tt.start_sec[a];
-    const goldSec = s.step.end_sec - s.step.start_sec;
-    if (goldSec > 0 && slotSec >= o.deviationSlotRatio * goldSec) slots.set(k, { start: a, end: b });
+    if (a <= b) {
+      const slotSec = tt.end_sec[b] - tt.start_sec[a];
+      const goldSec = st[e].step.end_sec - st[k].step.start_sec;
+      if (goldSec > 0 && slotSec >= o.deviationSlotRatio * goldSec) for (let j = k; j <= e; j++) slots.set(j, { start: a, end: b });
+    }
+    k = e;
   }
 
   // 3c. Order of the present steps' segments.
