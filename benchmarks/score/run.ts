@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config.js';
 import { createContext } from '../../shared/context.js';
 import { createLogger } from '../../shared/log.js';
-import { saveEmbeddings, saveEmbeddingsBlob } from '../../shared/embeddings/repo.js';
+import { saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { saveSteps } from '../../shared/ingest/steps.js';
 import { createScore, newScoreId, getScore } from '../../shared/scores/repo.js';
 import { alignVideos, loadScoreInputs, scoreVideos } from '../../shared/scores/compute.js';
@@ -49,7 +49,7 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
     await ctx.db.query("INSERT INTO videos (id, task_id, role, status, embedder, embedding_dim, clip_count) VALUES ($1, 'bench', $2, 'indexed', 'bench', $3, $4)", [id, role, dim, v.emb.rows]);
     const clips = Array.from({ length: v.emb.rows }, (_, i) => ({ index: i, start_sec: v.times.start_sec[i] as number, end_sec: v.times.end_sec[i] as number, vector: v.emb.data.slice(i * dim, (i + 1) * dim) }));
     await saveEmbeddings(ctx.db, id, 'bench', clips);
-    await saveEmbeddingsBlob(ctx.store, id, 'bench', clips);
+    await saveEmbeddingsBlob(ctx.store, id, clipsToEmbeddings(clips, 'bench'));
   }
   const steps: GoldStep[] = gold.cuts.slice(0, -1).map((c, k) => ({ index: k, name: `Step ${k + 1}`, start_clip: c, end_clip: gold.cuts[k + 1], start_sec: c, end_sec: gold.cuts[k + 1] }));
   await saveSteps(ctx.db, ids.gold, steps, 'manual');

@@ -6,7 +6,7 @@ import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, setJobStatus, getJob, isPermanent } from '../../shared/jobs/index.js';
 import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
-import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, loadEmbeddings } from '../../shared/embeddings/repo.js';
+import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { getVideo, updateVideo } from '../../shared/videos/repo.js';
@@ -36,8 +36,10 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       { kind: 'embed', key: `embed:${d.video_id}:${embedder.name}:${embedder.version}`, input: d, videoId: d.video_id },
       async () => {
         const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
-        await saveEmbeddings(ctx.db, d.video_id, `${embedder.name}@${embedder.version}`, clips);
-        await saveEmbeddingsBlob(ctx.store, d.video_id, `${embedder.name}@${embedder.version}`, clips);
+        const embedderId = `${embedder.name}@${embedder.version}`;
+        const emb = clipsToEmbeddings(clips, embedderId);
+        await saveEmbeddings(ctx.db, d.video_id, embedderId, clips);
+        await saveEmbeddingsBlob(ctx.store, d.video_id, emb);
         await ensureVectorIndex(ctx.db, embedder.dim);
         let steps = 0;
         if (video.role === 'gold') {
@@ -45,7 +47,6 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
           // Names and bounds an admin set by hand survive a re-embed.
           if (existing.some((s) => s.source === 'manual')) steps = existing.length;
           else {
-            const emb = await loadEmbeddings(ctx.db, d.video_id);
             const found = detectSteps(emb.matrix, emb.times, {
               minStepClips: ctx.config.STEP_MIN_CLIPS,
               penalty: ctx.config.STEP_PENALTY,
@@ -59,7 +60,7 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
         await updateVideo(ctx.db, d.video_id, {
           status: 'indexed',
           clip_count: clips.length,
-          embedder: `${embedder.name}@${embedder.version}`,
+          embedder: embedderId,
           embedding_dim: embedder.dim,
           duration_sec: video.duration_sec ?? manifest.duration_sec,
           error: null,

@@ -4,7 +4,9 @@ import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
 import { getScore, resultHash, updateScore } from '../../shared/scores/repo.js';
-import { loadScoreInputs, scoreVideos } from '../../shared/scores/compute.js';
+import { scoreVideos } from '../../shared/scores/compute.js';
+import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
+import { getVideo } from '../../shared/videos/repo.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
 import { appendAudit } from '../../shared/audit/index.js';
 
@@ -24,7 +26,8 @@ export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof E
       const outcome = a.outcome;
       // Similar past failures need the trainee's vectors only when there is something to look up.
       const needsVectors = ctx.db.hasVector && outcome.deviations.some((d) => d.trainee);
-      const trainee = needsVectors ? (await loadScoreInputs(ctx, s)).trainee : null;
+      const tv = needsVectors ? await getVideo(ctx.db, s.trainee_video_id) : null;
+      const trainee = tv ? await loadVideoEmbeddings(ctx.db, ctx.store, tv) : null;
       const similar = await scoreVideos(ctx, s, outcome, trainee);
       const ms = performance.now() - t0;
       const result = { ...outcome, gold_clips: a.gold_clips ?? [], trainee_clips: a.trainee_clips ?? [], similar_failures: similar };

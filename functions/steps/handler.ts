@@ -4,7 +4,7 @@ import { getContext } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { getVideo } from '../../shared/videos/repo.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
-import { loadEmbeddings } from '../../shared/embeddings/repo.js';
+import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
 import { auditRequest } from '../../shared/security.js';
 import { stepsFromTimes } from '../../shared/steps/from-times.js';
 import type { PutSteps } from './schema.js';
@@ -25,7 +25,7 @@ export async function get(req: Request, res: Response): Promise<void> {
 export async function put(req: Request, res: Response, body: z.output<typeof PutSteps>): Promise<void> {
   const { ctx, v } = await goldVideo(String(req.params.id));
   if (v.status !== 'indexed') throw new AppError(409, 'not_ready', `video ${v.id} is ${v.status}; set steps once it is indexed`);
-  const emb = await loadEmbeddings(ctx.db, v.id);
+  const emb = await loadVideoEmbeddings(ctx.db, ctx.store, v);
   let steps;
   try {
     steps = stepsFromTimes(body.steps, emb.times);

@@ -98,20 +98,39 @@ export async function similarClips(
 export const embeddingsBlobKey = (videoId: string) => `derived/${videoId}/embeddings.f32`;
 export const embeddingsMetaKey = (videoId: string) => `derived/${videoId}/embeddings.json`;
 
-export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, embedder: string, clips: ClipVector[]): Promise<void> {
+/** Clip vectors as one matrix with their times (what the store and the scorer use). */
+export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoEmbeddings {
   const dim = clips[0]?.vector.length ?? 0;
   const data = new Float32Array(clips.length * dim);
   clips.forEach((c, i) => data.set(c.vector, i * dim));
+  return {
+    matrix: { rows: clips.length, dim, data },
+    times: { start_sec: Float64Array.from(clips, (c) => c.start_sec), end_sec: Float64Array.from(clips, (c) => c.end_sec) },
+    embedder,
+  };
+}
+
+export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e: VideoEmbeddings): Promise<void> {
+  const { data, rows, dim } = e.matrix;
   await store.put(embeddingsBlobKey(videoId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
   await store.put(
     embeddingsMetaKey(videoId),
-    JSON.stringify({ embedder, dim, rows: clips.length, start_sec: clips.map((c) => c.start_sec), end_sec: clips.map((c) => c.end_sec) }),
+    JSON.stringify({ embedder: e.embedder, dim, rows, start_sec: Array.from(e.times.start_sec), end_sec: Array.from(e.times.end_sec) }),
     { contentType: 'application/json' },
   );
 }
 
-/** Reads the blob when it matches what the database says (embedder, clip count); else the rows. */
-export async function loadEmbeddingsFast(db: Db, store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings> {
+/**
+ * A video's vectors: the blob when it matches what the video row says (embedder, clip count),
+ * else the database rows.
+ */
+export async function loadVideoEmbeddings(
+  db: Db,
+  store: ObjectStore,
+  video: { id: string; embedder: string | null; clip_count: number | null },
+): Promise<VideoEmbeddings> {
+  const videoId = video.id;
+  const expect = { embedder: video.embedder, clips: video.clip_count };
   try {
     const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
     if (meta.embedder === expect.embedder && meta.rows === expect.clips) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { jobDuration, jobsTotal } from '../metrics.js';
 import { PermanentError } from '../errors.js';
+import { isoTime } from '../db/rows.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -31,10 +32,7 @@ export function onJobTransition(hook: JobTransitionHook | null): void {
   transitionHook = hook;
 }
 
-function iso(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString();
-}
+const iso = isoTime;
 function toRow(r: Record<string, unknown>): JobRow {
   return {
     ...(r as unknown as JobRow),

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadEmbeddingsFast, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadVideoEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
@@ -54,8 +54,8 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
   if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
   const [gold, trainee] = await Promise.all([
-    loadEmbeddingsFast(ctx.db, ctx.store, gv.id, { embedder: gv.embedder, clips: gv.clip_count }),
-    loadEmbeddingsFast(ctx.db, ctx.store, tv.id, { embedder: tv.embedder, clips: tv.clip_count }),
+    loadVideoEmbeddings(ctx.db, ctx.store, gv),
+    loadVideoEmbeddings(ctx.db, ctx.store, tv),
   ]);
   if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
   if (!trainee.matrix.rows) throw new PermanentError(`trainee video ${tv.id} has no clip embeddings`, 'not_indexed');

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { keysetPage } from '../db/keyset.js';
+import { isoTime } from '../db/rows.js';
 import { canonicalJson } from '../audit/index.js';
 
 export type ScoreStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -26,7 +27,7 @@ export interface ScoreRow {
   completed_at: string | null;
 }
 
-const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+const iso = isoTime;
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
 
 function toScore(r: Record<string, unknown>): ScoreRow {

@@ -1,5 +1,6 @@
 import type { Db } from '../db/index.js';
 import { keysetPage } from '../db/keyset.js';
+import { isoTime } from '../db/rows.js';
 
 export type VideoRole = 'gold' | 'trainee' | 'audit';
 export type VideoStatus = 'uploaded' | 'processing' | 'indexed' | 'failed' | 'deleted';
@@ -32,7 +33,7 @@ export interface VideoRow {
   deleted_at: string | null;
 }
 
-const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+const iso = isoTime;
 
 export function toVideo(r: Record<string, unknown>): VideoRow {
   return {
