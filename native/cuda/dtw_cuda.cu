@@ -1,9 +1,18 @@
 // CUDA DTW: cosine cost as a shared-memory tiled GEMM, then the DP as an anti-diagonal wavefront
-// (one thread block per (gold, reference) pair, so a batch fills the GPU), direction codes kept
-// on the device as one byte per band cell and copied back; end selection and backtrack run on
-// the host with the same code as the CPU addon (../src/dtw_common.h), so all backends agree.
-// Each DP cell uses exactly the float32 operations of the reference (one __fadd_rn), so on the
-// same cost matrix the path is bit-identical to the CPU backends.
+// (one thread block per (gold, reference) pair, so a batch fills the GPU); end selection and
+// backtrack run on the host with the same code as the CPU addon (../src/dtw_common.h), so all
+// backends agree. Each DP cell uses exactly the float32 operations of the reference (one
+// __fadd_rn), so on the same cost matrix the path is bit-identical to the CPU backends.
+//
+// Why it is laid out this way: the wavefront is latency-bound (one barrier per anti-diagonal), so
+// - the GEMM writes the cost matrix anti-diagonal-major ("skewed"), and the threads of one
+//   diagonal read consecutive addresses (one coalesced load instead of one per row);
+// - the three live diagonals of accumulated cost and path length sit in shared memory when
+//   they fit (24 bytes per gold row: up to ~9400 rows on an H100), else in global memory;
+// - direction codes are one byte per band cell in row-band layout (O(n*band) with a band),
+//   written once and copied back for the host backtrack;
+// - each batch chunk takes one device allocation, carved into every buffer it needs.
+// native/cuda/emu/ emulates the CUDA used here on the CPU, so the logic is tested without a GPU.
 #include <cuda_runtime.h>
 
 #include <cstdio>
@@ -14,6 +23,13 @@
 
 #include "../src/dtw_common.h"
 #include "dtw_cuda.h"
+
+#ifndef SDTW_CUDA_EMULATION
+__device__ __forceinline__ unsigned char* sdtw_dynamic_shared() {
+  extern __shared__ __align__(16) unsigned char smem[];
+  return smem;
+}
+#endif
 
 namespace {
 
@@ -28,7 +44,16 @@ bool ok(cudaError_t e, const char* what) {
 
 constexpr int BM = 64, BN = 64, BK = 16;
 
-// C[i*m + j] = 1 - dot(A_i, B_j); 256 threads, each a 4x4 register tile (strided by 16).
+// Cells on anti-diagonals 0..k-1 of an n x m matrix (the skewed layout's offset of diagonal k).
+__host__ __device__ __forceinline__ long long diag_start(long long k, long long n, long long m) {
+  auto tri = [](long long x) { return x > 0 ? x * (x + 1) / 2 : 0; };
+  return tri(k) - tri(k - n) - tri(k - m);
+}
+__host__ __device__ __forceinline__ int diag_first_row(int k, int m) { return k - (m - 1) > 0 ? k - (m - 1) : 0; }
+
+// C = 1 - A B^T; 256 threads, each a 4x4 register tile (strided by 16). Skewed: C is stored
+// anti-diagonal-major (see diag_start), else row-major.
+template <bool Skewed>
 __global__ void cost_kernel(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int n,
                             int m, int d) {
   __shared__ float As[BK][BM + 4];
@@ -65,24 +90,24 @@ __global__ void cost_kernel(const float* __restrict__ A, const float* __restrict
 #pragma unroll
     for (int c = 0; c < 4; c++) {
       const int j = j0 + tx + 16 * c;
-      if (j < m) C[(size_t)i * m + j] = 1.f - acc[r][c];
+      if (j >= m) continue;
+      const size_t at = Skewed ? (size_t)(diag_start(i + j, n, m) + (i - diag_first_row(i + j, m))) : (size_t)i * m + j;
+      C[at] = 1.f - acc[r][c];
     }
   }
 }
 
 struct PairDev {
-  const float* cost;
+  const float* cost;  // skewed n x m
   int m;
   const int* lo;
   const int* hi;
   const long long* rowOff;
   unsigned char* dirs;
-  float* lastRowD;
-  int* lastRowL;
-  float* lastColD;
-  int* lastColL;
-  float* dbuf;  // 3*n
-  int* lbuf;    // 3*n
+  float* lastD;  // m entries for the last row, then n for the last column
+  int* lastL;
+  float* dbuf;   // 3*n, used when the diagonals do not fit in shared memory
+  int* lbuf;     // 3*n
 };
 
 __device__ __forceinline__ bool inb(const int* lo, const int* hi, int i, int j) { return j >= lo[i] && j <= hi[i]; }
@@ -90,27 +115,31 @@ __device__ __forceinline__ bool inb(const int* lo, const int* hi, int i, int j) 
 // One block per pair; the block sweeps anti-diagonals k = i + j, threads stride over i.
 // Buffers hold diagonals k-2, k-1 and k, indexed by row; every read checks the band first,
 // so stale entries are never used.
+template <bool InShared>
 __global__ void dp_kernel(const PairDev* __restrict__ pairs, int n, int variant) {
   const PairDev P = pairs[blockIdx.x];
   const int m = P.m;
   const float INF = __int_as_float(0x7f800000);
   const bool fr0 = variant == sdtw::SUBSEQUENCE || variant == sdtw::OPEN_BEGIN_END;
   const bool fc0 = variant == sdtw::OPEN_BEGIN_END;
-  float* d2 = P.dbuf;
-  float* d1 = P.dbuf + n;
-  float* d0 = P.dbuf + 2 * n;
-  int* l2 = P.lbuf;
-  int* l1 = P.lbuf + n;
-  int* l0 = P.lbuf + 2 * n;
+  float* dbase = InShared ? reinterpret_cast<float*>(sdtw_dynamic_shared()) : P.dbuf;
+  int* lbase = InShared ? reinterpret_cast<int*>(sdtw_dynamic_shared() + 3 * (size_t)n * sizeof(float)) : P.lbuf;
+  float* d2 = dbase;
+  float* d1 = dbase + n;
+  float* d0 = dbase + 2 * n;
+  int* l2 = lbase;
+  int* l1 = lbase + n;
+  int* l0 = lbase + 2 * n;
   for (int k = 0; k <= n + m - 2; k++) {
-    const int ib = k - (m - 1) > 0 ? k - (m - 1) : 0;
+    const int ib = diag_first_row(k, m);
     const int ie = k < n - 1 ? k : n - 1;
+    const float* cdiag = P.cost + diag_start(k, n, m) - ib;  // cdiag[i] is cell (i, k - i)
     for (int i = ib + (int)threadIdx.x; i <= ie; i += blockDim.x) {
       const int j = k - i;
       float v = INF;
       int L = 0;
       if (inb(P.lo, P.hi, i, j)) {
-        const float c = P.cost[(size_t)i * m + j];
+        const float c = cdiag[i];
         unsigned char dir;
         if (i == 0) {
           if (fr0 || j == 0) { v = c; L = 1; dir = sdtw::START; }
@@ -134,8 +163,8 @@ __global__ void dp_kernel(const PairDev* __restrict__ pairs, int n, int variant)
           L = bl + 1;
         }
         P.dirs[P.rowOff[i] + (j - P.lo[i])] = dir;
-        if (i == n - 1) { P.lastRowD[j] = v; P.lastRowL[j] = L; }
-        if (j == m - 1) { P.lastColD[i] = v; P.lastColL[i] = L; }
+        if (i == n - 1) { P.lastD[j] = v; P.lastL[j] = L; }
+        if (j == m - 1) { P.lastD[m + i] = v; P.lastL[m + i] = L; }
       }
       d0[i] = v;
       l0[i] = L;
@@ -146,89 +175,133 @@ __global__ void dp_kernel(const PairDev* __restrict__ pairs, int n, int variant)
   }
 }
 
-// Device memory of one pair, freed by the destructor.
-struct PairMem {
-  void* ptrs[10] = {};
-  PairMem() = default;
-  PairMem(const PairMem&) = delete;
-  PairMem& operator=(const PairMem&) = delete;
-  ~PairMem() { for (void* p : ptrs) if (p) cudaFree(p); }
+// One device allocation, freed by the destructor.
+struct DevBuf {
+  unsigned char* p = nullptr;
+  DevBuf() = default;
+  DevBuf(const DevBuf&) = delete;
+  DevBuf& operator=(const DevBuf&) = delete;
+  ~DevBuf() { if (p) cudaFree(p); }
 };
 
-template <class T>
-int dalloc(PairMem& pm, int slot, T** p, size_t count) {
-  CK(cudaMalloc(reinterpret_cast<void**>(p), count * sizeof(T)));
-  pm.ptrs[slot] = *p;
-  return 0;
+// Hands out 256-byte-aligned pieces of one allocation: sizes first (base == nullptr), then pointers.
+struct Carver {
+  unsigned char* base;
+  size_t used = 0;
+  template <class T>
+  T* take(size_t count) {
+    used = (used + 255) & ~(size_t)255;
+    T* p = base ? reinterpret_cast<T*>(base + used) : nullptr;
+    used += count * sizeof(T);
+    return p;
+  }
+};
+
+struct PairHost {
+  int m;
+  std::vector<int32_t> lo, hi;
+  std::vector<long long> off;  // row offsets into the band-packed direction codes
+};
+
+// Lays out one pair's buffers (sizes only when c.base is null).
+PairDev carve_pair(Carver& c, const PairHost& h, int n, int d, bool shared, float** ref) {
+  PairDev p{};
+  *ref = c.take<float>((size_t)h.m * d);
+  p.cost = c.take<float>((size_t)n * h.m);
+  p.m = h.m;
+  p.lo = c.take<int>(n);
+  p.hi = c.take<int>(n);
+  p.rowOff = c.take<long long>(n + 1);
+  p.dirs = c.take<unsigned char>((size_t)h.off[n]);
+  p.lastD = c.take<float>(h.m + n);
+  p.lastL = c.take<int>(h.m + n);
+  if (!shared) {
+    p.dbuf = c.take<float>(3 * (size_t)n);
+    p.lbuf = c.take<int>(3 * (size_t)n);
+  }
+  return p;
+}
+
+// Largest dynamic shared memory one block may use on the current device.
+size_t shared_limit() {
+  int dev = 0, v = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetAttribute(&v, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) != cudaSuccess)
+    return 48 * 1024;
+  return (size_t)v;
 }
 
 // Runs pairs [first, first+count) and fills out.
 int run_chunk(const float* dGold, int n, int d, const float* const* refs, const int* ms, int first, int count,
               int variant, int band, sdtw_cuda_result* out, cudaStream_t st) {
-  std::vector<PairMem> mem(count);
-  std::vector<PairDev> host(count);
-  std::vector<std::vector<int32_t>> los(count), his(count);
-  std::vector<std::vector<long long>> offs(count);
+  const size_t smem = 3 * (size_t)n * (sizeof(float) + sizeof(int));
+  const bool inShared = smem <= shared_limit();
+  std::vector<PairHost> hosts(count);
   for (int q = 0; q < count; q++) {
-    const int m = ms[first + q];
-    auto& lo = los[q];
-    auto& hi = his[q];
-    auto& off = offs[q];
-    lo.resize(n); hi.resize(n); off.resize(n + 1);
-    sdtw::band_limits(n, m, band, lo.data(), hi.data());
-    off[0] = 0;
-    for (int i = 0; i < n; i++) off[i + 1] = off[i] + (hi[i] - lo[i] + 1);
-    float *ref, *cost, *lrd, *lcd, *db;
-    int *lo_d, *hi_d, *lrl, *lcl, *lb;
-    long long* off_d;
-    unsigned char* dirs;
-    PairMem& pm = mem[q];
-    if (dalloc(pm, 0, &ref, (size_t)m * d) || dalloc(pm, 1, &cost, (size_t)n * m) || dalloc(pm, 2, &lo_d, n) ||
-        dalloc(pm, 3, &hi_d, n) || dalloc(pm, 4, &off_d, n + 1) || dalloc(pm, 5, &dirs, (size_t)off[n]) ||
-        dalloc(pm, 6, &lrd, m + n) || dalloc(pm, 7, &lrl, m + n) || dalloc(pm, 8, &db, 3 * (size_t)n) ||
-        dalloc(pm, 9, &lb, 3 * (size_t)n))
-      return -1;
-    lcd = lrd + m;
-    lcl = lrl + m;
-    CK(cudaMemcpyAsync(ref, refs[first + q], (size_t)m * d * sizeof(float), cudaMemcpyHostToDevice, st));
-    CK(cudaMemcpyAsync(lo_d, lo.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
-    CK(cudaMemcpyAsync(hi_d, hi.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
-    CK(cudaMemcpyAsync(off_d, off.data(), (n + 1) * sizeof(long long), cudaMemcpyHostToDevice, st));
-    // lastRow/lastCol are written for every band cell; the host masks the rest as +inf.
-    dim3 grid((m + BN - 1) / BN, (n + BM - 1) / BM);
-    cost_kernel<<<grid, 256, 0, st>>>(dGold, ref, cost, n, m, d);
-    CK(cudaGetLastError());
-    host[q] = PairDev{cost, m, lo_d, hi_d, off_d, dirs, lrd, lrl, lcd, lcl, db, lb};
+    PairHost& h = hosts[q];
+    h.m = ms[first + q];
+    h.lo.resize(n); h.hi.resize(n); h.off.resize(n + 1);
+    sdtw::band_limits(n, h.m, band, h.lo.data(), h.hi.data());
+    h.off[0] = 0;
+    for (int i = 0; i < n; i++) h.off[i + 1] = h.off[i] + (h.hi[i] - h.lo[i] + 1);
   }
-  PairDev* dPairs = nullptr;
-  CK(cudaMalloc(&dPairs, count * sizeof(PairDev)));
-  PairMem pairsMem;
-  pairsMem.ptrs[0] = dPairs;
-  CK(cudaMemcpyAsync(dPairs, host.data(), count * sizeof(PairDev), cudaMemcpyHostToDevice, st));
+  Carver sizing{nullptr};
+  float* unused;
+  for (int q = 0; q < count; q++) carve_pair(sizing, hosts[q], n, d, inShared, &unused);
+  PairDev* dPairs = sizing.take<PairDev>(count);
+  (void)dPairs;
+  DevBuf buf;
+  CK(cudaMalloc(reinterpret_cast<void**>(&buf.p), sizing.used));
+  Carver carver{buf.p};
+  std::vector<PairDev> pairs(count);
+  for (int q = 0; q < count; q++) {
+    const PairHost& h = hosts[q];
+    float* ref;
+    pairs[q] = carve_pair(carver, h, n, d, inShared, &ref);
+    CK(cudaMemcpyAsync(ref, refs[first + q], (size_t)h.m * d * sizeof(float), cudaMemcpyHostToDevice, st));
+    CK(cudaMemcpyAsync(const_cast<int*>(pairs[q].lo), h.lo.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
+    CK(cudaMemcpyAsync(const_cast<int*>(pairs[q].hi), h.hi.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
+    CK(cudaMemcpyAsync(const_cast<long long*>(pairs[q].rowOff), h.off.data(), (n + 1) * sizeof(long long),
+                       cudaMemcpyHostToDevice, st));
+    // lastD/lastL are written for band cells only; the host masks the rest as +inf.
+    dim3 grid((h.m + BN - 1) / BN, (n + BM - 1) / BM);
+    cost_kernel<true><<<grid, 256, 0, st>>>(dGold, ref, const_cast<float*>(pairs[q].cost), n, h.m, d);
+    CK(cudaGetLastError());
+  }
+  dPairs = carver.take<PairDev>(count);
+  CK(cudaMemcpyAsync(dPairs, pairs.data(), count * sizeof(PairDev), cudaMemcpyHostToDevice, st));
   const int threads = n >= 1024 ? 1024 : ((n + 31) / 32) * 32;
-  dp_kernel<<<count, threads, 0, st>>>(dPairs, n, variant);
+  if (inShared) {
+    CK(cudaFuncSetAttribute(dp_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+    dp_kernel<true><<<count, threads, smem, st>>>(dPairs, n, variant);
+  } else {
+    dp_kernel<false><<<count, threads, 0, st>>>(dPairs, n, variant);
+  }
   CK(cudaGetLastError());
   CK(cudaStreamSynchronize(st));
+  const float INF = __builtin_inff();
+  std::vector<unsigned char> dirs;
+  std::vector<float> lastD;
+  std::vector<int32_t> lastL;
+  std::vector<int32_t> flat;
   for (int q = 0; q < count; q++) {
-    const int m = ms[first + q];
-    const auto& lo = los[q];
-    const auto& hi = his[q];
-    const auto& off = offs[q];
-    std::vector<unsigned char> dirs(off[n]);
-    std::vector<float> lastD(m + n);
-    std::vector<int32_t> lastL(m + n);
-    CK(cudaMemcpy(dirs.data(), host[q].dirs, dirs.size(), cudaMemcpyDeviceToHost));
-    CK(cudaMemcpy(lastD.data(), host[q].lastRowD, (m + n) * sizeof(float), cudaMemcpyDeviceToHost));
-    CK(cudaMemcpy(lastL.data(), host[q].lastRowL, (m + n) * sizeof(int32_t), cudaMemcpyDeviceToHost));
-    const float INF = __builtin_inff();
-    // Only band cells were written on the device; mask the rest as +inf.
-    for (int j = 0; j < m; j++) if (j < lo[n - 1] || j > hi[n - 1]) lastD[j] = INF;
-    for (int i = 0; i < n; i++) if (hi[i] != m - 1) lastD[m + i] = INF;
+    const PairHost& h = hosts[q];
+    const int m = h.m;
+    dirs.resize(h.off[n]);
+    lastD.resize(m + n);
+    lastL.resize(m + n);
+    CK(cudaMemcpy(dirs.data(), pairs[q].dirs, dirs.size(), cudaMemcpyDeviceToHost));
+    CK(cudaMemcpy(lastD.data(), pairs[q].lastD, (m + n) * sizeof(float), cudaMemcpyDeviceToHost));
+    CK(cudaMemcpy(lastL.data(), pairs[q].lastL, (m + n) * sizeof(int32_t), cudaMemcpyDeviceToHost));
+    // Only band cells were written on the device; the rest hold whatever the allocation held,
+    // so mask them as +inf with length 1 (a garbage length could turn inf into -inf in select_end).
+    for (int j = 0; j < m; j++)
+      if (j < h.lo[n - 1] || j > h.hi[n - 1]) { lastD[j] = INF; lastL[j] = 1; }
+    for (int i = 0; i < n; i++)
+      if (h.hi[i] != m - 1) { lastD[m + i] = INF; lastL[m + i] = 1; }
     sdtw::EndCell e = sdtw::select_end(variant, n, m, lastD.data(), lastL.data(), lastD.data() + m, lastL.data() + m,
-                                       lo.data(), hi.data());
+                                       h.lo.data(), h.hi.data());
     if (!(e.cost < INF)) { g_err = "no finite path (non-finite costs in the input?)"; return -1; }
-    std::vector<int32_t> flat;
-    sdtw::backtrack(variant, e, [&](int i, int j) { return (int)dirs[off[i] + (j - lo[i])]; }, flat);
+    sdtw::backtrack(variant, e, [&](int i, int j) { return (int)dirs[h.off[i] + (j - h.lo[i])]; }, flat);
     sdtw_cuda_result& r = out[first + q];
     r.cost = e.cost;
     r.path_len = (int32_t)(flat.size() / 2);
@@ -263,24 +336,26 @@ int sdtw_cuda_dtw_batch(const float* gold, int n, int d, const float* const* ref
   for (int q = 0; q < count; q++) { out[q].path = nullptr; out[q].path_len = 0; out[q].cost = 0; }
   cudaStream_t st;
   CK(cudaStreamCreate(&st));
-  float* dGold = nullptr;
   int rc = 0;
-  if (!ok(cudaMalloc(&dGold, (size_t)n * d * sizeof(float)), "cudaMalloc gold") ||
-      !ok(cudaMemcpy(dGold, gold, (size_t)n * d * sizeof(float), cudaMemcpyHostToDevice), "copy gold")) {
-    rc = -1;
-  }
-  // Chunks bounded to ~1 GiB of cost matrices so a long batch never exhausts device memory.
-  for (int first = 0; rc == 0 && first < count;) {
-    size_t bytes = 0;
-    int c = 0;
-    while (first + c < count && (c == 0 || bytes + (size_t)n * ms[first + c] * 5 < ((size_t)1 << 30))) {
-      bytes += (size_t)n * ms[first + c] * 5;
-      c++;
+  {
+    DevBuf gbuf;
+    if (!ok(cudaMalloc(reinterpret_cast<void**>(&gbuf.p), (size_t)n * d * sizeof(float)), "cudaMalloc gold") ||
+        !ok(cudaMemcpy(gbuf.p, gold, (size_t)n * d * sizeof(float), cudaMemcpyHostToDevice), "copy gold")) {
+      rc = -1;
     }
-    rc = run_chunk(dGold, n, d, refs, ms, first, c, variant, band, out, st);
-    first += c;
+    // Chunks bounded to ~1 GiB of cost matrices so a long batch never exhausts device memory.
+    for (int first = 0; rc == 0 && first < count;) {
+      size_t bytes = 0;
+      int c = 0;
+      while (first + c < count && (c == 0 || bytes + (size_t)n * ms[first + c] * 5 < ((size_t)1 << 30))) {
+        bytes += (size_t)n * ms[first + c] * 5;
+        c++;
+      }
+      rc = run_chunk(reinterpret_cast<const float*>(gbuf.p), n, d, refs, ms, first, c, variant, band, out, st);
+      first += c;
+    }
+    if (rc != 0) cudaStreamSynchronize(st);  // nothing may still write into buffers freed below
   }
-  if (dGold) cudaFree(dGold);
   cudaStreamDestroy(st);
   if (rc != 0) {
     for (int q = 0; q < count; q++) { std::free(out[q].path); out[q].path = nullptr; }
@@ -290,14 +365,21 @@ int sdtw_cuda_dtw_batch(const float* gold, int n, int d, const float* const* ref
 
 int sdtw_cuda_cost(const float* a, int n, const float* b, int m, int d, float* out) {
   g_err.clear();
-  PairMem pm;
-  float *da, *db, *dc;
-  if (dalloc(pm, 0, &da, (size_t)n * d) || dalloc(pm, 1, &db, (size_t)m * d) || dalloc(pm, 2, &dc, (size_t)n * m))
-    return -1;
+  if (n <= 0 || m <= 0 || d <= 0) { g_err = "empty input"; return -1; }
+  DevBuf buf;
+  Carver sizing{nullptr};
+  sizing.take<float>((size_t)n * d);
+  sizing.take<float>((size_t)m * d);
+  sizing.take<float>((size_t)n * m);
+  CK(cudaMalloc(reinterpret_cast<void**>(&buf.p), sizing.used));
+  Carver c{buf.p};
+  float* da = c.take<float>((size_t)n * d);
+  float* db = c.take<float>((size_t)m * d);
+  float* dc = c.take<float>((size_t)n * m);
   CK(cudaMemcpy(da, a, (size_t)n * d * sizeof(float), cudaMemcpyHostToDevice));
   CK(cudaMemcpy(db, b, (size_t)m * d * sizeof(float), cudaMemcpyHostToDevice));
   dim3 grid((m + BN - 1) / BN, (n + BM - 1) / BM);
-  cost_kernel<<<grid, 256>>>(da, db, dc, n, m, d);
+  cost_kernel<false><<<grid, 256>>>(da, db, dc, n, m, d);
   CK(cudaGetLastError());
   CK(cudaMemcpy(out, dc, (size_t)n * m * sizeof(float), cudaMemcpyDeviceToHost));
   return 0;

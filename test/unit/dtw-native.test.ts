@@ -15,8 +15,8 @@ import {
   type Isa,
 } from '../../shared/alignment/index.js';
 import { cosineCostMatrix, dtwFromCost, dtwReference } from '../../shared/alignment/dtw-reference.js';
-import type { DtwVariant } from '../../shared/alignment/types.js';
 import { checkPathShape, randomMatrix } from './dtw-helpers.js';
+import { BANDS, SHAPES, VARIANTS, checkCudaBatchAndCost, checkCudaPairs } from './dtw-cuda-checks.js';
 
 const info = dtwBackendInfo();
 const nativeSkip = info.native.available ? false : `native addon not built: ${info.native.message}`;
@@ -24,11 +24,6 @@ const cudaSkip = info.cuda.available ? false : `no CUDA backend: ${info.cuda.mes
 const ISAS: Isa[] = (['scalar', 'avx2', 'avx512'] as Isa[]).filter(
   (isa) => info.native.isa !== null && ['scalar', 'avx2', 'avx512'].indexOf(isa) <= ['scalar', 'avx2', 'avx512'].indexOf(info.native.isa!),
 );
-const VARIANTS: DtwVariant[] = ['full', 'subsequence', 'open_end', 'open_begin_end'];
-const SHAPES: Array<[number, number, number]> = [
-  [1, 1, 8], [1, 9, 8], [9, 1, 8], [17, 16, 24], [16, 17, 5], [40, 73, 32], [73, 40, 32], [129, 100, 64], [50, 200, 16],
-];
-const BANDS: Array<number | undefined> = [undefined, 0, 4];
 
 test('native: cost matrix matches the reference on every ISA', { skip: nativeSkip }, () => {
   for (const [n, m, d] of [[1, 1, 3], [7, 50, 768], [53, 49, 17], [100, 97, 64]]) {
@@ -121,26 +116,7 @@ test('backend selection: auto picks the best loaded backend; ts is always there'
   assert.deepEqual(seen, info.warnings);
 });
 
-test('cuda: matches the reference (one pair and batched)', { skip: cudaSkip }, () => {
-  for (const [n, m, d] of SHAPES) {
-    const a = randomMatrix(n, d, 5 * n + m);
-    const b = randomMatrix(m, d, 3 * m + n + 2);
-    for (const variant of VARIANTS) {
-      for (const band of BANDS) {
-        const ref = dtwReference(a, b, { variant, band });
-        const r = dtw(a, b, { variant, band, backend: 'cuda' });
-        const what = `cuda ${variant} band=${band} ${n}x${m}`;
-        assert.equal(r.backend, 'cuda');
-        assert.ok(Math.abs(r.cost - ref.cost) <= 1e-4 * Math.max(1, Math.abs(ref.cost)), `${what}: ${r.cost} vs ${ref.cost}`);
-        assert.deepEqual(r.path, ref.path, what);
-      }
-    }
-  }
-  const gold = randomMatrix(64, 32, 1);
-  const trainees = [randomMatrix(50, 32, 2), randomMatrix(130, 32, 3), randomMatrix(1, 32, 4), randomMatrix(64, 32, 5)];
-  const batch = dtwBatch(gold, trainees, { backend: 'cuda', variant: 'subsequence' });
-  trainees.forEach((t, k) => assert.deepEqual(batch[k].path, dtwReference(gold, t, { variant: 'subsequence' }).path));
-  const c = costMatrix(gold, trainees[1], { backend: 'cuda' });
-  const ref = cosineCostMatrix(gold, trainees[1]);
-  for (let k = 0; k < c.length; k++) assert.ok(Math.abs(c[k] - ref[k]) < 1e-5);
+test('cuda: matches the reference (one pair and batched)', { skip: cudaSkip }, async () => {
+  checkCudaPairs();
+  await checkCudaBatchAndCost();
 });
