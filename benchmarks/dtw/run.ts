@@ -6,14 +6,16 @@
 // is printed too.
 // Usage: npm run bench:dtw [-- --sizes 500,1000 --budget-ms 1500 --backends native,numpy_method]
 // --backends limits the rows to these names (native, native_gemm, cuda, ts, numpy_method,
-// blas_gemm); a run limited by --sizes or --backends merges its rows into the existing JSON
-// (same n, m, dim, backend replaced) instead of overwriting the whole file.
+// blas_gemm, native_batch, cuda_batch); a run limited by --sizes or --backends merges its rows
+// into the existing JSON (same n, m, dim, backend replaced) instead of overwriting the whole file.
+// *_batch rows: one gold against --batch trainees in one dtwBatch call (search and re-scoring
+// do this), reported per pair, with a `batch` field; sizes above --batch-max-n are skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { costMatrix, dtw, dtwBackendInfo } from '../../shared/alignment/index.js';
+import { costMatrix, dtw, dtwBackendInfo, dtwBatch } from '../../shared/alignment/index.js';
 import type { Matrix } from '../../shared/alignment/types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,13 +29,15 @@ const DIM = Number(arg('dim', '768'));
 const BUDGET_MS = Number(arg('budget-ms', '1500')); // per backend and size
 const TS_MAX_N = Number(arg('ts-max', '2000')); // the TS path at 4000 takes ~30 s a run
 const MIN_RUNS = Number(arg('min-runs', '3'));
-const ALL_BACKENDS = ['native', 'native_gemm', 'cuda', 'ts', 'numpy_method', 'blas_gemm'];
+const ALL_BACKENDS = ['native', 'native_gemm', 'cuda', 'ts', 'numpy_method', 'blas_gemm', 'native_batch', 'cuda_batch'];
+const BATCH = Number(arg('batch', '32'));
+const BATCH_MAX_N = Number(arg('batch-max-n', '2000'));
 const BACKENDS = arg('backends', ALL_BACKENDS.join(',')).split(',');
 for (const b of BACKENDS) if (!ALL_BACKENDS.includes(b)) throw new Error(`unknown backend ${b} (known: ${ALL_BACKENDS.join(', ')})`);
 const want = (b: string) => BACKENDS.includes(b);
 const PARTIAL = argv.includes('--sizes') || argv.includes('--backends');
 
-interface Row { n: number; m: number; dim: number; backend: string; ms_median: number; ms_min: number; runs: number }
+interface Row { n: number; m: number; dim: number; backend: string; ms_median: number; ms_min: number; runs: number; batch?: number }
 
 function randomMatrix(rows: number, dim: number, seed: number): Matrix {
   let s = seed >>> 0 || 1;
@@ -96,6 +100,18 @@ for (const n of SIZES) {
   if (info.cuda.available && want('cuda')) {
     add('cuda', time(() => dtw(a, b, { backend: 'cuda' })));
   }
+  const batchOf = (backend: 'native' | 'cuda', key: string) => {
+    if (!want(key)) return;
+    if (n > BATCH_MAX_N) {
+      notes.push(`${key} skipped at ${n}x${m} (above --batch-max-n ${BATCH_MAX_N})`);
+      return;
+    }
+    const trainees = Array.from({ length: BATCH }, (_, k) => randomMatrix(m, DIM, 3 + k));
+    const perPair = time(() => dtwBatch(a, trainees, { backend }), 2, 5).map((t) => t / BATCH);
+    rows.push({ n, m, dim: DIM, backend: key, ...stats(perPair), batch: BATCH });
+  };
+  if (info.native.available) batchOf('native', 'native_batch');
+  if (info.cuda.available) batchOf('cuda', 'cuda_batch');
   if (!want('ts')) {
     // not requested
   } else if (n <= TS_MAX_N) {
@@ -122,7 +138,7 @@ for (const n of SIZES) {
 
 // Table: ratios against the NumPy method and the TS path of the same size.
 const pad = (s: string, w: number) => s.padStart(w);
-console.log(`\nDTW ${DIM}-d, cost + DP + path (ms)`);
+console.log(`\nDTW ${DIM}-d, cost + DP + path (ms; *_batch: per pair in a batch of ${BATCH})`);
 console.log(`${pad('n', 6)} ${pad('backend', 14)} ${pad('median', 10)} ${pad('min', 10)} ${pad('runs', 5)} ${pad('vs numpy', 9)} ${pad('vs ts', 8)}`);
 for (const r of rows) {
   const np = rows.find((x) => x.n === r.n && x.backend === 'numpy_method');
