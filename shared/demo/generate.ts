@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveFfmpegPath } from '../video/binaries.js';
 import { manifestOf, planDemo, type DemoManifest, type DemoOptions, type SegmentPlan, type VariantName } from './plan.js';
-import { segmentArgs, segmentKey } from './render.js';
+import { segmentArgs, segmentKey, viewFilter } from './render.js';
 
 const execFileP = promisify(execFile);
 
@@ -58,11 +58,22 @@ export async function generateDemo(opts: GenerateDemoOptions): Promise<DemoManif
   await runPool(variants, opts.concurrency ?? 2, async (v) => {
     const list = join(segDir, `${v.name}.txt`);
     await writeFile(list, v.segments.map((s) => `file '${segmentKey(s)}.mp4'\n`).join(''));
+    const joined = v.view ? join(segDir, `${v.name}.joined.mp4`) : join(opts.outDir, v.file);
     await ffmpeg(
       bin,
-      ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', join(opts.outDir, v.file)],
+      ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', joined],
       v.file,
     );
+    if (v.view) {
+      // Re-filmed with a moved camera: one more encode of the whole video.
+      await ffmpeg(
+        bin,
+        ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', joined, '-vf', viewFilter(v.view, plan.width, plan.height), '-an',
+          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-threads', '1', '-g', String(2 * plan.fps),
+          '-movflags', '+faststart', join(opts.outDir, v.file)],
+        v.file,
+      );
+    }
   });
 
   if (!opts.keepSegments) await rm(segDir, { recursive: true, force: true });

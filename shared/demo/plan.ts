@@ -6,8 +6,8 @@ import { DEMO_STEPS } from './scenes.js';
 import { rngFor, shuffled, uniform, type Rng } from './random.js';
 
 export type PlantedType = 'missing_step' | 'order_swap' | 'step_deviation' | 'over_time';
-export type VariantName = 'gold' | 'correct' | 'missing' | 'swap' | 'deviation' | 'time_over' | 'mixed';
-export const VARIANT_NAMES: VariantName[] = ['gold', 'correct', 'missing', 'swap', 'deviation', 'time_over', 'mixed'];
+export type VariantName = 'gold' | 'correct' | 'missing' | 'swap' | 'deviation' | 'time_over' | 'mixed' | 'camera_correct' | 'camera_missing';
+export const VARIANT_NAMES: VariantName[] = ['gold', 'correct', 'missing', 'swap', 'deviation', 'time_over', 'mixed', 'camera_correct', 'camera_missing'];
 
 export interface DemoOptions {
   seed?: number; // default 1
@@ -27,6 +27,20 @@ export interface SegmentLook {
   flicker: { amp: number; freq: number; phase: number };
 }
 
+/**
+ * A camera that moved a little between the gold and the trainee recording, applied to the whole
+ * rendered video: a slight tilt, then a zoom whose crop window sits at (pan_x, pan_y) (0..1 of
+ * the free margin), then brightness/contrast.
+ */
+export interface ViewChange {
+  angle_rad: number;
+  zoom: number;
+  pan_x: number;
+  pan_y: number;
+  brightness: number;
+  contrast: number;
+}
+
 export interface SegmentPlan {
   step: number;
   style: 'normal' | 'deviation';
@@ -40,6 +54,8 @@ export interface VariantPlan {
   expect_pass: boolean;
   planted: Array<{ type: PlantedType; steps: number[] }>;
   segments: SegmentPlan[];
+  /** Re-filmed with a moved camera (camera_* variants). */
+  view?: ViewChange;
 }
 
 export interface DemoPlan {
@@ -69,6 +85,18 @@ function look(rng: Rng): SegmentLook {
       py: uniform(rng, 0, 2 * Math.PI),
     },
     flicker: { amp: uniform(rng, 0.02, 0.05), freq: uniform(rng, 0.3, 1.2), phase: uniform(rng, 0, 2 * Math.PI) },
+  };
+}
+
+function viewChange(rng: Rng): ViewChange {
+  const sign = () => (rng() < 0.5 ? -1 : 1);
+  return {
+    angle_rad: sign() * uniform(rng, 0.015, 0.035),
+    zoom: uniform(rng, 1.06, 1.12),
+    pan_x: uniform(rng, 0.1, 0.9),
+    pan_y: uniform(rng, 0.1, 0.9),
+    brightness: sign() * uniform(rng, 0.03, 0.07),
+    contrast: uniform(rng, 0.9, 1.12),
   };
 }
 
@@ -110,13 +138,16 @@ export function planDemo(opts: DemoOptions = {}): DemoPlan {
   const swapped = steps.slice();
   [swapped[swapA], swapped[swapA + 1]] = [swapped[swapA + 1], swapped[swapA]];
 
-  const v = (name: VariantName, expect_pass: boolean, planted: VariantPlan['planted'], segments: SegmentPlan[]): VariantPlan => ({
+  const v = (name: VariantName, expect_pass: boolean, planted: VariantPlan['planted'], segments: SegmentPlan[], view?: ViewChange): VariantPlan => ({
     name,
     file: `${name}.mp4`,
     expect_pass,
     planted,
     segments,
+    ...(view ? { view } : {}),
   });
+  // Own stream, so adding these variants left every other variant of a seed unchanged.
+  const view = viewChange(rngFor(o.seed, 'view'));
   return {
     seed: o.seed,
     width: o.width,
@@ -139,6 +170,8 @@ export function planDemo(opts: DemoOptions = {}): DemoPlan {
         ],
         steps.filter((i) => i !== missing).map(trainee).map(withSlow),
       ),
+      v('camera_correct', true, [], steps.map(trainee), view),
+      v('camera_missing', false, [{ type: 'missing_step', steps: [missing] }], steps.filter((i) => i !== missing).map(trainee), view),
     ],
   };
 }
@@ -163,6 +196,8 @@ export interface ManifestVariant {
   duration_sec: number;
   /** The video's timeline: the steps in the order performed. */
   segments: ManifestSegment[];
+  /** camera_* variants: how the camera moved against the other recordings. */
+  view?: ViewChange;
 }
 
 export interface DemoManifest {
@@ -189,7 +224,15 @@ export function manifestOf(plan: DemoPlan): DemoManifest {
     });
     const durations: Array<number | null> = DEMO_STEPS.map(() => null);
     for (const s of vp.segments) durations[s.step] = r4(s.frames / plan.fps);
-    variants[vp.name] = { file: vp.file, expect_pass: vp.expect_pass, planted: vp.planted, step_durations_sec: durations, duration_sec: r4(frame / plan.fps), segments };
+    variants[vp.name] = {
+      file: vp.file,
+      expect_pass: vp.expect_pass,
+      planted: vp.planted,
+      step_durations_sec: durations,
+      duration_sec: r4(frame / plan.fps),
+      segments,
+      ...(vp.view ? { view: { ...vp.view, ...Object.fromEntries(Object.entries(vp.view).map(([k, x]) => [k, r4(x)])) } } : {}),
+    };
   }
   return {
     generator: 'sopilot-demo/1',

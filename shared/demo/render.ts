@@ -4,7 +4,7 @@
 // time-varying crop for camera jitter. The scene is drawn on a canvas a margin larger than
 // the output so the jittering crop never leaves it.
 import { DEMO_STEPS, type Box, type Mover, type Path, type SceneLook, type Texture } from './scenes.js';
-import type { SegmentPlan } from './plan.js';
+import type { SegmentPlan, ViewChange } from './plan.js';
 
 export interface RenderSize {
   width: number;
@@ -130,6 +130,21 @@ export function segmentArgs(seg: SegmentPlan, size: RenderSize, outPath: string)
   args.push('-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-threads', '1');
   args.push('-g', String(2 * fps), '-r', String(fps), '-frames:v', String(seg.frames), '-movflags', '+faststart', outPath);
   return args;
+}
+
+/**
+ * ffmpeg filter that re-films a rendered video with a moved camera (plan.ts ViewChange): tilt
+ * first, so the zoom's crop cuts most of the rotated corners away, then back to the frame size.
+ */
+export function viewFilter(v: ViewChange, width: number, height: number): string {
+  const cw = 2 * Math.round(width / v.zoom / 2);
+  const ch = 2 * Math.round(height / v.zoom / 2);
+  const x = Math.round((width - cw) * v.pan_x);
+  const y = Math.round((height - ch) * v.pan_y);
+  return (
+    `rotate=${num(v.angle_rad)}:fillcolor=black,crop=${cw}:${ch}:${x}:${y},scale=${width}:${height},` +
+    `eq=brightness=${num(v.brightness)}:contrast=${num(v.contrast)},format=yuv420p`
+  );
 }
 
 /** A file-name-safe key that is the same for identical segments (rendered once, reused). */

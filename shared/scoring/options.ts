@@ -30,6 +30,14 @@ export interface ScoringOptions {
    */
   calibrateToMedian: boolean;
   medianFloor: number;
+  /**
+   * View compensation (view-offset.ts) for a camera that moved a little: rounds of estimating and
+   * removing the trainee's offset from matched content (0 = off), the fraction of best-matching
+   * gold clips the estimate uses, and the offset norm below which nothing is corrected.
+   */
+  viewCompensationIterations: number;
+  viewKeepFraction: number;
+  viewMinOffset: number;
   /** quality below this: missing_step; below missingHighQuality: high severity (else medium). */
   missingQuality: number;
   /**
@@ -81,6 +89,9 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   defaultFloor: 0,
   calibrateToMedian: true,
   medianFloor: 0.5,
+  viewCompensationIterations: 2,
+  viewKeepFraction: 0.5,
+  viewMinOffset: 0.02,
   missingQuality: 0.35,
   deviationSlotRatio: 0.4,
   missingHighQuality: 0.2,

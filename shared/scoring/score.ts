@@ -17,6 +17,7 @@ import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profil
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
+import { estimateViewOffset } from './view-offset.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
 export interface ScoreInput {
@@ -74,8 +75,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   profile ??= goldProfile(gold, steps, backend, o.defaultFloor);
   if (profile.steps.length !== steps.length) throw new RangeError('scoring: goldProfile does not match goldSteps');
 
-  const cost = backend.costMatrix(gold, trainee);
-  const global = backend.dtwFromCost(cost, n, m, { variant: o.globalVariant, band: o.band });
+  let cost = backend.costMatrix(gold, trainee);
+  let global = backend.dtwFromCost(cost, n, m, { variant: o.globalVariant, band: o.band });
 
   // 2. Per-step best matches and their quality, calibrated to this trainee's median.
   const K = steps.length;
@@ -84,11 +85,38 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   const minFloor = o.centerOnGold ? 0 : -Infinity;
   const floors = profile.steps.map((p) => Math.max(p.floor, minFloor));
   const scales: StepScale[] = profile.steps.map((p, k) => ({ floor: floors[k], den: Math.max(p.baseline - floors[k], o.minContrast) }));
-  const matches = steps.map((s) => matchStep(cost, m, s, backend.dtwFromCost) as StepMatch);
-  const rawQ = matches.map((mt, k) => quality(mt.similarity, scales[k]));
-  const medQ = median(rawQ);
-  // Only a trainee that clearly shows the same procedure (median step quality >= medianFloor) is
-  // calibrated; an unrelated video is not lifted towards the thresholds.
+  const stepQualities = (c: Float32Array) => {
+    const ms = steps.map((s) => matchStep(c, m, s, backend.dtwFromCost) as StepMatch);
+    const q = ms.map((mt, k) => quality(mt.similarity, scales[k]));
+    return { matches: ms, medQ: median(q) };
+  };
+  let { matches, medQ } = stepQualities(cost);
+  // View compensation (view-offset.ts): only for a trainee that clearly shows the procedure, and
+  // kept only when it makes the steps match better.
+  const view = { median_quality_before: medQ, offset_norm: 0, applied: 0 };
+  if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor) {
+    let t = trainee;
+    let c = cost;
+    let gl = global;
+    for (let it = 0; it < o.viewCompensationIterations; it++) {
+      const off = estimateViewOffset(gold, t, c, gl.path, o.viewKeepFraction);
+      if (off.norm < o.viewMinOffset) break;
+      view.offset_norm += off.norm;
+      t = centerRows(t, off.offset);
+      c = backend.costMatrix(gold, t);
+      gl = backend.dtwFromCost(c, n, m, { variant: o.globalVariant, band: o.band });
+    }
+    if (t !== trainee) {
+      const after = stepQualities(c);
+      if (after.medQ > medQ) {
+        trainee = t;
+        cost = c;
+        global = gl;
+        ({ matches, medQ } = after);
+        view.applied = 1;
+      }
+    }
+  }
   const calibration = o.calibrateToMedian && medQ >= o.medianFloor ? Math.min(1, medQ) : 1;
   for (const sc of scales) sc.den *= calibration;
   const st: StepState[] = steps.map((step, k) => {
@@ -353,6 +381,10 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     alignment_quality: r3(qG),
     alignment_score: r3(alignScore),
     quality_calibration: r3(calibration),
+    view_compensation_applied: view.applied,
+    view_offset_norm: r3(view.offset_norm),
+    median_step_quality_before_view: r3(view.median_quality_before),
+    median_step_quality: r3(medQ),
   };
   let penalty = 0;
   for (const d of deviations) {

@@ -23,7 +23,7 @@ test('release gate: generates the demo, scores every variant on the embedded hos
     const report = JSON.parse(await readFile(join(dir, 'gate.json'), 'utf8'));
     assert.equal(report.passed, code === 0);
     assert.equal(report.scale, 0.3);
-    assert.deepEqual(report.checks.map((c: { variant: string }) => c.variant).sort(), ['correct', 'deviation', 'missing', 'mixed', 'swap', 'time_over']);
+    assert.deepEqual(report.checks.map((c: { variant: string }) => c.variant).sort(), ['camera_correct', 'camera_missing', 'correct', 'deviation', 'missing', 'mixed', 'swap', 'time_over']);
     for (const c of report.checks) {
       assert.ok(c.got, `${c.variant} produced no score: ${c.problems.join('; ')}`);
       assert.equal(typeof c.got.score, 'number');

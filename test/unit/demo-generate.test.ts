@@ -42,7 +42,7 @@ test('manifest shape and planted deviations are valid for many seeds', () => {
     for (const d of gold.step_durations_sec) assert.ok(d !== null && d >= 4 - 0.05 && d <= 8 + 0.05, `gold step ${d}`);
     for (const [name, v] of Object.entries(m.variants)) {
       assert.equal(v.file, `${name}.mp4`);
-      assert.equal(v.expect_pass, name === 'gold' || name === 'correct');
+      assert.equal(v.expect_pass, name === 'gold' || name === 'correct' || name === 'camera_correct');
       assert.equal(v.planted.length === 0, v.expect_pass);
       // timeline is contiguous and sums to the duration
       let t = 0;
@@ -76,7 +76,7 @@ test('manifest shape and planted deviations are valid for many seeds', () => {
   }
 });
 
-test('all seven videos exist and probe with the planned durations and size', async () => {
+test('every video exists and probes with the planned durations and size (camera variants too)', async () => {
   const files = (await readdir(dir)).sort();
   assert.deepEqual(files, [...VARIANT_NAMES.map((n) => `${n}.mp4`), 'manifest.json'].sort());
   const onDisk = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
@@ -91,6 +91,13 @@ test('all seven videos exist and probe with the planned durations and size', asy
     assert.ok(Math.abs(info.duration_sec - sum) <= 0.2, `${v.file}: probed ${info.duration_sec} vs planned ${sum}`);
     assert.ok((await stat(join(dir, v.file))).size > 1000);
   }
+  // The camera variants are the correct / missing performances re-filmed with one moved camera.
+  const cam = manifest.variants.camera_correct;
+  assert.ok(cam.view && cam.view.zoom > 1 && Math.abs(cam.view.angle_rad) > 0.01, JSON.stringify(cam.view));
+  assert.deepEqual(manifest.variants.camera_missing.view, cam.view);
+  assert.deepEqual(cam.segments, manifest.variants.correct.segments);
+  assert.deepEqual(manifest.variants.camera_missing.planted, manifest.variants.missing.planted);
+  assert.equal(manifest.variants.correct.view, undefined);
 });
 
 // A generic embedder stand-in: 64-bin colour histogram + coarse 8x6 grayscale layout.

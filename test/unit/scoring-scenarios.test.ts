@@ -231,3 +231,60 @@ test('trainee starting late and stopping early (extra idle content around): stil
     assert.ok(r.steps[0].trainee!.start_clip >= 7, 'first step found after the idle lead-in');
   }
 });
+
+/** The trainee as seen by a moved camera: one fixed offset on every clip vector, re-normalised. */
+function withView(c: Case, p: Piece[], magnitude: number, seed: number): SyntheticVideo {
+  const t = render(c.rng, p, c.noise);
+  const vr = makeRng(seed * 31 + 7);
+  const d = t.emb.dim;
+  const off = Array.from({ length: d }, () => vr() - 0.5);
+  const s = Math.hypot(...off);
+  for (let i = 0; i < t.emb.rows; i++) {
+    let q = 0;
+    for (let k = 0; k < d; k++) q += (t.emb.data[i * d + k] += (magnitude * off[k]) / s) ** 2;
+    for (let k = 0; k < d; k++) t.emb.data[i * d + k] /= Math.sqrt(q);
+  }
+  return t;
+}
+
+const scoreVideo = (c: Case, t: SyntheticVideo, o: Parameters<typeof scoreAlignment>[1] = {}) =>
+  scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, o);
+
+test('camera view changed (one offset on every trainee clip): view compensation keeps a correct run clean', () => {
+  let helped = 0;
+  for (const seed of SEEDS) {
+    const c = makeCase(seed);
+    const t = withView(c, pieces(c, 1.1), 0.8, seed);
+    const r = scoreVideo(c, t);
+    assert.ok(r.passed, `seed ${seed}: ${show(r)}`);
+    assert.equal(r.deviations.filter((d) => d.severity !== 'low').length, 0, `seed ${seed}: ${show(r)}`);
+    assert.equal(r.breakdown.view_compensation_applied, 1, `seed ${seed}`);
+    assert.ok(r.breakdown.median_step_quality > r.breakdown.median_step_quality_before_view);
+    const off = scoreVideo(c, t, { viewCompensationIterations: 0 });
+    if (!off.passed || off.score < r.score - 5) helped++;
+  }
+  assert.ok(helped >= SEEDS.length / 2, `compensation changed the outcome on only ${helped} of ${SEEDS.length} seeds`);
+});
+
+test('camera view changed: a removed step is still missing and a swap still a swap', () => {
+  for (const seed of SEEDS) {
+    const c = makeCase(seed);
+    const miss = scoreVideo(c, withView(c, pieces(c).filter((_, i) => i !== c.k), 0.8, seed));
+    assert.deepEqual(ofType(miss, 'missing_step').map((d) => d.gold_step?.index), [c.k], `seed ${seed}: ${show(miss)}`);
+    assert.equal(miss.passed, false);
+    const p = pieces(c);
+    [p[c.k], p[c.k + 1]] = [p[c.k + 1], p[c.k]];
+    const sw = scoreVideo(c, withView(c, p, 0.8, seed));
+    assert.deepEqual(ofType(sw, 'order_swap').map((d) => [d.gold_step?.index, d.other_step?.index]), [[c.k, c.k + 1]], `seed ${seed}: ${show(sw)}`);
+  }
+});
+
+test('an unrelated video is never view-compensated towards the gold', () => {
+  for (const seed of SEEDS.slice(0, 4)) {
+    const c = makeCase(seed);
+    const other = makeCase(seed + 100);
+    const r = scoreVideo(c, render(c.rng, other.models.map((model, i) => ({ model, clips: other.lengths[i] })), c.noise));
+    assert.equal(r.breakdown.view_compensation_applied, 0, `seed ${seed}`);
+    assert.ok(r.score < 30 && !r.passed, `seed ${seed}: ${show(r)}`);
+  }
+});
