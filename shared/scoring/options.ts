@@ -38,6 +38,13 @@ export interface ScoringOptions {
   viewCompensationIterations: number;
   viewKeepFraction: number;
   viewMinOffset: number;
+  /**
+   * Idle lead-in / tail (idle.ts): a clip at the outer edge of the first or last step whose cosine
+   * with its neighbour is >= max(idleSimilarity, the gold's idleGoldPercentile consecutive cosine)
+   * is not counted in that step's duration. 1 = off.
+   */
+  idleSimilarity: number;
+  idleGoldPercentile: number;
   /** quality below this: missing_step; below missingHighQuality: high severity (else medium). */
   missingQuality: number;
   /**
@@ -92,6 +99,8 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   viewCompensationIterations: 2,
   viewKeepFraction: 0.5,
   viewMinOffset: 0.02,
+  idleSimilarity: 0.95,
+  idleGoldPercentile: 0.9,
   missingQuality: 0.35,
   deviationSlotRatio: 0.4,
   missingHighQuality: 0.2,

@@ -18,6 +18,7 @@ import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
 import { estimateViewOffset } from './view-offset.js';
+import { consecutiveSimilarity, idleLimit, idleRun } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
 export interface ScoreInput {
@@ -137,6 +138,28 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   const raw = st.map((s) => (s.present ? { start: s.match.start, end: s.match.end } : null));
   const grown = growIntoGaps(colQ, m, raw, o.extendQuality);
   for (let k = 0; k < K; k++) st[k].segment = grown[k];
+  // 3a'. Idle lead-in / tail (idle.ts) is no step's time: trim it off the first and last segments.
+  const idleSec = new Map<number, number>();
+  if (o.idleSimilarity < 1) {
+    const limit = idleLimit(gold, o.idleSimilarity, o.idleGoldPercentile);
+    const sim = consecutiveSimilarity(trainee);
+    const found = st.map((s, k) => ({ k, seg: s.segment })).filter((x): x is { k: number; seg: Segment } => !!x.seg);
+    if (found.length) {
+      const first = found.reduce((a, b) => (b.seg.start < a.seg.start ? b : a));
+      const last = found.reduce((a, b) => (b.seg.end > a.seg.end ? b : a));
+      const lead = idleRun(sim, first.seg, 'start', limit);
+      if (lead > 0) {
+        idleSec.set(first.k, tt.start_sec[first.seg.start + lead] - tt.start_sec[first.seg.start]);
+        st[first.k].segment = { start: first.seg.start + lead, end: first.seg.end };
+      }
+      const lastSeg = st[last.k].segment!;
+      const tail = idleRun(sim, lastSeg, 'end', limit);
+      if (tail > 0) {
+        idleSec.set(last.k, (idleSec.get(last.k) ?? 0) + tt.end_sec[lastSeg.end] - tt.end_sec[lastSeg.end - tail]);
+        st[last.k].segment = { start: lastSeg.start, end: lastSeg.end - tail };
+      }
+    }
+  }
   // 3b. Rework: a second good match outside the step's own segment and not inside another step's.
   const segs = st.map((s) => s.segment);
   for (let k = 0; k < K; k++) {
@@ -311,6 +334,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
           gold_duration_sec: r3(goldDur),
           trainee_duration_sec: r3(tDur),
           duration_ratio: r3(ratio),
+          idle_excluded_sec: r3(idleSec.get(st.indexOf(s)) ?? 0),
           threshold_ratio: o.overTimeFactor,
           min_extra_sec: o.overTimeMinExtraSec,
           medium_from_ratio: o.overTimeMediumFactor,

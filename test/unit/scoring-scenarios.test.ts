@@ -288,3 +288,38 @@ test('an unrelated video is never view-compensated towards the gold', () => {
     assert.ok(r.score < 30 && !r.passed, `seed ${seed}: ${show(r)}`);
   }
 });
+
+/** The trainee with `lead` copies of its first clip before and `tail` copies of its last after (a still camera). */
+function withIdle(t: SyntheticVideo, lead: number, tail: number): SyntheticVideo {
+  const { rows, dim } = t.emb;
+  const n = rows + lead + tail;
+  const data = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    const src = Math.min(rows - 1, Math.max(0, i - lead));
+    data.set(t.emb.data.subarray(src * dim, (src + 1) * dim), i * dim);
+  }
+  const start_sec = Float64Array.from({ length: n }, (_, i) => i);
+  const end_sec = Float64Array.from({ length: n }, (_, i) => i + 1);
+  return { ...t, emb: { rows: n, dim, data }, times: { start_sec, end_sec } };
+}
+
+test('idle lead-in and tail (camera running before and after the work) are no step\'s time', () => {
+  for (const seed of SEEDS) {
+    const c = makeCase(seed);
+    const p = pieces(c);
+    const first = p[0].clips;
+    const last = p[p.length - 1].clips;
+    const t = withIdle(render(c.rng, p, c.noise), 2 * first + 3, 2 * last + 3);
+    const r = scoreVideo(c, t);
+    assert.equal(ofType(r, 'over_time').length, 0, `seed ${seed}: ${show(r)}`);
+    assert.ok(r.passed, `seed ${seed}: ${show(r)}`);
+    // The same tail without trimming makes the last step look slow.
+    const off = scoreVideo(c, t, { idleSimilarity: 1 });
+    assert.ok(ofType(off, 'over_time').some((d) => d.gold_step?.index === c.steps.length - 1), `seed ${seed} (idle not trimmed): ${show(off)}`);
+    // A last step really done slowly (moving all the time) is still over time.
+    const slow = p.map((x, i) => (i === p.length - 1 ? { ...x, clips: Math.round(x.clips * 2.6) } : x));
+    const rs = scoreVideo(c, render(c.rng, slow, c.noise));
+    const ot = ofType(rs, 'over_time');
+    assert.ok(ot.some((d) => d.gold_step?.index === c.steps.length - 1 && d.evidence.idle_excluded_sec === 0), `seed ${seed} slow last step: ${show(rs)}`);
+  }
+});
