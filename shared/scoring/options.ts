@@ -33,11 +33,14 @@ export interface ScoringOptions {
   /**
    * View compensation (view-offset.ts) for a camera that moved a little: rounds of estimating and
    * removing the trainee's offset from matched content (0 = off), the fraction of best-matching
-   * gold clips the estimate uses, and the offset norm below which nothing is corrected.
+   * gold clips the estimate uses, and the offset norm below which nothing is corrected. Each
+   * round costs one more cost matrix.
    */
   viewCompensationIterations: number;
   viewKeepFraction: number;
   viewMinOffset: number;
+  /** ...and only when the median step quality is below this (a trainee that already matches needs none). */
+  viewCompensationBelow: number;
   /**
    * Idle lead-in / tail (idle.ts): a clip at the outer edge of the first or last step whose cosine
    * with its neighbour is >= max(idleSimilarity, the gold's idleGoldPercentile consecutive cosine)
@@ -99,6 +102,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   viewCompensationIterations: 2,
   viewKeepFraction: 0.5,
   viewMinOffset: 0.02,
+  viewCompensationBelow: 0.9,
   idleSimilarity: 0.95,
   idleGoldPercentile: 0.9,
   missingQuality: 0.35,

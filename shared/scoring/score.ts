@@ -95,7 +95,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   // View compensation (view-offset.ts): only for a trainee that clearly shows the procedure, and
   // kept only when it makes the steps match better.
   const view = { median_quality_before: medQ, offset_norm: 0, applied: 0 };
-  if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor) {
+  if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor && medQ < o.viewCompensationBelow) {
     let t = trainee;
     let c = cost;
     let gl = global;
