@@ -21,6 +21,8 @@ export interface GoldProfile {
   /** Clip-weighted means over the steps. */
   baseline: number;
   floor: number;
+  /** cos(gold clip i, clip i+1) for every i (idle.ts compares trainee stills against these). */
+  consecutive: number[];
 }
 
 /** Cost value that masks a cell: the largest possible cosine distance. */
@@ -94,7 +96,9 @@ export function goldProfileFromCost(
     wb += w * out[k].baseline;
     wf += w * out[k].floor;
   }
-  return { steps: out, baseline: wb, floor: wf };
+  const consecutive: number[] = [];
+  for (let i = 0; i + 1 < n; i++) consecutive.push(1 - selfCost[i * n + i + 1]);
+  return { steps: out, baseline: wb, floor: wf, consecutive };
 }
 
 /** Profile of a gold video from its embeddings. */

@@ -9,18 +9,16 @@
  */
 import type { Matrix } from '../alignment/types.js';
 
-/** cos(x_i, x_{i+1}) for unit rows. */
-export function consecutiveSimilarity(x: Matrix): Float64Array {
-  const { rows: n, dim: d, data } = x;
-  const out = new Float64Array(Math.max(0, n - 1));
-  for (let i = 0; i + 1 < n; i++) {
+/** cos(x_i, x_{i+1}) for unit rows, computed on demand (only the clips at the edges are asked for). */
+export function consecutiveSimilarity(x: Matrix): (i: number) => number {
+  const { dim: d, data } = x;
+  return (i: number) => {
     let s = 0;
     const a = i * d;
     const b = a + d;
     for (let k = 0; k < d; k++) s += data[a + k] * data[b + k];
-    out[i] = s;
-  }
-  return out;
+    return s;
+  };
 }
 
 /** An idle clip's neighbour cosine is >= min and strictly above gold (a gold full of stills: nothing is idle). */
@@ -29,8 +27,9 @@ export interface IdleLimit {
   gold: number;
 }
 
-export function idleLimit(gold: Matrix, minSimilarity: number, percentile: number): IdleLimit {
-  const c = Array.from(consecutiveSimilarity(gold)).sort((a, b) => a - b);
+/** goldConsecutive: the gold's cos(clip i, clip i+1) (GoldProfile.consecutive). */
+export function idleLimit(goldConsecutive: number[], minSimilarity: number, percentile: number): IdleLimit {
+  const c = [...goldConsecutive].sort((a, b) => a - b);
   const p = c.length ? c[Math.min(c.length - 1, Math.floor(percentile * c.length))] : -Infinity;
   return { min: minSimilarity, gold: p };
 }
@@ -41,12 +40,12 @@ const idle = (s: number, l: IdleLimit) => s >= l.min && s > l.gold;
  * Clips to drop from the outer edge of a segment: from its start (lead-in) or its end (tail),
  * while each clip is idle against the next one inwards. Always leaves at least one clip.
  */
-export function idleRun(sim: Float64Array, seg: { start: number; end: number }, side: 'start' | 'end', limit: IdleLimit): number {
+export function idleRun(sim: (i: number) => number, seg: { start: number; end: number }, side: 'start' | 'end', limit: IdleLimit): number {
   let n = 0;
   if (side === 'start') {
-    for (let j = seg.start; j < seg.end && idle(sim[j], limit); j++) n++;
+    for (let j = seg.start; j < seg.end && idle(sim(j), limit); j++) n++;
   } else {
-    for (let j = seg.end; j > seg.start && idle(sim[j - 1], limit); j--) n++;
+    for (let j = seg.end; j > seg.start && idle(sim(j - 1), limit); j--) n++;
   }
   return n;
 }

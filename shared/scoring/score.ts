@@ -141,7 +141,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   // 3a'. Idle lead-in / tail (idle.ts) is no step's time: trim it off the first and last segments.
   const idleSec = new Map<number, number>();
   if (o.idleSimilarity < 1) {
-    const limit = idleLimit(gold, o.idleSimilarity, o.idleGoldPercentile);
+    // Profiles cached before this field existed lack it: derive it from the gold then.
+    const limit = idleLimit(profile.consecutive ?? goldConsecutive(gold), o.idleSimilarity, o.idleGoldPercentile);
     const sim = consecutiveSimilarity(trainee);
     const found = st.map((s, k) => ({ k, seg: s.segment })).filter((x): x is { k: number; seg: Segment } => !!x.seg);
     if (found.length) {
@@ -445,6 +446,11 @@ export function scoringGoldProfile(
 ): GoldProfile {
   const o = resolveScoringOptions(options);
   return goldProfile(o.centerOnGold && !o.preCentered ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
+}
+
+function goldConsecutive(gold: Matrix): number[] {
+  const sim = consecutiveSimilarity(gold);
+  return Array.from({ length: Math.max(0, gold.rows - 1) }, (_, i) => sim(i));
 }
 
 function clamp01(x: number): number {
