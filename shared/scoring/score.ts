@@ -17,7 +17,7 @@ import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profil
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
-import { estimateViewOffset } from './view-offset.js';
+import { estimateViewOffset, shiftRows, shiftedCost } from './view-offset.js';
 import { consecutiveSimilarity, idleLimit, idleRun } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
@@ -97,14 +97,22 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   const view = { median_quality_before: medQ, offset_norm: 0, applied: 0 };
   if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor && medQ < o.viewCompensationBelow) {
     let t = trainee;
+    let tSq: ArrayLike<number> = unitOrZero(cost, n, m);
     let c = cost;
     let gl = global;
+    // x . offset for every row of x, on the fast backend (its cost kernel is 1 - dot).
+    const dotsWith = (x: Matrix, off: Float64Array) => {
+      const col = backend.costMatrix(x, { rows: 1, dim: off.length, data: Float32Array.from(off) });
+      return Float64Array.from(col, (v) => 1 - v);
+    };
     for (let it = 0; it < o.viewCompensationIterations; it++) {
       const off = estimateViewOffset(gold, t, c, gl.path, o.viewKeepFraction);
       if (off.norm < o.viewMinOffset) break;
       view.offset_norm += off.norm;
-      t = centerRows(t, off.offset);
-      c = backend.costMatrix(gold, t);
+      c = shiftedCost(c, dotsWith(gold, off.offset), dotsWith(t, off.offset), tSq, off.offset);
+      const shifted = shiftRows(t, off.offset);
+      t = shifted.rows;
+      tSq = shifted.sqNorm;
       gl = backend.dtwFromCost(c, n, m, { variant: o.globalVariant, band: o.band });
     }
     if (t !== trainee) {
@@ -446,6 +454,20 @@ export function scoringGoldProfile(
 ): GoldProfile {
   const o = resolveScoringOptions(options);
   return goldProfile(o.centerOnGold && !o.preCentered ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
+}
+
+/**
+ * Squared norm of each trainee row, which is 1 or 0 after centring (centerRows): 0 exactly when
+ * the row is zero, and then its cosine with every gold clip is 0 (cost exactly 1 in every row).
+ */
+function unitOrZero(cost: Float32Array, n: number, m: number): Float64Array {
+  const out = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let zero = true;
+    for (let i = 0; i < n && zero; i++) zero = cost[i * m + j] === 1;
+    out[j] = zero ? 0 : 1;
+  }
+  return out;
 }
 
 function goldConsecutive(gold: Matrix): number[] {
