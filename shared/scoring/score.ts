@@ -17,7 +17,7 @@ import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profil
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
-import { estimateViewOffset, shiftRows, shiftedCost } from './view-offset.js';
+import { ShiftedRows, estimateViewOffset, shiftedCost } from './view-offset.js';
 import { consecutiveSimilarity, idleLimit, idleRun } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
@@ -95,34 +95,31 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   // View compensation (view-offset.ts): only for a trainee that clearly shows the procedure, and
   // kept only when it makes the steps match better.
   const view = { median_quality_before: medQ, offset_norm: 0, applied: 0 };
+  // Trainee clip j as idle detection sees it (the view-shifted row once compensation is kept).
+  let traineeRow: ((j: number) => ArrayLike<number>) | null = null;
   if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor && medQ < o.viewCompensationBelow) {
-    let t = trainee;
-    let tSq: ArrayLike<number> = unitOrZero(cost, n, m);
+    const rows = new ShiftedRows(trainee, unitOrZero(cost, n, m));
     let c = cost;
     let gl = global;
-    // x . offset for every row of x, on the fast backend (its cost kernel is 1 - dot).
-    const dotsWith = (x: Matrix, off: Float64Array) => {
-      const col = backend.costMatrix(x, { rows: 1, dim: off.length, data: Float32Array.from(off) });
-      return Float64Array.from(col, (v) => 1 - v);
-    };
+    // x . v for every row of x, on the fast backend (its cost kernel is 1 - dot).
+    const dotsWith = (x: Matrix, v: Float64Array) => Float64Array.from(backend.costMatrix(x, { rows: 1, dim: v.length, data: Float32Array.from(v) }), (y) => 1 - y);
     for (let it = 0; it < o.viewCompensationIterations; it++) {
-      const off = estimateViewOffset(gold, t, c, gl.path, o.viewKeepFraction);
+      const off = estimateViewOffset(gold, (w) => rows.weightedSum(w), m, c, gl.path, o.viewKeepFraction);
       if (off.norm < o.viewMinOffset) break;
       view.offset_norm += off.norm;
-      c = shiftedCost(c, dotsWith(gold, off.offset), dotsWith(t, off.offset), tSq, off.offset);
-      const shifted = shiftRows(t, off.offset);
-      t = shifted.rows;
-      tSq = shifted.sqNorm;
+      const rowDot = rows.dots(dotsWith(trainee, off.offset), off.offset);
+      c = shiftedCost(c, dotsWith(gold, off.offset), rowDot, rows.sqNorm, off.offset);
+      rows.shift(off.offset, rowDot);
       gl = backend.dtwFromCost(c, n, m, { variant: o.globalVariant, band: o.band });
     }
-    if (t !== trainee) {
+    if (rows.offsets.length) {
       const after = stepQualities(c);
       if (after.medQ > medQ) {
-        trainee = t;
         cost = c;
         global = gl;
         ({ matches, medQ } = after);
         view.applied = 1;
+        traineeRow = (j) => rows.row(j);
       }
     }
   }
@@ -151,7 +148,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   if (o.idleSimilarity < 1) {
     // Profiles cached before this field existed lack it: derive it from the gold then.
     const limit = idleLimit(profile.consecutive ?? goldConsecutive(gold), o.idleSimilarity, o.idleGoldPercentile);
-    const sim = consecutiveSimilarity(trainee);
+    const sim = traineeRow ? rowSimilarity(traineeRow) : consecutiveSimilarity(trainee);
     const found = st.map((s, k) => ({ k, seg: s.segment })).filter((x): x is { k: number; seg: Segment } => !!x.seg);
     if (found.length) {
       const first = found.reduce((a, b) => (b.seg.start < a.seg.start ? b : a));
@@ -468,6 +465,17 @@ function unitOrZero(cost: Float32Array, n: number, m: number): Float64Array {
     out[j] = zero ? 0 : 1;
   }
   return out;
+}
+
+/** cos(row i, row i+1) from a row getter (rows unit or zero). */
+function rowSimilarity(row: (j: number) => ArrayLike<number>): (i: number) => number {
+  return (i) => {
+    const a = row(i);
+    const b = row(i + 1);
+    let s = 0;
+    for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+    return s;
+  };
 }
 
 function goldConsecutive(gold: Matrix): number[] {

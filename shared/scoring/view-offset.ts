@@ -23,21 +23,34 @@ export interface ViewOffset {
   clipsUsed: number;
 }
 
+/** sum_j w[j] * row_j of a plain matrix (rows with weight 0 skipped). */
+export function weightedRowSum(x: Matrix, w: Float64Array): Float64Array {
+  const d = x.dim;
+  const out = new Float64Array(d);
+  for (let j = 0; j < x.rows; j++) {
+    const wj = w[j];
+    if (wj === 0) continue;
+    const o = j * d;
+    for (let k = 0; k < d; k++) out[k] += wj * x.data[o + k];
+  }
+  return out;
+}
+
 /**
- * Estimates the trainee's view offset from a path over cost = 1 - cosine (gold rows x trainee
- * columns, row-major n x m), both matrices unit rows in the same (centred) space. One weighted
- * sum over the trainee rows (each path cell of a kept gold clip i weighs 1 / (cells of i * kept)).
+ * Estimates the trainee's view offset from a path over cost = 1 - cosine (gold rows x m trainee
+ * columns, row-major), both unit rows in the same (centred) space: one weighted sum over the
+ * trainee rows (each path cell of a kept gold clip i weighs 1 / (cells of i * kept)), given as
+ * rowSum(w) so the rows need not exist as a matrix (ShiftedRows).
  */
 export function estimateViewOffset(
   gold: Matrix,
-  trainee: Matrix,
+  rowSum: (w: Float64Array) => Float64Array,
+  m: number,
   cost: Float32Array,
   path: Array<[number, number]>,
   keepFraction: number,
 ): ViewOffset {
   const { rows: n, dim: d } = gold;
-  const m = trainee.rows;
-  if (trainee.dim !== d) throw new RangeError(`view offset: dimensions differ (${d} vs ${trainee.dim})`);
   const cnt = new Float64Array(n);
   const sim = new Float64Array(n);
   for (const [i, j] of path) {
@@ -46,19 +59,15 @@ export function estimateViewOffset(
   }
   const onPath: number[] = [];
   for (let i = 0; i < n; i++) if (cnt[i] > 0) onPath.push(i);
-  const offset = new Float64Array(d);
-  if (!onPath.length) return { offset, norm: 0, clipsUsed: 0 };
+  if (!onPath.length) return { offset: new Float64Array(d), norm: 0, clipsUsed: 0 };
   onPath.sort((a, b) => sim[b] / cnt[b] - sim[a] / cnt[a]);
   const kept = onPath.slice(0, Math.max(1, Math.round(onPath.length * keepFraction)));
   const keep = new Uint8Array(n);
   for (const i of kept) keep[i] = 1;
   const w = new Float64Array(m);
   for (const [i, j] of path) if (keep[i]) w[j] += 1 / (cnt[i] * kept.length);
-  for (let j = 0; j < m; j++) {
-    if (w[j] === 0) continue;
-    const t = j * d;
-    for (let k = 0; k < d; k++) offset[k] += w[j] * trainee.data[t + k];
-  }
+  const offset = rowSum(w);
+  if (offset.length !== d) throw new RangeError(`view offset: dimensions differ (${d} vs ${offset.length})`);
   const wg = 1 / kept.length;
   for (const i of kept) {
     const g = i * d;
@@ -70,59 +79,120 @@ export function estimateViewOffset(
 }
 
 /**
- * Rows minus offset, re-normalised (a row equal to the offset becomes zero), and each new row's
- * squared norm (1, or 0 for a zero row) for shiftedCost.
+ * Trainee rows after view shifts, kept as the original rows plus per-row coefficients instead of
+ * a new m x d matrix per round (the score job stays allocation-light):
+ *   row_j = f_j * (t_j - sum_r c_rj * o_r)
+ * shift(o) makes every row normalise(row_j - o); a row that becomes (or is) zero stays zero
+ * (cosine 0 with everything).
  */
-export function shiftRows(x: Matrix, offset: Float64Array): { rows: Matrix; sqNorm: Float64Array } {
-  const { rows: n, dim: d, data } = x;
-  const out = new Float32Array(n * d);
-  const sqNorm = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * d;
-    for (let k = 0; k < d; k++) {
-      const v = data[o + k] - offset[k];
-      out[o + k] = v;
-      s += v * v;
-    }
-    if (s > 1e-20) {
-      const f = 1 / Math.sqrt(s);
-      for (let k = 0; k < d; k++) out[o + k] *= f;
-      sqNorm[i] = 1;
-    }
+export class ShiftedRows {
+  readonly offsets: Float64Array[] = [];
+  private readonly coef: Float64Array[] = [];
+  private readonly f: Float64Array;
+
+  /** base: unit or zero rows; sqNorm[j]: |t_j|^2 (1 or 0). */
+  constructor(
+    readonly base: Matrix,
+    readonly sqNorm: Float64Array,
+  ) {
+    this.f = Float64Array.from(sqNorm, (q) => (q > 0 ? 1 : 0));
   }
-  return { rows: { rows: n, dim: d, data: out }, sqNorm };
+
+  get rows(): number {
+    return this.base.rows;
+  }
+
+  /** sum_j w_j row_j. */
+  weightedSum(w: Float64Array): Float64Array {
+    const wf = Float64Array.from(w, (x, j) => x * this.f[j]);
+    const out = weightedRowSum(this.base, wf);
+    this.offsets.forEach((o, r) => {
+      let a = 0;
+      const c = this.coef[r];
+      for (let j = 0; j < wf.length; j++) a += wf[j] * c[j];
+      for (let k = 0; k < out.length; k++) out[k] -= a * o[k];
+    });
+    return out;
+  }
+
+  /** row_j . v for every row, given baseDotV[j] = t_j . v. */
+  dots(baseDotV: ArrayLike<number>, v: Float64Array): Float64Array {
+    const ov = this.offsets.map((o) => {
+      let s = 0;
+      for (let k = 0; k < v.length; k++) s += o[k] * v[k];
+      return s;
+    });
+    return Float64Array.from({ length: this.rows }, (_, j) => {
+      let s = baseDotV[j];
+      for (let r = 0; r < ov.length; r++) s -= this.coef[r][j] * ov[r];
+      return this.f[j] * s;
+    });
+  }
+
+  /** rows <- normalise(rows - o); rowDotO = dots(t . o, o). Updates sqNorm. */
+  shift(o: Float64Array, rowDotO: Float64Array): void {
+    let oo = 0;
+    for (let k = 0; k < o.length; k++) oo += o[k] * o[k];
+    const c = new Float64Array(this.rows);
+    for (let j = 0; j < this.rows; j++) {
+      if (this.f[j] === 0) continue;
+      const s2 = this.sqNorm[j] - 2 * rowDotO[j] + oo;
+      c[j] = 1 / this.f[j];
+      if (s2 > 1e-20) {
+        this.f[j] /= Math.sqrt(s2);
+        this.sqNorm[j] = 1;
+      } else {
+        this.f[j] = 0;
+        this.sqNorm[j] = 0;
+      }
+    }
+    this.offsets.push(o);
+    this.coef.push(c);
+  }
+
+  /** One row, materialised (for the few rows idle detection looks at). */
+  row(j: number): Float32Array {
+    const d = this.base.dim;
+    const out = new Float32Array(d);
+    if (this.f[j] === 0) return out;
+    for (let k = 0; k < d; k++) {
+      let v = this.base.data[j * d + k];
+      for (let r = 0; r < this.offsets.length; r++) v -= this.coef[r][j] * this.offsets[r][k];
+      out[k] = this.f[j] * v;
+    }
+    return out;
+  }
 }
 
 /**
- * The cost matrix of gold against shiftRows(trainee, offset), derived from the cost matrix of
- * gold against trainee (cost = 1 - dot) without another n x m x d product:
- *   cos(g_i, t_j - o) = (g_i.t_j - g_i.o) / |t_j - o|,  |t_j - o|^2 = |t_j|^2 - 2 t_j.o + o.o
- * goldDotOffset / traineeDotOffset: g_i.o and t_j.o (two matrix-vector products the caller runs
- * on the fast backend); traineeSqNorm: |t_j|^2. A zero result row gets cosine 0 (cost 1), as
- * shiftRows leaves it.
+ * The cost matrix of gold against the rows after one more shift by offset, derived from the cost
+ * matrix before it (cost = 1 - dot) without another n x m x d product:
+ *   cos(g_i, r_j - o) = (g_i.r_j - g_i.o) / |r_j - o|,  |r_j - o|^2 = |r_j|^2 - 2 r_j.o + o.o
+ * goldDotOffset / rowDotOffset: g_i.o and r_j.o; rowSqNorm: |r_j|^2 (1 or 0, before the shift).
+ * A zero row stays zero: cosine 0, cost 1 (ShiftedRows semantics).
  */
 export function shiftedCost(
   cost: Float32Array,
   goldDotOffset: ArrayLike<number>,
-  traineeDotOffset: ArrayLike<number>,
-  traineeSqNorm: ArrayLike<number>,
+  rowDotOffset: ArrayLike<number>,
+  rowSqNorm: ArrayLike<number>,
   offset: Float64Array,
 ): Float32Array {
   const n = goldDotOffset.length;
-  const m = traineeDotOffset.length;
+  const m = rowDotOffset.length;
   let oo = 0;
   for (let k = 0; k < offset.length; k++) oo += offset[k] * offset[k];
   const inv = new Float64Array(m);
   for (let j = 0; j < m; j++) {
-    const s2 = traineeSqNorm[j] - 2 * traineeDotOffset[j] + oo;
+    if (rowSqNorm[j] === 0) continue;
+    const s2 = rowSqNorm[j] - 2 * rowDotOffset[j] + oo;
     inv[j] = s2 > 1e-20 ? 1 / Math.sqrt(s2) : 0;
   }
   const out = new Float32Array(n * m);
   for (let i = 0; i < n; i++) {
     const r = i * m;
     const g = goldDotOffset[i];
-    for (let j = 0; j < m; j++) out[r + j] = 1 - (1 - cost[r + j] - g) * inv[j];
+    for (let j = 0; j < m; j++) out[r + j] = inv[j] === 0 ? 1 : 1 - (1 - cost[r + j] - g) * inv[j];
   }
   return out;
 }
