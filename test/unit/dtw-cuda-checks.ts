@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { costMatrix, dtw, dtwBatch, dtwBatchAsync } from '../../shared/alignment/index.js';
 import { cosineCostMatrix, dtwReference } from '../../shared/alignment/dtw-reference.js';
 import type { DtwVariant } from '../../shared/alignment/types.js';
-import { checkPathShape, randomMatrix } from './dtw-helpers.js';
+import { checkPathShape, randomMatrix, referenceCases } from './dtw-helpers.js';
 
 export const VARIANTS: DtwVariant[] = ['full', 'subsequence', 'open_end', 'open_begin_end'];
 export const SHAPES: Array<[number, number, number]> = [
@@ -14,20 +14,13 @@ export const BANDS: Array<number | undefined> = [undefined, 0, 4];
 
 /** One pair at a time: same path as the reference, cost within float rounding. */
 export function checkCudaPairs(shapes = SHAPES, variants = VARIANTS, bands = BANDS): void {
-  for (const [n, m, d] of shapes) {
-    const a = randomMatrix(n, d, 5 * n + m);
-    const b = randomMatrix(m, d, 3 * m + n + 2);
-    for (const variant of variants) {
-      for (const band of bands) {
-        const ref = dtwReference(a, b, { variant, band });
-        const r = dtw(a, b, { variant, band, backend: 'cuda' });
-        const what = `cuda ${variant} band=${band} ${n}x${m}x${d}`;
-        assert.equal(r.backend, 'cuda');
-        assert.ok(Math.abs(r.cost - ref.cost) <= 1e-4 * Math.max(1, Math.abs(ref.cost)), `${what}: ${r.cost} vs ${ref.cost}`);
-        assert.deepEqual(r.path, ref.path, what);
-        assert.equal(checkPathShape(r.path, n, m, variant), null, what);
-      }
-    }
+  for (const { n, m, d, a, b, variant, band, ref } of referenceCases(shapes, variants, bands)) {
+    const r = dtw(a, b, { variant, band, backend: 'cuda' });
+    const what = `cuda ${variant} band=${band} ${n}x${m}x${d}`;
+    assert.equal(r.backend, 'cuda');
+    assert.ok(Math.abs(r.cost - ref.cost) <= 1e-4 * Math.max(1, Math.abs(ref.cost)), `${what}: ${r.cost} vs ${ref.cost}`);
+    assert.deepEqual(r.path, ref.path, what);
+    assert.equal(checkPathShape(r.path, n, m, variant), null, what);
   }
 }
 

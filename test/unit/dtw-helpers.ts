@@ -1,5 +1,6 @@
 // Shared test inputs for the DTW tests: seeded random L2-normalised vectors (no ties in practice).
-import type { Matrix } from '../../shared/alignment/types.js';
+import type { DtwResult, DtwVariant, Matrix } from '../../shared/alignment/types.js';
+import { dtwReference } from '../../shared/alignment/dtw-reference.js';
 
 export function randomMatrix(rows: number, dim: number, seed: number): Matrix {
   let s = (seed * 2654435761) >>> 0 || 1;
@@ -42,4 +43,17 @@ export function checkPathShape(path: Array<[number, number]>, n: number, m: numb
     if (!((di === 1 && dj === 1) || (di === 1 && dj === 0) || (di === 0 && dj === 1))) return `bad step at ${k}`;
   }
   return null;
+}
+
+/** Every (shape, variant, band) case with its inputs and the reference result, for backend checks. */
+export function* referenceCases(
+  shapes: Array<[number, number, number]>,
+  variants: DtwVariant[],
+  bands: Array<number | undefined>,
+): Generator<{ n: number; m: number; d: number; a: Matrix; b: Matrix; variant: DtwVariant; band: number | undefined; ref: DtwResult }> {
+  for (const [n, m, d] of shapes) {
+    const a = randomMatrix(n, d, 5 * n + m);
+    const b = randomMatrix(m, d, 3 * m + n + 2);
+    for (const variant of variants) for (const band of bands) yield { n, m, d, a, b, variant, band, ref: dtwReference(a, b, { variant, band }) };
+  }
 }

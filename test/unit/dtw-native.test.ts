@@ -15,7 +15,7 @@ import {
   type Isa,
 } from '../../shared/alignment/index.js';
 import { cosineCostMatrix, dtwFromCost, dtwReference } from '../../shared/alignment/dtw-reference.js';
-import { checkPathShape, randomMatrix } from './dtw-helpers.js';
+import { checkPathShape, randomMatrix, referenceCases } from './dtw-helpers.js';
 import { BANDS, SHAPES, VARIANTS, checkCudaBatchAndCost, checkCudaPairs } from './dtw-cuda-checks.js';
 
 const info = dtwBackendInfo();
@@ -61,20 +61,13 @@ test('native: DP on the same cost matrix is bit-identical to the reference (all 
 });
 
 test('native: end to end (cost + DP) agrees with the reference', { skip: nativeSkip }, () => {
-  for (const [n, m, d] of SHAPES) {
-    const a = randomMatrix(n, d, 5 * n + m);
-    const b = randomMatrix(m, d, 3 * m + n + 2);
-    for (const variant of VARIANTS) {
-      for (const band of BANDS) {
-        const ref = dtwReference(a, b, { variant, band });
-        for (const isa of ISAS) {
-          const r = dtw(a, b, { variant, band, isa, backend: 'native' });
-          const what = `${isa} ${variant} band=${band} ${n}x${m}`;
-          assert.ok(Math.abs(r.cost - ref.cost) <= 1e-4 * Math.max(1, Math.abs(ref.cost)), `${what}: ${r.cost} vs ${ref.cost}`);
-          assert.deepEqual(r.path, ref.path, what);
-          assert.equal(checkPathShape(r.path, n, m, variant), null, what);
-        }
-      }
+  for (const { n, m, a, b, variant, band, ref } of referenceCases(SHAPES, VARIANTS, BANDS)) {
+    for (const isa of ISAS) {
+      const r = dtw(a, b, { variant, band, isa, backend: 'native' });
+      const what = `${isa} ${variant} band=${band} ${n}x${m}`;
+      assert.ok(Math.abs(r.cost - ref.cost) <= 1e-4 * Math.max(1, Math.abs(ref.cost)), `${what}: ${r.cost} vs ${ref.cost}`);
+      assert.deepEqual(r.path, ref.path, what);
+      assert.equal(checkPathShape(r.path, n, m, variant), null, what);
     }
   }
 });
