@@ -23,15 +23,25 @@ export interface ViewOffset {
   clipsUsed: number;
 }
 
-/** sum_j w[j] * row_j of a plain matrix (rows with weight 0 skipped). */
-export function weightedRowSum(x: Matrix, w: Float64Array): Float64Array {
+/** sum_j w[j] * row_j of a plain matrix (rows with weight 0 skipped; four rows per pass over out). */
+export function weightedRowSum(x: Matrix, w: ArrayLike<number>): Float64Array {
   const d = x.dim;
+  const data = x.data;
   const out = new Float64Array(d);
-  for (let j = 0; j < x.rows; j++) {
+  const rows: number[] = [];
+  for (let j = 0; j < x.rows; j++) if (w[j] !== 0) rows.push(j);
+  let r = 0;
+  for (; r + 3 < rows.length; r += 4) {
+    const [a, b, c, e] = [rows[r], rows[r + 1], rows[r + 2], rows[r + 3]];
+    const wa = w[a], wb = w[b], wc = w[c], we = w[e];
+    const oa = a * d, ob = b * d, oc = c * d, oe = e * d;
+    for (let k = 0; k < d; k++) out[k] += wa * data[oa + k] + wb * data[ob + k] + wc * data[oc + k] + we * data[oe + k];
+  }
+  for (; r < rows.length; r++) {
+    const j = rows[r];
     const wj = w[j];
-    if (wj === 0) continue;
     const o = j * d;
-    for (let k = 0; k < d; k++) out[k] += wj * x.data[o + k];
+    for (let k = 0; k < d; k++) out[k] += wj * data[o + k];
   }
   return out;
 }
@@ -68,11 +78,10 @@ export function estimateViewOffset(
   for (const [i, j] of path) if (keep[i]) w[j] += 1 / (cnt[i] * kept.length);
   const offset = rowSum(w);
   if (offset.length !== d) throw new RangeError(`view offset: dimensions differ (${d} vs ${offset.length})`);
-  const wg = 1 / kept.length;
-  for (const i of kept) {
-    const g = i * d;
-    for (let k = 0; k < d; k++) offset[k] -= wg * gold.data[g + k];
-  }
+  const wg = new Float64Array(n);
+  for (const i of kept) wg[i] = 1 / kept.length;
+  const goldMean = weightedRowSum(gold, wg);
+  for (let k = 0; k < d; k++) offset[k] -= goldMean[k];
   let s = 0;
   for (let k = 0; k < d; k++) s += offset[k] * offset[k];
   return { offset, norm: Math.sqrt(s), clipsUsed: kept.length };
