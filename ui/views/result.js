@@ -91,6 +91,14 @@ export function createResultView(app) {
         s.task_id ? [h('dt', {}, 'Task'), h('dd', {}, s.task_id)] : null,
         h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.finished_at || s.updated_at || s.created_at)),
         h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),
+        // The engine corrected for a moved camera (docs/scoring.md, view compensation): say so.
+        s.breakdown && s.breakdown.view_compensation_applied
+          ? [
+              h('dt', {}, 'Camera'),
+              h('dd', { id: 'view-compensation' }, 'view differs from the gold: compensated',
+                h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
+            ]
+          : null,
       ),
       h('div', { class: 'head-actions' }, reportBtn, reportMsg),
     );
