@@ -49,3 +49,43 @@ export function idleRun(sim: (i: number) => number, seg: { start: number; end: n
   }
   return n;
 }
+
+/** cos(row i, row i+1) from a row getter (rows unit or zero). */
+export function rowSimilarity(row: (j: number) => ArrayLike<number>): (i: number) => number {
+  return (i) => {
+    const a = row(i);
+    const b = row(i + 1);
+    let s = 0;
+    for (let k = 0; k < a.length; k++) s += a[k] * b[k];
+    return s;
+  };
+}
+
+/**
+ * Trims idle clips off the outer edge of the earliest and the latest matched segment (in place)
+ * and returns the seconds trimmed per step index (into `steps`).
+ */
+export function trimIdleEdges(
+  steps: Array<{ segment: { start: number; end: number } | null }>,
+  sim: (i: number) => number,
+  limit: IdleLimit,
+  times: { start_sec: ArrayLike<number>; end_sec: ArrayLike<number> },
+): Map<number, number> {
+  const idleSec = new Map<number, number>();
+  const found = steps.flatMap((s, k) => (s.segment ? [{ k, seg: s.segment }] : []));
+  if (!found.length) return idleSec;
+  const first = found.reduce((a, b) => (b.seg.start < a.seg.start ? b : a));
+  const last = found.reduce((a, b) => (b.seg.end > a.seg.end ? b : a));
+  const lead = idleRun(sim, first.seg, 'start', limit);
+  if (lead > 0) {
+    idleSec.set(first.k, times.start_sec[first.seg.start + lead] - times.start_sec[first.seg.start]);
+    steps[first.k].segment = { start: first.seg.start + lead, end: first.seg.end };
+  }
+  const lastSeg = steps[last.k].segment!;
+  const tail = idleRun(sim, lastSeg, 'end', limit);
+  if (tail > 0) {
+    idleSec.set(last.k, (idleSec.get(last.k) ?? 0) + times.end_sec[lastSeg.end] - times.end_sec[lastSeg.end - tail]);
+    steps[last.k].segment = { start: lastSeg.start, end: lastSeg.end - tail };
+  }
+  return idleSec;
+}

@@ -17,8 +17,8 @@ import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profil
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
-import { ShiftedRows, estimateViewOffset, shiftedCost } from './view-offset.js';
-import { consecutiveSimilarity, idleLimit, idleRun } from './idle.js';
+import { compensateView } from './view-offset.js';
+import { consecutiveSimilarity, idleLimit, rowSimilarity, trimIdleEdges } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
 export interface ScoreInput {
@@ -98,27 +98,22 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   // Trainee clip j as idle detection sees it (the view-shifted row once compensation is kept).
   let traineeRow: ((j: number) => ArrayLike<number>) | null = null;
   if (o.viewCompensationIterations > 0 && medQ >= o.medianFloor && medQ < o.viewCompensationBelow) {
-    const rows = new ShiftedRows(trainee, unitOrZero(cost, n, m));
-    let c = cost;
-    let gl = global;
-    // x . v for every row of x, on the fast backend (its cost kernel is 1 - dot).
-    const dotsWith = (x: Matrix, v: Float64Array) => Float64Array.from(backend.costMatrix(x, { rows: 1, dim: v.length, data: Float32Array.from(v) }), (y) => 1 - y);
-    for (let it = 0; it < o.viewCompensationIterations; it++) {
-      const off = estimateViewOffset(gold, (w) => rows.weightedSum(w), m, c, gl.path, o.viewKeepFraction);
-      if (off.norm < o.viewMinOffset) break;
-      view.offset_norm += off.norm;
-      const rowDot = rows.dots(dotsWith(trainee, off.offset), off.offset);
-      c = shiftedCost(c, dotsWith(gold, off.offset), rowDot, rows.sqNorm, off.offset);
-      rows.shift(off.offset, rowDot);
-      gl = backend.dtwFromCost(c, n, m, { variant: o.globalVariant, band: o.band });
-    }
-    if (rows.offsets.length) {
-      const after = stepQualities(c);
+    const comp = compensateView({ gold, trainee, cost, path: global.path }, backend, {
+      iterations: o.viewCompensationIterations,
+      keepFraction: o.viewKeepFraction,
+      minOffset: o.viewMinOffset,
+      variant: o.globalVariant,
+      band: o.band,
+    });
+    view.offset_norm = comp.offsetNorm;
+    if (comp.rows) {
+      const after = stepQualities(comp.cost);
       if (after.medQ > medQ) {
-        cost = c;
-        global = gl;
+        cost = comp.cost;
+        global = comp.global!;
         ({ matches, medQ } = after);
         view.applied = 1;
+        const rows = comp.rows;
         traineeRow = (j) => rows.row(j);
       }
     }
@@ -144,28 +139,16 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   const grown = growIntoGaps(colQ, m, raw, o.extendQuality);
   for (let k = 0; k < K; k++) st[k].segment = grown[k];
   // 3a'. Idle lead-in / tail (idle.ts) is no step's time: trim it off the first and last segments.
-  const idleSec = new Map<number, number>();
-  if (o.idleSimilarity < 1) {
-    // Profiles cached before this field existed lack it: derive it from the gold then.
-    const limit = idleLimit(profile.consecutive ?? goldConsecutive(gold), o.idleSimilarity, o.idleGoldPercentile);
-    const sim = traineeRow ? rowSimilarity(traineeRow) : consecutiveSimilarity(trainee);
-    const found = st.map((s, k) => ({ k, seg: s.segment })).filter((x): x is { k: number; seg: Segment } => !!x.seg);
-    if (found.length) {
-      const first = found.reduce((a, b) => (b.seg.start < a.seg.start ? b : a));
-      const last = found.reduce((a, b) => (b.seg.end > a.seg.end ? b : a));
-      const lead = idleRun(sim, first.seg, 'start', limit);
-      if (lead > 0) {
-        idleSec.set(first.k, tt.start_sec[first.seg.start + lead] - tt.start_sec[first.seg.start]);
-        st[first.k].segment = { start: first.seg.start + lead, end: first.seg.end };
-      }
-      const lastSeg = st[last.k].segment!;
-      const tail = idleRun(sim, lastSeg, 'end', limit);
-      if (tail > 0) {
-        idleSec.set(last.k, (idleSec.get(last.k) ?? 0) + tt.end_sec[lastSeg.end] - tt.end_sec[lastSeg.end - tail]);
-        st[last.k].segment = { start: lastSeg.start, end: lastSeg.end - tail };
-      }
-    }
-  }
+  const idleSec =
+    o.idleSimilarity < 1
+      ? trimIdleEdges(
+          st,
+          traineeRow ? rowSimilarity(traineeRow) : consecutiveSimilarity(trainee),
+          // Profiles cached before this field existed lack it: derive it from the gold then.
+          idleLimit(profile.consecutive ?? goldConsecutive(gold), o.idleSimilarity, o.idleGoldPercentile),
+          tt,
+        )
+      : new Map<number, number>();
   // 3b. Rework: a second good match outside the step's own segment and not inside another step's.
   const segs = st.map((s) => s.segment);
   for (let k = 0; k < K; k++) {
@@ -451,31 +434,6 @@ export function scoringGoldProfile(
 ): GoldProfile {
   const o = resolveScoringOptions(options);
   return goldProfile(o.centerOnGold && !o.preCentered ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
-}
-
-/**
- * Squared norm of each trainee row, which is 1 or 0 after centring (centerRows): 0 exactly when
- * the row is zero, and then its cosine with every gold clip is 0 (cost exactly 1 in every row).
- */
-function unitOrZero(cost: Float32Array, n: number, m: number): Float64Array {
-  const out = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    let zero = true;
-    for (let i = 0; i < n && zero; i++) zero = cost[i * m + j] === 1;
-    out[j] = zero ? 0 : 1;
-  }
-  return out;
-}
-
-/** cos(row i, row i+1) from a row getter (rows unit or zero). */
-function rowSimilarity(row: (j: number) => ArrayLike<number>): (i: number) => number {
-  return (i) => {
-    const a = row(i);
-    const b = row(i + 1);
-    let s = 0;
-    for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-    return s;
-  };
 }
 
 function goldConsecutive(gold: Matrix): number[] {

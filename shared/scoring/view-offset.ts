@@ -12,7 +12,8 @@
  * video is never moved towards the gold. What a whole video does differently in every step is,
  * by construction, indistinguishable from a view change and is treated as one.
  */
-import type { Matrix } from '../alignment/types.js';
+import type { DtwResult, DtwVariant, Matrix } from '../alignment/types.js';
+import type { ScoringBackend } from './backend.js';
 
 export interface ViewOffset {
   /** Offset to subtract from the (centred, unit) trainee rows. */
@@ -204,4 +205,61 @@ export function shiftedCost(
     for (let j = 0; j < m; j++) out[r + j] = inv[j] === 0 ? 1 : 1 - (1 - cost[r + j] - g) * inv[j];
   }
   return out;
+}
+
+/**
+ * Squared norm of each trainee row, which is 1 or 0 after centring (centerRows): 0 exactly when
+ * the row is zero, and then its cosine with every gold clip is 0 (cost exactly 1 in every row).
+ */
+export function unitOrZero(cost: Float32Array, n: number, m: number): Float64Array {
+  const out = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    let zero = true;
+    for (let i = 0; i < n && zero; i++) zero = cost[i * m + j] === 1;
+    out[j] = zero ? 0 : 1;
+  }
+  return out;
+}
+
+export interface ViewCompensation {
+  /** The shifted rows; null when no round ran (offset below minOffset from the start). */
+  rows: ShiftedRows | null;
+  cost: Float32Array;
+  global: DtwResult | null;
+  /** Sum of the rounds' offset norms. */
+  offsetNorm: number;
+}
+
+/**
+ * Rounds of: estimate the offset along the current global path, shift the trainee rows, update
+ * the cost matrix (shiftedCost, two matrix-vector products on the backend) and re-align. The
+ * caller decides whether to keep the result (it should raise the steps' match quality).
+ */
+export function compensateView(
+  input: { gold: Matrix; trainee: Matrix; cost: Float32Array; path: Array<[number, number]> },
+  backend: ScoringBackend,
+  o: { iterations: number; keepFraction: number; minOffset: number; variant: DtwVariant; band?: number },
+): ViewCompensation {
+  const { gold, trainee } = input;
+  const n = gold.rows;
+  const m = trainee.rows;
+  const rows = new ShiftedRows(trainee, unitOrZero(input.cost, n, m));
+  // x . v for every row of x, on the fast backend (its cost kernel is 1 - dot).
+  const dotsWith = (x: Matrix, v: Float64Array) =>
+    Float64Array.from(backend.costMatrix(x, { rows: 1, dim: v.length, data: Float32Array.from(v) }), (y) => 1 - y);
+  let cost = input.cost;
+  let path = input.path;
+  let global: DtwResult | null = null;
+  let offsetNorm = 0;
+  for (let it = 0; it < o.iterations; it++) {
+    const off = estimateViewOffset(gold, (w) => rows.weightedSum(w), m, cost, path, o.keepFraction);
+    if (off.norm < o.minOffset) break;
+    offsetNorm += off.norm;
+    const rowDot = rows.dots(dotsWith(trainee, off.offset), off.offset);
+    cost = shiftedCost(cost, dotsWith(gold, off.offset), rowDot, rows.sqNorm, off.offset);
+    rows.shift(off.offset, rowDot);
+    global = backend.dtwFromCost(cost, n, m, { variant: o.variant, band: o.band });
+    path = global.path;
+  }
+  return { rows: rows.offsets.length ? rows : null, cost, global, offsetNorm };
 }
