@@ -10,7 +10,8 @@
 // - the three live diagonals of accumulated cost and path length sit in shared memory when
 //   they fit (24 bytes per gold row: up to ~9400 rows on an H100), else in global memory;
 // - direction codes are one byte per band cell in row-band layout (O(n*band) with a band),
-//   written once and copied back for the host backtrack;
+//   written once and copied back for the host backtrack; with a band the GEMM also computes and
+//   keeps only the band's costs, in the same layout;
 // - each batch chunk takes one device allocation, carved into every buffer it needs.
 // native/cuda/emu/ emulates the CUDA used here on the CPU, so the logic is tested without a GPU.
 #include <cuda_runtime.h>
@@ -51,11 +52,24 @@ __host__ __device__ __forceinline__ long long diag_start(long long k, long long 
 }
 __host__ __device__ __forceinline__ int diag_first_row(int k, int m) { return k - (m - 1) > 0 ? k - (m - 1) : 0; }
 
-// C = 1 - A B^T; 256 threads, each a 4x4 register tile (strided by 16). Skewed: C is stored
-// anti-diagonal-major (see diag_start), else row-major.
-template <bool Skewed>
+// Where cell (i, j) of the cost matrix is stored.
+enum Layout : int {
+  ROW_MAJOR = 0,  // i * m + j (the cost-only entry point)
+  SKEWED = 1,     // anti-diagonal-major (diag_start): the wavefront reads one diagonal contiguously
+  BAND = 2,       // only the Sakoe-Chiba band, row by row at rowOff[i] + j - lo[i]: O(n * band) floats
+};
+
+// C = 1 - A B^T; 256 threads, each a 4x4 register tile (strided by 16), stored in layout L. BAND
+// computes only tiles that touch the band (lo/hi are non-decreasing in i) and stores band cells.
+template <int L>
 __global__ void cost_kernel(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int n,
-                            int m, int d) {
+                            int m, int d, const int* __restrict__ lo, const int* __restrict__ hi,
+                            const long long* __restrict__ rowOff) {
+  if (L == BAND) {
+    const int ia = blockIdx.y * BM, ib = (ia + BM < n ? ia + BM : n) - 1;
+    const int ja = blockIdx.x * BN, jb = (ja + BN < m ? ja + BN : m) - 1;
+    if (jb < lo[ia] || ja > hi[ib]) return;  // the whole block leaves: no barrier is skipped by half of it
+  }
   __shared__ float As[BK][BM + 4];
   __shared__ float Bs[BK][BN + 4];
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
@@ -91,14 +105,22 @@ __global__ void cost_kernel(const float* __restrict__ A, const float* __restrict
     for (int c = 0; c < 4; c++) {
       const int j = j0 + tx + 16 * c;
       if (j >= m) continue;
-      const size_t at = Skewed ? (size_t)(diag_start(i + j, n, m) + (i - diag_first_row(i + j, m))) : (size_t)i * m + j;
+      size_t at;
+      if (L == BAND) {
+        if (j < lo[i] || j > hi[i]) continue;
+        at = (size_t)(rowOff[i] + (j - lo[i]));
+      } else if (L == SKEWED) {
+        at = (size_t)(diag_start(i + j, n, m) + (i - diag_first_row(i + j, m)));
+      } else {
+        at = (size_t)i * m + j;
+      }
       C[at] = 1.f - acc[r][c];
     }
   }
 }
 
 struct PairDev {
-  const float* cost;  // skewed n x m
+  const float* cost;  // SKEWED n x m, or BAND (see Layout)
   int m;
   const int* lo;
   const int* hi;
@@ -115,7 +137,7 @@ __device__ __forceinline__ bool inb(const int* lo, const int* hi, int i, int j) 
 // One block per pair; the block sweeps anti-diagonals k = i + j, threads stride over i.
 // Buffers hold diagonals k-2, k-1 and k, indexed by row; every read checks the band first,
 // so stale entries are never used.
-template <bool InShared>
+template <bool InShared, bool Banded>
 __global__ void dp_kernel(const PairDev* __restrict__ pairs, int n, int variant) {
   const PairDev P = pairs[blockIdx.x];
   const int m = P.m;
@@ -133,13 +155,13 @@ __global__ void dp_kernel(const PairDev* __restrict__ pairs, int n, int variant)
   for (int k = 0; k <= n + m - 2; k++) {
     const int ib = diag_first_row(k, m);
     const int ie = k < n - 1 ? k : n - 1;
-    const float* cdiag = P.cost + diag_start(k, n, m) - ib;  // cdiag[i] is cell (i, k - i)
+    const float* cdiag = P.cost + diag_start(k, n, m) - ib;  // SKEWED: cdiag[i] is cell (i, k - i)
     for (int i = ib + (int)threadIdx.x; i <= ie; i += blockDim.x) {
       const int j = k - i;
       float v = INF;
       int L = 0;
       if (inb(P.lo, P.hi, i, j)) {
-        const float c = cdiag[i];
+        const float c = Banded ? P.cost[P.rowOff[i] + (j - P.lo[i])] : cdiag[i];
         unsigned char dir;
         if (i == 0) {
           if (fr0 || j == 0) { v = c; L = 1; dir = sdtw::START; }
@@ -200,14 +222,14 @@ struct Carver {
 struct PairHost {
   int m;
   std::vector<int32_t> lo, hi;
-  std::vector<long long> off;  // row offsets into the band-packed direction codes
+  std::vector<long long> off;  // row offsets into the band-packed direction codes (and BAND costs)
 };
 
 // Lays out one pair's buffers (sizes only when c.base is null).
-PairDev carve_pair(Carver& c, const PairHost& h, int n, int d, bool shared, float** ref) {
+PairDev carve_pair(Carver& c, const PairHost& h, int n, int d, bool shared, bool banded, float** ref) {
   PairDev p{};
   *ref = c.take<float>((size_t)h.m * d);
-  p.cost = c.take<float>((size_t)n * h.m);
+  p.cost = c.take<float>(banded ? (size_t)h.off[n] : (size_t)n * h.m);
   p.m = h.m;
   p.lo = c.take<int>(n);
   p.hi = c.take<int>(n);
@@ -235,6 +257,8 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
               int variant, int band, sdtw_cuda_result* out, cudaStream_t st) {
   const size_t smem = 3 * (size_t)n * (sizeof(float) + sizeof(int));
   const bool inShared = smem <= shared_limit();
+  // With a band only the band's costs are computed and kept (O(n * band) device memory).
+  const bool banded = band >= 0;
   std::vector<PairHost> hosts(count);
   for (int q = 0; q < count; q++) {
     PairHost& h = hosts[q];
@@ -246,7 +270,7 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
   }
   Carver sizing{nullptr};
   float* unused;
-  for (int q = 0; q < count; q++) carve_pair(sizing, hosts[q], n, d, inShared, &unused);
+  for (int q = 0; q < count; q++) carve_pair(sizing, hosts[q], n, d, inShared, banded, &unused);
   PairDev* dPairs = sizing.take<PairDev>(count);
   (void)dPairs;
   DevBuf buf;
@@ -256,7 +280,7 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
   for (int q = 0; q < count; q++) {
     const PairHost& h = hosts[q];
     float* ref;
-    pairs[q] = carve_pair(carver, h, n, d, inShared, &ref);
+    pairs[q] = carve_pair(carver, h, n, d, inShared, banded, &ref);
     CK(cudaMemcpyAsync(ref, refs[first + q], (size_t)h.m * d * sizeof(float), cudaMemcpyHostToDevice, st));
     CK(cudaMemcpyAsync(const_cast<int*>(pairs[q].lo), h.lo.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
     CK(cudaMemcpyAsync(const_cast<int*>(pairs[q].hi), h.hi.data(), n * sizeof(int), cudaMemcpyHostToDevice, st));
@@ -264,17 +288,26 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
                        cudaMemcpyHostToDevice, st));
     // lastD/lastL are written for band cells only; the host masks the rest as +inf.
     dim3 grid((h.m + BN - 1) / BN, (n + BM - 1) / BM);
-    cost_kernel<true><<<grid, 256, 0, st>>>(dGold, ref, const_cast<float*>(pairs[q].cost), n, h.m, d);
+    float* cost = const_cast<float*>(pairs[q].cost);
+    if (banded)
+      cost_kernel<BAND><<<grid, 256, 0, st>>>(dGold, ref, cost, n, h.m, d, pairs[q].lo, pairs[q].hi, pairs[q].rowOff);
+    else
+      cost_kernel<SKEWED><<<grid, 256, 0, st>>>(dGold, ref, cost, n, h.m, d, nullptr, nullptr, nullptr);
     CK(cudaGetLastError());
   }
   dPairs = carver.take<PairDev>(count);
   CK(cudaMemcpyAsync(dPairs, pairs.data(), count * sizeof(PairDev), cudaMemcpyHostToDevice, st));
   const int threads = n >= 1024 ? 1024 : ((n + 31) / 32) * 32;
-  if (inShared) {
-    CK(cudaFuncSetAttribute(dp_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-    dp_kernel<true><<<count, threads, smem, st>>>(dPairs, n, variant);
+  if (inShared && banded) {
+    CK(cudaFuncSetAttribute(dp_kernel<true, true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+    dp_kernel<true, true><<<count, threads, smem, st>>>(dPairs, n, variant);
+  } else if (inShared) {
+    CK(cudaFuncSetAttribute(dp_kernel<true, false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+    dp_kernel<true, false><<<count, threads, smem, st>>>(dPairs, n, variant);
+  } else if (banded) {
+    dp_kernel<false, true><<<count, threads, 0, st>>>(dPairs, n, variant);
   } else {
-    dp_kernel<false><<<count, threads, 0, st>>>(dPairs, n, variant);
+    dp_kernel<false, false><<<count, threads, 0, st>>>(dPairs, n, variant);
   }
   CK(cudaGetLastError());
   CK(cudaStreamSynchronize(st));
@@ -379,7 +412,7 @@ int sdtw_cuda_cost(const float* a, int n, const float* b, int m, int d, float* o
   CK(cudaMemcpy(da, a, (size_t)n * d * sizeof(float), cudaMemcpyHostToDevice));
   CK(cudaMemcpy(db, b, (size_t)m * d * sizeof(float), cudaMemcpyHostToDevice));
   dim3 grid((m + BN - 1) / BN, (n + BM - 1) / BM);
-  cost_kernel<false><<<grid, 256>>>(da, db, dc, n, m, d);
+  cost_kernel<ROW_MAJOR><<<grid, 256>>>(da, db, dc, n, m, d, nullptr, nullptr, nullptr);
   CK(cudaGetLastError());
   CK(cudaMemcpy(out, dc, (size_t)n * m * sizeof(float), cudaMemcpyDeviceToHost));
   return 0;
