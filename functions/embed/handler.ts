@@ -6,6 +6,7 @@ import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, setJobStatus, getJob, isPermanent } from '../../shared/jobs/index.js';
 import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
+import { GOLD_VIEW_HYPOTHESES, contentRect, warpFrame } from '../../shared/vision/view-warp.js';
 import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
@@ -43,6 +44,14 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
         await ensureVectorIndex(ctx.db, embedder.dim);
         let steps = 0;
         if (video.role === 'gold') {
+          // Synthetic camera views of the gold, for trainees filmed from a moved camera (docs/scoring.md).
+          const views = GOLD_VIEW_HYPOTHESES.slice(0, ctx.config.GOLD_VIEWS);
+          for (const [k, view] of views.entries()) {
+            const warped = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }), (f, m) =>
+              warpFrame(f, view, contentRect(m.width, m.source.width, m.source.height)),
+            );
+            await saveEmbeddingsBlob(ctx.store, d.video_id, clipsToEmbeddings(warped.clips, embedderId), k + 1);
+          }
           const existing = await loadSteps(ctx.db, d.video_id);
           // Names and bounds an admin set by hand survive a re-embed.
           if (existing.some((s) => s.source === 'manual')) steps = existing.length;

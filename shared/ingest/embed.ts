@@ -16,6 +16,8 @@ export async function embedVideoClips(
   videoId: string,
   embedder: ClipEmbedder,
   batchSize: number,
+  /** Applied to every frame before embedding (the gold's synthetic camera views). */
+  transform?: (frame: Frame, manifest: ClipsManifest) => Frame,
 ): Promise<{ manifest: ClipsManifest; clips: ClipVector[] }> {
   const manifest = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
   const frames = await ctx.store.get(framesKey(videoId));
@@ -52,7 +54,8 @@ export async function embedVideoClips(
     for (const k of window.keys()) if (k < keepFrom) window.delete(k);
   };
 
-  for await (const batch of readFrameBatches(frames.body, manifest.width, manifest.height, batchSize)) {
+  for await (const raw of readFrameBatches(frames.body, manifest.width, manifest.height, batchSize)) {
+    const batch = transform ? raw.map((f) => transform(f, manifest)) : raw;
     if (frameFeatures) {
       const feats = await embedder.embedFrames(batch);
       feats.forEach((f, i) => window.set(nextFrame + i, f));

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadVideoEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadGoldViewEmbeddings, loadVideoEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
@@ -111,14 +111,67 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     run = { ...opts, preCentered: true };
   }
   const profile = await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, run);
-  const outcome = scoreAlignment(
+  let outcome = scoreAlignment(
     { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },
     run,
   );
+  outcome = await tryGoldViews(ctx, s, steps, backend, run, outcome);
   const ms = performance.now() - t0;
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);
   return { outcome, ms, backend: used, n: inp.gold.matrix.rows, m: inp.trainee.matrix.rows };
+}
+
+/**
+ * A trainee that still matches the gold poorly after view compensation (median step quality
+ * below goldViewBelow, but above 0: it shows the procedure at least faintly) may have been
+ * filmed from a camera moved further than an offset can fix. Score it also against the gold's synthetic camera views
+ * (vision/view-warp.ts, computed at gold ingest): the two whose mean vector is nearest the
+ * trainee's, and keep whichever outcome matches the steps best. breakdown.gold_view says which
+ * (0 = the gold as filmed).
+ */
+async function tryGoldViews(
+  ctx: Context,
+  s: ScoreRow,
+  steps: GoldStep[],
+  backend: ScoringBackend,
+  run: ScoringOptions,
+  outcome: ScoreOutcome,
+): Promise<ScoreOutcome> {
+  outcome.breakdown.gold_view = 0;
+  const q0 = outcome.breakdown.median_step_quality;
+  // Views are stored without the opt-in task adapter's transform: not comparable when it is on.
+  if (ctx.config.GOLD_VIEWS === 0 || ctx.config.SCORE_USE_TASK_ADAPTER || !(q0 > 0 && q0 < run.goldViewBelow)) return outcome;
+  const [gv, tv] = await Promise.all([getVideo(ctx.db, s.gold_video_id), getVideo(ctx.db, s.trainee_video_id)]);
+  if (!gv || !tv) return outcome;
+  const views = (await Promise.all(Array.from({ length: ctx.config.GOLD_VIEWS }, (_, k) => loadGoldViewEmbeddings(ctx.store, gv, k + 1))))
+    .map((e, k) => ({ e, view: k + 1 }))
+    .filter((x): x is { e: VideoEmbeddings; view: number } => x.e !== null);
+  if (!views.length) return outcome;
+  const trainee = await loadVideoEmbeddings(ctx.db, ctx.store, tv);
+  const tMean = rowMean(trainee.matrix);
+  const cos = (a: Float64Array, b: Float64Array) => {
+    let d = 0, x = 0, y = 0;
+    for (let k = 0; k < a.length; k++) { d += a[k] * b[k]; x += a[k] * a[k]; y += b[k] * b[k]; }
+    return d / Math.sqrt(x * y || 1);
+  };
+  const ranked = views.map((v) => ({ ...v, mean: rowMean(v.e.matrix) })).sort((a, b) => cos(b.mean, tMean) - cos(a.mean, tMean));
+  let best = outcome;
+  for (const v of ranked.slice(0, 2)) {
+    // Both centred on this view's mean, as the gold as filmed is on its own (alignVideos).
+    const t = { ...trainee.matrix, data: trainee.matrix.data.slice() };
+    centerRowsInPlace(v.e.matrix, v.mean);
+    centerRowsInPlace(t, v.mean);
+    const profile = await cachedGoldProfile(ctx, `${s.gold_video_id}/view-${v.view}`, v.e, steps, backend, run);
+    const o = scoreAlignment(
+      { gold: v.e.matrix, goldTimes: v.e.times, goldSteps: steps, trainee: t, traineeTimes: trainee.times, backend, goldProfile: profile },
+      run,
+    );
+    o.breakdown.gold_view = v.view;
+    if (o.breakdown.median_step_quality > best.breakdown.median_step_quality) best = o;
+  }
+  best.breakdown.median_step_quality_as_filmed = q0;
+  return best;
 }
 
 /** score stage (inputs loaded afresh, not centred): the similar past failures of each deviation (pgvector), on top of the aligned outcome. */

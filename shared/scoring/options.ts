@@ -42,6 +42,12 @@ export interface ScoringOptions {
   /** ...and only when the median step quality is below this (a trainee that already matches needs none). */
   viewCompensationBelow: number;
   /**
+   * The align stage also tries the gold's synthetic camera views (SOPILOT_GOLD_VIEWS) when the
+   * median step quality, after view compensation, is still above 0 but below this: a camera
+   * moved too far for an offset to fix. Milder cases keep the gold as filmed.
+   */
+  goldViewBelow: number;
+  /**
    * Idle lead-in / tail (idle.ts): a clip at the outer edge of the first or last step whose cosine
    * with its neighbour is >= max(idleSimilarity, the gold's idleGoldPercentile consecutive cosine)
    * is not counted in that step's duration. 1 = off.
@@ -103,6 +109,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   viewKeepFraction: 0.5,
   viewMinOffset: 0.02,
   viewCompensationBelow: 0.9,
+  goldViewBelow: 0.6,
   idleSimilarity: 0.95,
   idleGoldPercentile: 0.9,
   missingQuality: 0.35,

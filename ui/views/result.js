@@ -92,11 +92,14 @@ export function createResultView(app) {
         h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.finished_at || s.updated_at || s.created_at)),
         h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),
         // The engine corrected for a moved camera (docs/scoring.md, view compensation): say so.
-        s.breakdown && s.breakdown.view_compensation_applied
+        s.breakdown && (s.breakdown.view_compensation_applied || s.breakdown.gold_view > 0)
           ? [
               h('dt', {}, 'Camera'),
-              h('dd', { id: 'view-compensation' }, 'view differs from the gold: compensated',
-                h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
+              h('dd', { id: 'view-compensation' },
+                s.breakdown.gold_view > 0
+                  ? `moved: scored against synthetic gold view ${s.breakdown.gold_view}${s.breakdown.view_compensation_applied ? ', compensated' : ''}`
+                  : 'view differs from the gold: compensated',
+                h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_as_filmed ?? s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
             ]
           : null,
       ),
