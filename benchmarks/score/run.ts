@@ -79,31 +79,30 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
     scoreIds.push(id);
     await createScore(ctx.db, { id, taskId: 'bench', goldVideoId: ids.gold, traineeVideoId: job.videoId, createdBy: 'bench' });
     const s = (await getScore(ctx.db, id))!;
-    for (const backend of [job.backend]) {
-      configureDtw({ useGpu: 'false' });
-      // Same database and data, another DTW backend: only the config differs.
-      ctx.config = loadConfig({ ...env, SOPILOT_DTW_BACKEND: backend });
-      const times: Array<{ load: number; align: number; score: number; total: number; cpu: number }> = [];
-      const n = backend === 'ts' ? Math.min(3, runs) : runs;
-      let viewApplied = 0;
-      for (let r = 0; r < n + 1; r++) {
-        const cpu0 = process.cpuUsage();
-        const t0 = performance.now();
-        const inp = await loadScoreInputs(ctx, s);
-        const t1 = performance.now();
-        // align stage: cost matrix, global DTW, each step's matches (the gold profile is cached after the first run).
-        const a = await alignVideos(ctx, s, inp);
-        const t2 = performance.now();
-        // score stage: similar past failures (pgvector) on top of the aligned outcome.
-        await scoreVideos(ctx, s, a.outcome, a.outcome.deviations.some((d) => d.trainee) ? inp.trainee : null);
-        const t3 = performance.now();
-        const cpu = process.cpuUsage(cpu0);
-        viewApplied = a.outcome.breakdown.view_compensation_applied ?? 0;
-        if (r > 0) times.push({ load: t1 - t0, align: t2 - t1, score: t3 - t2, total: t3 - t0, cpu: (cpu.user + cpu.system) / 1000 });
-      }
-      const med = (k: keyof (typeof times)[0]) => [...times.map((t) => t[k])].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-      rows.push({ db: label, backend, trainee: job.trainee, view_compensation_applied: viewApplied, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
+    const { backend } = job;
+    configureDtw({ useGpu: 'false' });
+    // Same database and data, another DTW backend: only the config differs.
+    ctx.config = loadConfig({ ...env, SOPILOT_DTW_BACKEND: backend });
+    const times: Array<{ load: number; align: number; score: number; total: number; cpu: number }> = [];
+    const n = backend === 'ts' ? Math.min(3, runs) : runs;
+    let viewApplied = 0;
+    for (let r = 0; r < n + 1; r++) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const inp = await loadScoreInputs(ctx, s);
+      const t1 = performance.now();
+      // align stage: cost matrix, global DTW, each step's matches (the gold profile is cached after the first run).
+      const a = await alignVideos(ctx, s, inp);
+      const t2 = performance.now();
+      // score stage: similar past failures (pgvector) on top of the aligned outcome.
+      await scoreVideos(ctx, s, a.outcome, a.outcome.deviations.some((d) => d.trainee) ? inp.trainee : null);
+      const t3 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
+      viewApplied = a.outcome.breakdown.view_compensation_applied ?? 0;
+      if (r > 0) times.push({ load: t1 - t0, align: t2 - t1, score: t3 - t2, total: t3 - t0, cpu: (cpu.user + cpu.system) / 1000 });
     }
+    const med = (k: keyof (typeof times)[0]) => [...times.map((t) => t[k])].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    rows.push({ db: label, backend, trainee: job.trainee, view_compensation_applied: viewApplied, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
   }
   // Leave a shared database as it was.
   await ctx.db.query('DELETE FROM scores WHERE id = ANY($1::text[])', [scoreIds]);

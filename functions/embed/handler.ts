@@ -36,22 +36,24 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       ctx.db,
       { kind: 'embed', key: `embed:${d.video_id}:${embedder.name}:${embedder.version}`, input: d, videoId: d.video_id },
       async () => {
-        const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
+        // A gold video is also embedded under synthetic camera views, in the same pass over its
+        // frames, for trainees filmed from a moved camera (docs/scoring.md).
+        const views = video.role === 'gold' ? GOLD_VIEW_HYPOTHESES.slice(0, ctx.config.GOLD_VIEWS) : [];
+        const { manifest, clips, viewClips } = await embedVideoClips(
+          ctx,
+          d.video_id,
+          embedder,
+          batchSizeFor(ctx, embedder as { batchSize?: number }),
+          views.map((view) => (f, m) => warpFrame(f, view, contentRect(m.width, m.source.width, m.source.height))),
+        );
         const embedderId = `${embedder.name}@${embedder.version}`;
         const emb = clipsToEmbeddings(clips, embedderId);
         await saveEmbeddings(ctx.db, d.video_id, embedderId, clips);
         await saveEmbeddingsBlob(ctx.store, d.video_id, emb);
         await ensureVectorIndex(ctx.db, embedder.dim);
         let steps = 0;
+        for (const [k, vc] of viewClips.entries()) await saveEmbeddingsBlob(ctx.store, d.video_id, clipsToEmbeddings(vc, embedderId), k + 1);
         if (video.role === 'gold') {
-          // Synthetic camera views of the gold, for trainees filmed from a moved camera (docs/scoring.md).
-          const views = GOLD_VIEW_HYPOTHESES.slice(0, ctx.config.GOLD_VIEWS);
-          for (const [k, view] of views.entries()) {
-            const warped = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }), (f, m) =>
-              warpFrame(f, view, contentRect(m.width, m.source.width, m.source.height)),
-            );
-            await saveEmbeddingsBlob(ctx.store, d.video_id, clipsToEmbeddings(warped.clips, embedderId), k + 1);
-          }
           const existing = await loadSteps(ctx.db, d.video_id);
           // Names and bounds an admin set by hand survive a re-embed.
           if (existing.some((s) => s.source === 'manual')) steps = existing.length;

@@ -271,8 +271,7 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
   Carver sizing{nullptr};
   float* unused;
   for (int q = 0; q < count; q++) carve_pair(sizing, hosts[q], n, d, inShared, banded, &unused);
-  PairDev* dPairs = sizing.take<PairDev>(count);
-  (void)dPairs;
+  sizing.take<PairDev>(count);  // the pairs table, carved last below
   DevBuf buf;
   CK(cudaMalloc(reinterpret_cast<void**>(&buf.p), sizing.used));
   Carver carver{buf.p};
@@ -295,7 +294,7 @@ int run_chunk(const float* dGold, int n, int d, const float* const* refs, const 
       cost_kernel<SKEWED><<<grid, 256, 0, st>>>(dGold, ref, cost, n, h.m, d, nullptr, nullptr, nullptr);
     CK(cudaGetLastError());
   }
-  dPairs = carver.take<PairDev>(count);
+  PairDev* dPairs = carver.take<PairDev>(count);
   CK(cudaMemcpyAsync(dPairs, pairs.data(), count * sizeof(PairDev), cudaMemcpyHostToDevice, st));
   const int threads = n >= 1024 ? 1024 : ((n + 31) / 32) * 32;
   if (inShared && banded) {

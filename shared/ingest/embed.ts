@@ -7,70 +7,80 @@ import { clipsKey, framesKey, type ClipsManifest } from './keys.js';
 import { readFrameBatches } from './frame-reader.js';
 import type { ClipVector } from '../embeddings/repo.js';
 
+/** Another version of every frame (a gold's synthetic camera view, vision/view-warp.ts). */
+export type FrameTransform = (frame: Frame, manifest: ClipsManifest) => Frame;
+
 /**
  * Embeds a video's clips from its stored frames, streaming: each frame goes through the
  * backbone once (clips overlap), and only the frames of clips not yet complete stay in memory.
+ * `views` are embedded in the same pass over the frames: viewClips[k] holds view k's clips.
  */
 export async function embedVideoClips(
   ctx: Context,
   videoId: string,
   embedder: ClipEmbedder,
   batchSize: number,
-  /** Applied to every frame before embedding (the gold's synthetic camera views). */
-  transform?: (frame: Frame, manifest: ClipsManifest) => Frame,
-): Promise<{ manifest: ClipsManifest; clips: ClipVector[] }> {
+  views: FrameTransform[] = [],
+): Promise<{ manifest: ClipsManifest; clips: ClipVector[]; viewClips: ClipVector[][] }> {
   const manifest = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
   const frames = await ctx.store.get(framesKey(videoId));
   const t0 = process.hrtime.bigint();
-  const out: ClipVector[] = [];
-  const pendingClips = [...manifest.clips];
-  // Per-frame features (frame-feature embedders) or frames (clip models), by frame index, pruned as clips complete.
-  const window = new Map<number, Float32Array | Frame>();
-  let nextFrame = 0;
   const frameFeatures = isFrameFeatureEmbedder(embedder);
+  // One state per version of the video (as filmed, then each view).
+  const states = [null, ...views].map((transform) => ({
+    transform,
+    out: [] as ClipVector[],
+    pendingClips: [...manifest.clips],
+    // Per-frame features (frame-feature embedders) or frames (clip models), by frame index, pruned as clips complete.
+    window: new Map<number, Float32Array | Frame>(),
+  }));
+  let nextFrame = 0;
 
-  const flushReady = async () => {
-    const ready: typeof pendingClips = [];
-    while (pendingClips.length && pendingClips[0].end_frame <= nextFrame) ready.push(pendingClips.shift()!);
+  const flushReady = async (st: (typeof states)[number]) => {
+    const ready: typeof st.pendingClips = [];
+    while (st.pendingClips.length && st.pendingClips[0].end_frame <= nextFrame) ready.push(st.pendingClips.shift()!);
     if (!ready.length) return;
     let vectors: Float32Array[];
     if (frameFeatures) {
       vectors = ready.map((c) => {
         const feats: Float32Array[] = [];
-        for (let f = c.start_frame; f < c.end_frame; f++) feats.push(window.get(f) as Float32Array);
+        for (let f = c.start_frame; f < c.end_frame; f++) feats.push(st.window.get(f) as Float32Array);
         return embedder.combineClip(feats);
       });
     } else {
       vectors = await embedder.embedClips(
         ready.map((c) => {
           const fr: Frame[] = [];
-          for (let f = c.start_frame; f < c.end_frame; f++) fr.push(window.get(f) as Frame);
+          for (let f = c.start_frame; f < c.end_frame; f++) fr.push(st.window.get(f) as Frame);
           return fr;
         }),
       );
     }
-    ready.forEach((c, i) => out.push({ index: c.index, start_sec: c.start_sec, end_sec: c.end_sec, vector: vectors[i] }));
-    const keepFrom = pendingClips.length ? pendingClips[0].start_frame : nextFrame;
-    for (const k of window.keys()) if (k < keepFrom) window.delete(k);
+    ready.forEach((c, i) => st.out.push({ index: c.index, start_sec: c.start_sec, end_sec: c.end_sec, vector: vectors[i] }));
+    const keepFrom = st.pendingClips.length ? st.pendingClips[0].start_frame : nextFrame;
+    for (const k of st.window.keys()) if (k < keepFrom) st.window.delete(k);
   };
 
   for await (const raw of readFrameBatches(frames.body, manifest.width, manifest.height, batchSize)) {
-    const batch = transform ? raw.map((f) => transform(f, manifest)) : raw;
-    if (frameFeatures) {
-      const feats = await embedder.embedFrames(batch);
-      feats.forEach((f, i) => window.set(nextFrame + i, f));
-    } else {
-      batch.forEach((f, i) => window.set(nextFrame + i, f));
+    for (const st of states) {
+      const batch = st.transform ? raw.map((f) => st.transform!(f, manifest)) : raw;
+      if (frameFeatures) {
+        const feats = await embedder.embedFrames(batch);
+        feats.forEach((f, i) => st.window.set(nextFrame + i, f));
+      } else {
+        batch.forEach((f, i) => st.window.set(nextFrame + i, f));
+      }
     }
-    nextFrame += batch.length;
-    await flushReady();
+    nextFrame += raw.length;
+    for (const st of states) await flushReady(st);
   }
   if (nextFrame !== manifest.frame_count) {
     throw new Error(`frames object holds ${nextFrame} frames, the manifest says ${manifest.frame_count}`);
   }
-  await flushReady();
+  for (const st of states) await flushReady(st);
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   embedDuration.observe({ embedder: embedder.name }, secs);
-  if (secs > 0) embedClipsPerSecond.set({ embedder: embedder.name }, out.length / secs);
-  return { manifest, clips: out };
+  const clipCount = states.reduce((a, st) => a + st.out.length, 0);
+  if (secs > 0) embedClipsPerSecond.set({ embedder: embedder.name }, clipCount / secs);
+  return { manifest, clips: states[0].out, viewClips: states.slice(1).map((st) => st.out) };
 }

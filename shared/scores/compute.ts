@@ -4,13 +4,14 @@ import { loadGoldViewEmbeddings, loadVideoEmbeddings, similarClips, type VideoEm
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
-import { scoreAlignment, resolveScoringOptions, scoringGoldProfile, rowMean, centerRowsInPlace, type ScoringBackend, type ScoringOptions, type GoldProfile } from '../scoring/index.js';
+import { scoreAlignment, resolveScoringOptions, scoringGoldProfile, rowMean, centerRows, centerRowsInPlace, type ScoringBackend, type ScoringOptions, type GoldProfile } from '../scoring/index.js';
 import type { GoldStep } from '../scoring/types.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/index.js';
 import { getBuffer } from '../store/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
-import { getVideo } from '../videos/repo.js';
+import { getVideo, type VideoRow } from '../videos/repo.js';
+import { cosine } from '../vision/embedder.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { applyAdapter } from '../training/adapter.js';
@@ -44,6 +45,8 @@ export function scoringOptions(ctx: Context): ScoringOptions {
 export interface ScoreInputs {
   gold: VideoEmbeddings;
   trainee: VideoEmbeddings;
+  /** The two videos' rows (the align stage reads more of their stored objects: gold views). */
+  videos: { gold: VideoRow; trainee: VideoRow };
 }
 
 /** Loads both videos' vectors; bad pairings are permanent errors with a clear message. */
@@ -73,7 +76,7 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
       trainee.matrix = applyAdapter(adapter, trainee.matrix);
     }
   }
-  return { gold, trainee };
+  return { gold, trainee, videos: { gold: gv, trainee: tv } };
 }
 
 /**
@@ -115,7 +118,7 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },
     run,
   );
-  outcome = await tryGoldViews(ctx, s, steps, backend, run, outcome);
+  outcome = await tryGoldViews(ctx, inp.videos, steps, backend, run, outcome);
   const ms = performance.now() - t0;
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);
@@ -132,7 +135,7 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
  */
 async function tryGoldViews(
   ctx: Context,
-  s: ScoreRow,
+  videos: ScoreInputs['videos'],
   steps: GoldStep[],
   backend: ScoringBackend,
   run: ScoringOptions,
@@ -142,27 +145,21 @@ async function tryGoldViews(
   const q0 = outcome.breakdown.median_step_quality;
   // Views are stored without the opt-in task adapter's transform: not comparable when it is on.
   if (ctx.config.GOLD_VIEWS === 0 || ctx.config.SCORE_USE_TASK_ADAPTER || !(q0 > 0 && q0 < run.goldViewBelow)) return outcome;
-  const [gv, tv] = await Promise.all([getVideo(ctx.db, s.gold_video_id), getVideo(ctx.db, s.trainee_video_id)]);
-  if (!gv || !tv) return outcome;
+  const { gold: gv, trainee: tv } = videos;
   const views = (await Promise.all(Array.from({ length: ctx.config.GOLD_VIEWS }, (_, k) => loadGoldViewEmbeddings(ctx.store, gv, k + 1))))
     .map((e, k) => ({ e, view: k + 1 }))
     .filter((x): x is { e: VideoEmbeddings; view: number } => x.e !== null);
   if (!views.length) return outcome;
+  // Reloaded: alignVideos centred the loaded trainee on the gold's mean, in place.
   const trainee = await loadVideoEmbeddings(ctx.db, ctx.store, tv);
   const tMean = rowMean(trainee.matrix);
-  const cos = (a: Float64Array, b: Float64Array) => {
-    let d = 0, x = 0, y = 0;
-    for (let k = 0; k < a.length; k++) { d += a[k] * b[k]; x += a[k] * a[k]; y += b[k] * b[k]; }
-    return d / Math.sqrt(x * y || 1);
-  };
-  const ranked = views.map((v) => ({ ...v, mean: rowMean(v.e.matrix) })).sort((a, b) => cos(b.mean, tMean) - cos(a.mean, tMean));
+  const ranked = views.map((v) => ({ ...v, mean: rowMean(v.e.matrix) })).sort((a, b) => cosine(b.mean, tMean) - cosine(a.mean, tMean));
   let best = outcome;
   for (const v of ranked.slice(0, 2)) {
     // Both centred on this view's mean, as the gold as filmed is on its own (alignVideos).
-    const t = { ...trainee.matrix, data: trainee.matrix.data.slice() };
+    const t = centerRows(trainee.matrix, v.mean);
     centerRowsInPlace(v.e.matrix, v.mean);
-    centerRowsInPlace(t, v.mean);
-    const profile = await cachedGoldProfile(ctx, `${s.gold_video_id}/view-${v.view}`, v.e, steps, backend, run);
+    const profile = await cachedGoldProfile(ctx, `${gv.id}/view-${v.view}`, v.e, steps, backend, run);
     const o = scoreAlignment(
       { gold: v.e.matrix, goldTimes: v.e.times, goldSteps: steps, trainee: t, traineeTimes: trainee.times, backend, goldProfile: profile },
       run,

@@ -40,21 +40,5 @@ export function centerRowsInPlace(x: Matrix, mean: Float64Array): Matrix {
 
 /** Rows minus `mean`, L2-normalised (a row equal to the mean becomes zero: similarity 0 to all). */
 export function centerRows(x: Matrix, mean: Float64Array): Matrix {
-  const { rows: n, dim: d, data } = x;
-  if (mean.length !== d) throw new RangeError(`centerRows: mean has ${mean.length} dims, rows have ${d}`);
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * d;
-    for (let k = 0; k < d; k++) {
-      const v = data[o + k] - mean[k];
-      out[o + k] = v;
-      s += v * v;
-    }
-    if (s > 1e-20) {
-      const f = 1 / Math.sqrt(s);
-      for (let k = 0; k < d; k++) out[o + k] *= f;
-    }
-  }
-  return { rows: n, dim: d, data: out };
+  return centerRowsInPlace({ rows: x.rows, dim: x.dim, data: x.data.slice(0, x.rows * x.dim) }, mean);
 }

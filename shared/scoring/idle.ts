@@ -9,16 +9,10 @@
  */
 import type { Matrix } from '../alignment/types.js';
 
-/** cos(x_i, x_{i+1}) for unit rows, computed on demand (only the clips at the edges are asked for). */
+/** cos(x_i, x_{i+1}) for the unit rows of a matrix, computed on demand (only the edge clips are asked for). */
 export function consecutiveSimilarity(x: Matrix): (i: number) => number {
-  const { dim: d, data } = x;
-  return (i: number) => {
-    let s = 0;
-    const a = i * d;
-    const b = a + d;
-    for (let k = 0; k < d; k++) s += data[a + k] * data[b + k];
-    return s;
-  };
+  const d = x.dim;
+  return rowSimilarity((j) => x.data.subarray(j * d, (j + 1) * d));
 }
 
 /** An idle clip's neighbour cosine is >= min and strictly above gold (a gold full of stills: nothing is idle). */

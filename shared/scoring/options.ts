@@ -33,8 +33,8 @@ export interface ScoringOptions {
   /**
    * View compensation (view-offset.ts) for a camera that moved a little: rounds of estimating and
    * removing the trainee's offset from matched content (0 = off), the fraction of best-matching
-   * gold clips the estimate uses, and the offset norm below which nothing is corrected. Each
-   * round costs one more cost matrix.
+   * gold clips the estimate uses, and the offset norm below which nothing is corrected. A round
+   * updates the cost matrix from two matrix-vector products (no second GEMM).
    */
   viewCompensationIterations: number;
   viewKeepFraction: number;
@@ -49,8 +49,8 @@ export interface ScoringOptions {
   goldViewBelow: number;
   /**
    * Idle lead-in / tail (idle.ts): a clip at the outer edge of the first or last step whose cosine
-   * with its neighbour is >= max(idleSimilarity, the gold's idleGoldPercentile consecutive cosine)
-   * is not counted in that step's duration. 1 = off.
+   * with its neighbour is >= idleSimilarity and above the gold's idleGoldPercentile consecutive
+   * cosine is not counted in that step's duration. 1 = off.
    */
   idleSimilarity: number;
   idleGoldPercentile: number;

@@ -144,8 +144,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
       ? trimIdleEdges(
           st,
           traineeRow ? rowSimilarity(traineeRow) : consecutiveSimilarity(trainee),
-          // Profiles cached before this field existed lack it: derive it from the gold then.
-          idleLimit(profile.consecutive ?? goldConsecutive(gold), o.idleSimilarity, o.idleGoldPercentile),
+          idleLimit(profile.consecutive, o.idleSimilarity, o.idleGoldPercentile),
           tt,
         )
       : new Map<number, number>();
@@ -434,11 +433,6 @@ export function scoringGoldProfile(
 ): GoldProfile {
   const o = resolveScoringOptions(options);
   return goldProfile(o.centerOnGold && !o.preCentered ? centerRows(gold, rowMean(gold)) : gold, steps, backend, o.defaultFloor);
-}
-
-function goldConsecutive(gold: Matrix): number[] {
-  const sim = consecutiveSimilarity(gold);
-  return Array.from({ length: Math.max(0, gold.rows - 1) }, (_, i) => sim(i));
 }
 
 function clamp01(x: number): number {

@@ -39,7 +39,7 @@ export function l2normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-export function cosine(a: Float32Array, b: Float32Array): number {
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) {
     d += a[i] * b[i];
