@@ -21,6 +21,7 @@ commands:
                                                 upload, ingest, score, fetch report/audit/queue/export over HTTP
   demo all [--out-dir DIR] [--exit]             generate, start a local host, score every variant (npm run demo)
   release-gate --demo-dir DIR --out FILE        check scoring catches every planted failure (exit 0 = pass)
+  eval --manifest FILE | --demo-dir DIR [--out F] run labelled cases through the pipeline; figures per set (docs/evaluation.md)
   token --role ROLE --subject NAME --secret S   issue a JWT for first set-up
   verify-export FILE --key SECRET               verify a signed audit export offline
   help [command]                                this text, or a command's own usage
@@ -37,6 +38,8 @@ function resolveCommand(argv: string[]): { sub: Sub; rest: string[] } | null {
       return { sub: async (a) => (await import('./token.js')).main(a), rest: argv.slice(1) };
     case 'verify-export':
       return { sub: async (a) => (await import('./verify-export.js')).main(a), rest: argv.slice(1) };
+    case 'eval':
+      return { sub: async (a) => (await import('./eval.js')).main(a), rest: argv.slice(1) };
     case 'release-gate':
       return { sub: async (a) => (await import('./release-gate.js')).main(a), rest: argv.slice(1) };
     case 'demo':

@@ -31,6 +31,8 @@ export const faultSchema = z.object({
   /** The planted span in gold seconds. */
   gold_start_sec: z.number().min(0),
   gold_end_sec: z.number().positive(),
+  /** Other types that also report this fault truly (a replaced step: step_deviation or missing_step). */
+  also: z.array(z.enum(DEVIATION_TYPES)).optional(),
 });
 export type Fault = z.infer<typeof faultSchema>;
 
@@ -45,6 +47,8 @@ export const caseSchema = z.object({
   gold_steps: z.union([z.literal('detect'), z.array(stepTime).min(1)]),
   /** The true gold steps, for boundary error when gold_steps is "detect". */
   true_gold_steps: z.array(stepTime).optional(),
+  /** The trainee's own step times where known (tells a really slower step from a false over_time). */
+  trainee_steps: z.array(stepTime).optional(),
   trainee: videoRef,
   expected: z.enum(['pass', 'fail']),
   faults: z.array(faultSchema).default([]),

@@ -1,0 +1,135 @@
+// Labelled fault and camera cases made from real takes: each edit of a source video becomes one
+// ffmpeg run (a filter graph of trims, time stretches and camera changes), cached by content, so
+// a manifest stays a list of recipes and the footage itself never enters the repository.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Edit, VideoRef } from './manifest.js';
+
+const execFileP = promisify(execFile);
+
+/** Edited takes are written at this size and rate unless a camera edit says otherwise. */
+export const EDIT_DEFAULTS = { width: 640, height: 360, fps: 30 } as const;
+
+interface Piece {
+  input: 0 | 1;
+  start: number;
+  end: number;
+  /** Playback time stretch (2 = twice as slow). */
+  stretch: number;
+}
+
+/** The source as a list of pieces for one temporal edit (the video's duration is `dur`). */
+export function timeline(edit: Edit | undefined, dur: number): Piece[] {
+  const p = (start: number, end: number, stretch = 1, input: 0 | 1 = 0): Piece => ({ input, start, end, stretch });
+  if (!edit || edit.op === 'camera') return [p(0, dur)];
+  const check = (a: number, b: number) => {
+    if (!(a >= 0 && b > a && b <= dur + 1e-6)) throw new Error(`edit ${edit.op}: span ${a}-${b} s is outside the video (0-${dur.toFixed(2)} s)`);
+  };
+  switch (edit.op) {
+    case 'cut':
+      check(edit.start_sec, edit.end_sec);
+      return [p(0, edit.start_sec), p(edit.end_sec, dur)];
+    case 'slow':
+      check(edit.start_sec, edit.end_sec);
+      return [p(0, edit.start_sec), p(edit.start_sec, edit.end_sec, edit.factor), p(edit.end_sec, dur)];
+    case 'repeat':
+      check(edit.start_sec, edit.end_sec);
+      return [p(0, edit.end_sec), p(edit.start_sec, edit.end_sec), p(edit.end_sec, dur)];
+    case 'swap': {
+      const [a, b] = edit.a[0] < edit.b[0] ? [edit.a, edit.b] : [edit.b, edit.a];
+      check(a[0], a[1]);
+      check(b[0], b[1]);
+      if (a[1] > b[0]) throw new Error('edit swap: the two spans overlap');
+      return [p(0, a[0]), p(b[0], b[1]), p(a[1], b[0]), p(a[0], a[1]), p(b[1], dur)];
+    }
+    case 'replace': {
+      check(edit.start_sec, edit.end_sec);
+      const len = edit.insert_sec ?? edit.end_sec - edit.start_sec;
+      return [p(0, edit.start_sec), p(edit.other_start_sec, edit.other_start_sec + len, 1, 1), p(edit.end_sec, dur)];
+    }
+  }
+}
+
+/** The camera part of the filter graph: crop/pan window, tilt, gain, noise, output size. */
+export function cameraFilter(cam: Extract<Edit, { op: 'camera' }> | undefined, w: number, h: number): string {
+  const f: string[] = [];
+  if (cam?.rotate_deg) {
+    const a = (Math.abs(cam.rotate_deg) * Math.PI) / 180;
+    // Rotate, then cut the black corners away: the largest centred window of the same aspect.
+    const k = 1 / (Math.cos(a) + Math.sin(a) * Math.max(w / h, h / w));
+    f.push(`rotate=${((cam.rotate_deg * Math.PI) / 180).toFixed(6)}:fillcolor=black`, `crop=iw*${k.toFixed(5)}:ih*${k.toFixed(5)}`);
+  }
+  const sx = cam?.shift_x ?? 0;
+  const sy = cam?.shift_y ?? 0;
+  // A shift is a pan of the crop window: it needs a margin of twice the shift.
+  const m = Math.max(cam?.crop ?? 0, 2 * Math.abs(sx), 2 * Math.abs(sy));
+  if (m > 0) f.push(`crop=iw*${(1 - m).toFixed(5)}:ih*${(1 - m).toFixed(5)}:(iw-ow)/2+${sx.toFixed(5)}*iw:(ih-oh)/2+${sy.toFixed(5)}*ih`);
+  if (cam?.brightness) f.push(`lutyuv=y='clip(val*${(1 + cam.brightness).toFixed(4)},0,255)'`);
+  f.push(`scale=${cam?.width ?? w}:${cam?.height ?? h}`, 'setsar=1');
+  if (cam?.fps) f.push(`fps=${cam.fps}`);
+  if (cam?.noise) f.push(`noise=alls=${cam.noise}:allf=t`);
+  f.push('format=yuv420p');
+  return f.join(',');
+}
+
+/** ffmpeg arguments that write `out` from `source` (and `other`, for a replace) with `edits`. */
+export function editArgs(source: string, durSec: number, edits: Edit[], out: string, other?: string): string[] {
+  const temporal = edits.filter((e) => e.op !== 'camera');
+  const cameras = edits.filter((e): e is Extract<Edit, { op: 'camera' }> => e.op === 'camera');
+  if (temporal.length > 1 || cameras.length > 1) throw new Error('an edited case takes at most one temporal edit and one camera edit');
+  const pieces = timeline(temporal[0], durSec).filter((x) => x.end - x.start > 1e-3);
+  const { width: w, height: h, fps } = EDIT_DEFAULTS;
+  const fromMain = pieces.filter((x) => x.input === 0).length;
+  const g: string[] = [];
+  const labels = pieces.map((_, i) => `p${i}`);
+  let k = 0;
+  if (fromMain > 1) g.push(`[0:v]split=${fromMain}${pieces.filter((x) => x.input === 0).map((_, i) => `[m${i}]`).join('')}`);
+  pieces.forEach((x, i) => {
+    const src = x.input === 1 ? '[1:v]' : fromMain > 1 ? `[m${k++}]` : '[0:v]';
+    const pts = x.stretch === 1 ? 'PTS-STARTPTS' : `(PTS-STARTPTS)*${x.stretch}`;
+    g.push(`${src}trim=start=${x.start.toFixed(3)}:end=${x.end.toFixed(3)},setpts=${pts},fps=${fps},scale=${w}:${h},setsar=1[${labels[i]}]`);
+  });
+  g.push(`${labels.map((l) => `[${l}]`).join('')}concat=n=${pieces.length}:v=1:a=0[cat]`);
+  g.push(`[cat]${cameraFilter(cameras[0], w, h)}[out]`);
+  const rateArgs = cameras[0]?.bitrate_k ? ['-b:v', `${cameras[0].bitrate_k}k`, '-maxrate', `${cameras[0].bitrate_k}k`, '-bufsize', `${2 * cameras[0].bitrate_k}k`] : ['-crf', '20'];
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', source, ...(other ? ['-i', other] : []),
+    '-filter_complex', g.join(';'), '-map', '[out]', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', ...rateArgs, '-movflags', '+faststart', out,
+  ];
+}
+
+export interface Materialiser {
+  ffmpeg: string;
+  probeDuration: (file: string) => Promise<number>;
+  cacheDir: string;
+  /** Folder that relative paths in the manifest are resolved against. */
+  baseDir: string;
+}
+
+/** The file behind a video reference: the path itself, or the cached edit (made when absent). */
+export async function materialise(ref: VideoRef, m: Materialiser): Promise<string> {
+  if (typeof ref === 'string') return resolve(m.baseDir, ref);
+  const source = resolve(m.baseDir, ref.source);
+  const replace = ref.edits.find((e): e is Extract<Edit, { op: 'replace' }> => e.op === 'replace');
+  const other = replace ? resolve(m.baseDir, replace.other) : undefined;
+  for (const f of [source, other]) if (f && !existsSync(f)) throw new Error(`edit source ${f} does not exist`);
+  const stamp = (f: string) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`;
+  const key = createHash('sha256').update(JSON.stringify([stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 1])).digest('hex').slice(0, 20);
+  const out = join(m.cacheDir, `${key}.mp4`);
+  if (existsSync(out)) return out;
+  await mkdir(m.cacheDir, { recursive: true });
+  const tmp = `${out}.part.mp4`;
+  const dur = await m.probeDuration(source);
+  try {
+    await execFileP(m.ffmpeg, editArgs(source, dur, ref.edits, tmp, other), { maxBuffer: 8 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as Error & { stderr?: string };
+    throw new Error(`ffmpeg failed editing ${source}: ${(err.stderr ?? err.message).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  await rename(tmp, out); // a half-written file never looks cached
+  return out;
+}
