@@ -64,7 +64,7 @@ const spec = {
   PRIVACY_FACE_BLUR: [bool, 'false'],
   // models
   MODELS_DIR: [z.string().min(1), 'models'],
-  EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic']), 'auto'],
+  EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic', 'work']), 'auto'],
   ONNX_MODEL_PATH: [z.string().min(1).optional(), undefined],
   EMBEDDER_BATCH_SIZE: [int(1, 4096).optional(), undefined],
   USE_GPU: [tri, 'auto'],

@@ -1,9 +1,13 @@
 import type { Context } from '../context.js';
 import { getBuffer } from '../store/index.js';
-import { isFrameFeatureEmbedder, type ClipEmbedder } from '../vision/embedder.js';
+import { isFrameFeatureEmbedder, type ClipEmbedder, type FrameFeatureEmbedder } from '../vision/embedder.js';
 import type { Frame } from '../vision/frame.js';
 import { embedClipsPerSecond, embedDuration } from '../metrics.js';
-import { clipsKey, framesKey, type ClipsManifest } from './keys.js';
+import { clipsKey, framesKey, stillKey, type ClipsManifest } from './keys.js';
+import { isSceneEmbedder } from '../vision/work-embedder.js';
+import { decodeStill, resizeGrey } from '../perception/scene-still.js';
+import { contentRect } from '../vision/view-warp.js';
+import { PermanentError } from '../errors.js';
 import { readFrameBatches } from './frame-reader.js';
 import type { ClipVector } from '../embeddings/repo.js';
 
@@ -18,14 +22,25 @@ export type FrameTransform = (frame: Frame, manifest: ClipsManifest) => Frame;
 export async function embedVideoClips(
   ctx: Context,
   videoId: string,
-  embedder: ClipEmbedder,
+  modelEmbedder: ClipEmbedder,
   batchSize: number,
   views: FrameTransform[] = [],
 ): Promise<{ manifest: ClipsManifest; clips: ClipVector[]; viewClips: ClipVector[][] }> {
   const manifest = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
+  let embedder: ClipEmbedder = modelEmbedder;
+  if (isSceneEmbedder(modelEmbedder)) {
+    // Features relative to this video's static scene, on its picture region (not the padding).
+    if (!(await ctx.store.head(stillKey(videoId)))) throw new PermanentError(`video ${videoId} has no scene still: ingest it again`, 'no_scene_still');
+    const still = decodeStill(await getBuffer(ctx.store, stillKey(videoId)));
+    const r = contentRect(manifest.width, manifest.source.width, manifest.source.height);
+    const rect = { x: r.x, y: r.y, width: r.w, height: r.h };
+    embedder = modelEmbedder.forScene(resizeGrey(still, rect.width, rect.height), rect);
+    views = []; // registration at score time replaces synthetic gold views
+  }
   const frames = await ctx.store.get(framesKey(videoId));
   const t0 = process.hrtime.bigint();
   const frameFeatures = isFrameFeatureEmbedder(embedder);
+  const ff = embedder as FrameFeatureEmbedder;
   // One state per version of the video (as filmed, then each view).
   const states = [null, ...views].map((transform) => ({
     transform,
@@ -45,7 +60,7 @@ export async function embedVideoClips(
       vectors = ready.map((c) => {
         const feats: Float32Array[] = [];
         for (let f = c.start_frame; f < c.end_frame; f++) feats.push(st.window.get(f) as Float32Array);
-        return embedder.combineClip(feats);
+        return ff.combineClip(feats);
       });
     } else {
       vectors = await embedder.embedClips(
@@ -65,7 +80,7 @@ export async function embedVideoClips(
     for (const st of states) {
       const batch = st.transform ? raw.map((f) => st.transform!(f, manifest)) : raw;
       if (frameFeatures) {
-        const feats = await embedder.embedFrames(batch);
+        const feats = await ff.embedFrames(batch);
         feats.forEach((f, i) => st.window.set(nextFrame + i, f));
       } else {
         batch.forEach((f, i) => st.window.set(nextFrame + i, f));

@@ -9,7 +9,8 @@ import { resolveFfmpegPath, resolveFfprobePath } from '../video/binaries.js';
 import { applyPrivacyMask } from '../vision/privacy-mask.js';
 import { getFaceDetector, maskRects } from './services.js';
 import { withLocalCopy } from './local-copy.js';
-import { clipsKey, framesKey, playbackKey, type ClipsManifest } from './keys.js';
+import { clipsKey, framesKey, playbackKey, stillKey, type ClipsManifest } from './keys.js';
+import { encodeStill, sceneStill } from '../perception/scene-still.js';
 
 /** Encodes masked frames into an mp4 for playback, so viewers never see unmasked footage. */
 function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: number) {
@@ -120,6 +121,12 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
     }
     if (count === 0) throw new PermanentError('video has no decodable frames', 'corrupt_video');
     if (masking) await renderMaskedPlayback(ctx, videoId, file, info, ffmpegPath, rects, faces);
+    // The static scene, for camera registration against the gold (masked like every frame).
+    const still = await sceneStill(file, {
+      ffmpegPath, durationSec: info.duration_sec, srcW: info.width, srcH: info.height,
+      mask: masking ? (f) => applyPrivacyMask(f, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes: [] }) : undefined,
+    });
+    await ctx.store.put(stillKey(videoId), encodeStill(still), { contentType: 'application/octet-stream' });
     const clips = planClips(count, c.SAMPLE_FPS, { clipFrames: c.CLIP_FRAMES, stride: c.CLIP_STRIDE });
     const manifest: ClipsManifest = {
       video_id: videoId,

@@ -14,6 +14,8 @@ import { getVideo, type VideoRow } from '../videos/repo.js';
 import { cosine } from '../vision/embedder.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
+import { registerVideos } from './register.js';
+import { otherSceneOutcome } from '../scoring/scene.js';
 import { applyAdapter } from '../training/adapter.js';
 
 let dtwConfigured = false;
@@ -104,6 +106,9 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   const backend = scoringBackend(ctx);
   const opts = scoringOptions(ctx);
   const t0 = performance.now();
+  // Grid features (the work embedder): the trainee's grid into the gold's camera first.
+  const reg = await registerVideos(ctx, inp);
+  if (reg?.warped) inp.trainee.matrix = reg.warped;
   // Centre both on the gold mean once, in place (the inputs were loaded for this call only), and
   // tell the engine they are centred: same result, without copying 2 x n x d floats per stage.
   let run = opts;
@@ -119,6 +124,7 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     run,
   );
   outcome = await tryGoldViews(ctx, inp.videos, steps, backend, run, outcome);
+  if (reg) outcome = reg.camera.same_scene ? { ...outcome, camera: reg.camera } : otherSceneOutcome(outcome, reg.camera);
   const ms = performance.now() - t0;
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);

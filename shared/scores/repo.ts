@@ -110,6 +110,8 @@ export function scoreView(s: ScoreRow) {
     trainee_clips: r.trainee_clips ?? [],
     breakdown: r.breakdown ?? {},
     similar_failures: r.similar_failures ?? [],
+    camera: r.camera ?? null,
+    notice: r.notice ?? null,
     timings_ms: s.timings_ms,
     result_hash: s.result_hash,
     video_deleted: s.video_deleted,

@@ -55,6 +55,10 @@ export interface ScoreOutcome {
   path: Array<[number, number]>; // [gold_clip, trainee_clip]
   /** Named numbers behind the score: normalised cost, penalty per deviation, etc. */
   breakdown: Record<string, number>;
+  /** How the trainee's camera differs from the gold's (perception/registration.ts), when measured. */
+  camera?: import('../perception/registration.js').CameraChange | null;
+  /** A plain-words statement that qualifies the whole result (e.g. another scene than the gold's). */
+  notice?: string | null;
 }
 
 /** Per-clip times in seconds, clip i spans [start_sec[i], end_sec[i]). */

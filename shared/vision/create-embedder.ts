@@ -8,8 +8,9 @@ import type { ClipEmbedder } from './embedder.js';
 import { HeuristicClipEmbedder, type HeuristicEmbedderOptions } from './heuristic-embedder.js';
 import { OnnxClipEmbedder, type GpuMode, type OnnxEmbedderOptions } from './onnx-embedder.js';
 import { HybridClipEmbedder } from './hybrid-embedder.js';
+import { WorkClipEmbedder } from './work-embedder.js';
 
-export type EmbedderBackend = 'auto' | 'onnx' | 'heuristic' | 'hybrid';
+export type EmbedderBackend = 'auto' | 'onnx' | 'heuristic' | 'hybrid' | 'work';
 
 export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu'> {
   backend?: EmbedderBackend;
@@ -21,7 +22,11 @@ export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu
 
 export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<{ embedder: ClipEmbedder; reason: string }> {
   const backend = opts.backend ?? 'auto';
-  if (!['auto', 'onnx', 'heuristic', 'hybrid'].includes(backend)) throw new Error(`unknown embedder backend '${backend}' (auto|onnx|hybrid|heuristic)`);
+  if (!['auto', 'onnx', 'heuristic', 'hybrid', 'work'].includes(backend)) throw new Error(`unknown embedder backend '${backend}' (auto|onnx|hybrid|heuristic|work)`);
+  if (backend === 'work') {
+    const w = new WorkClipEmbedder();
+    return { embedder: w, reason: `work: change against the static scene and motion on a grid, dim ${w.dim}` };
+  }
   if (backend === 'heuristic') return { embedder: new HeuristicClipEmbedder(opts.heuristic), reason: 'heuristic (requested)' };
   try {
     const e = await OnnxClipEmbedder.create(opts);

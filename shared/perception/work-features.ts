@@ -1,0 +1,101 @@
+// Features that see the work: where, and how much, each frame differs from the video's static
+// scene (its median frame), and where it moves, on a spatial grid over the picture. In real
+// footage only a small part of the frame changes between steps (an arm, a hand, the object), so
+// pooling over the whole frame drowns it; a grid keeps "where" and registration at score time
+// (grid-warp.ts) puts a trainee's grid into the gold's coordinates. Pure: no I/O.
+import type { Frame } from '../vision/frame.js';
+import { toGrey, type GreyImage, type Rect } from './image.js';
+
+/** The grid every video is cut into (over its own picture region), whatever its aspect. */
+export const WORK_GRID = { cols: 28, rows: 16 } as const;
+
+export interface GridSpec {
+  /** Picture region of the stored (letterboxed) frame, in pixels. */
+  rect: Rect;
+  cols: number;
+  rows: number;
+}
+
+export function gridFor(rect: Rect): GridSpec {
+  return { rect, ...WORK_GRID };
+}
+
+/** Channels per cell: change against the static scene, motion since the previous frame. */
+export const WORK_CHANNELS = 2;
+
+export function workFeatureDim(g: GridSpec): number {
+  return WORK_CHANNELS * g.cols * g.rows;
+}
+
+/** Mean of each grid cell of a grey image the size of the grid's rect. */
+export function cellMeans(img: GreyImage, g: GridSpec, out: Float32Array, offset: number): void {
+  const { cols, rows } = g;
+  for (let r = 0; r < rows; r++) {
+    const y0 = Math.floor((r * img.height) / rows);
+    const y1 = Math.floor(((r + 1) * img.height) / rows);
+    for (let c = 0; c < cols; c++) {
+      const x0 = Math.floor((c * img.width) / cols);
+      const x1 = Math.floor(((c + 1) * img.width) / cols);
+      let s = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) s += img.data[y * img.width + x];
+      out[offset + r * cols + c] = s / Math.max(1, (x1 - x0) * (y1 - y0));
+    }
+  }
+}
+
+/**
+ * Per-video feature extractor: holds the static scene and the previous frame. Each frame gives
+ * [change map | motion map]; a pixel's difference counts above a noise floor only (sensor noise
+ * and compression are not work), and its square root keeps one bright edge from dominating.
+ */
+export class WorkFeatureExtractor {
+  private readonly background: GreyImage;
+  private prev: GreyImage | null = null;
+  private readonly gain: number;
+
+  /** background: the static scene as grey, the size of the grid's rect. */
+  constructor(
+    readonly grid: GridSpec,
+    background: GreyImage,
+    private readonly noiseFloor = 6,
+  ) {
+    if (background.width !== grid.rect.width || background.height !== grid.rect.height) {
+      throw new Error(`background is ${background.width}x${background.height}, the picture region ${grid.rect.width}x${grid.rect.height}`);
+    }
+    this.background = background;
+    let s = 0;
+    for (const v of this.background.data) s += v;
+    this.gain = s / this.background.data.length;
+  }
+
+  get dim(): number {
+    return workFeatureDim(this.grid);
+  }
+
+  next(frame: Frame): Float32Array {
+    const g = toGrey(frame, this.grid.rect);
+    // Whole-frame exposure changes (auto-exposure, flicker) are not work: match the frame's mean
+    // to the static scene's before differencing.
+    let s = 0;
+    for (const v of g.data) s += v;
+    const k = s > 0 ? this.gain / (s / g.data.length) : 1;
+    const n = g.data.length;
+    const change = new Float32Array(n);
+    const motion = new Float32Array(n);
+    const f = this.noiseFloor;
+    for (let i = 0; i < n; i++) {
+      const v = g.data[i] * k;
+      g.data[i] = v;
+      const d = Math.abs(v - this.background.data[i]) - f;
+      change[i] = d > 0 ? Math.sqrt(d) : 0;
+      const m = this.prev ? Math.abs(v - this.prev.data[i]) - f : 0;
+      motion[i] = m > 0 ? Math.sqrt(m) : 0;
+    }
+    this.prev = g;
+    const out = new Float32Array(this.dim);
+    const cells = this.grid.cols * this.grid.rows;
+    cellMeans({ width: g.width, height: g.height, data: change }, this.grid, out, 0);
+    cellMeans({ width: g.width, height: g.height, data: motion }, this.grid, out, cells);
+    return out;
+  }
+}
