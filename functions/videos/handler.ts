@@ -12,7 +12,7 @@ import type { DeleteQuery, ListVideosQuery } from './schema.js';
 
 export async function list(_req: Request, res: Response, q: z.output<typeof ListVideosQuery>): Promise<void> {
   const ctx = await getContext();
-  const page = await listVideos(ctx.db, { taskId: q.task_id, role: q.role, limit: q.limit, cursor: q.cursor });
+  const page = await listVideos(ctx.db, { taskId: q.task_id, role: q.role, workerId: q.worker_id, station: q.station, shift: q.shift, limit: q.limit, cursor: q.cursor });
   res.json({ items: page.items.map(videoView), next_cursor: page.next_cursor });
 }
 

@@ -10,7 +10,7 @@ import { DeleteQuery, JobView, ListVideosQuery, VideoList, VideoView } from './s
 export const videosFunction = defineHttpFunction({
   name: 'videos',
   mount(router) {
-    route(router, { method: 'get', path: '/videos', summary: 'List videos (filter by task_id, role; keyset pagination)', role: 'viewer', tag: 'videos', query: ListVideosQuery, response: VideoList }, (req, res, i) => h.list(req, res, i.query));
+    route(router, { method: 'get', path: '/videos', summary: 'List videos (filter by task_id, role, worker_id, station, shift; keyset pagination)', role: 'viewer', tag: 'videos', query: ListVideosQuery, response: VideoList }, (req, res, i) => h.list(req, res, i.query));
     route(router, { method: 'get', path: '/videos/jobs/:id', summary: 'An ingest (or any) job', role: 'viewer', tag: 'videos', response: JobView }, (req, res) => h.job(req, res));
     route(router, { method: 'get', path: '/videos/:id', summary: 'One video', role: 'viewer', tag: 'videos', response: VideoView }, (req, res) => h.get(req, res));
     route(
