@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { getVideo } from '../../shared/videos/repo.js';
-import { createScore, getScore, listScores, newScoreId, scoreView } from '../../shared/scores/repo.js';
+import { getScore, listScores, scoreView } from '../../shared/scores/repo.js';
+import { createScoreFor, pairProblem } from '../../shared/scores/request.js';
 import { requestScoring } from '../../shared/scores/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
 import { buildReport } from '../../shared/reports/build.js';
@@ -15,15 +16,12 @@ export async function create(req: Request, res: Response, body: z.output<typeof 
   const [gold, trainee] = await Promise.all([getVideo(ctx.db, body.gold_video_id), getVideo(ctx.db, body.trainee_video_id)]);
   if (!gold) throw notFound(`gold video ${body.gold_video_id}`);
   if (!trainee) throw notFound(`trainee video ${body.trainee_video_id}`);
-  if (gold.role !== 'gold') throw badRequest(`video ${gold.id} is a ${gold.role} video, not a gold video`);
-  if (gold.id === trainee.id) throw badRequest('gold and trainee must be different videos');
-  for (const v of [gold, trainee]) {
-    if (v.status === 'failed') throw new AppError(409, 'conflict', `video ${v.id} failed to ingest: ${v.error}`);
-  }
-  const id = newScoreId();
-  await ctx.db.transaction(async (tx) => {
-    await createScore(tx, { id, taskId: gold.task_id, goldVideoId: gold.id, traineeVideoId: trainee.id, createdBy: req.principal?.subject ?? 'anonymous' });
-    await auditRequest(tx, req, { action: 'score.request', target_type: 'score', target_id: id, outcome: 'ok', details: { gold_video_id: gold.id, trainee_video_id: trainee.id } });
+  const problem = pairProblem(gold, trainee);
+  if (problem) throw gold.role === 'gold' && gold.id !== trainee.id ? new AppError(409, 'conflict', problem) : badRequest(problem);
+  const id = await ctx.db.transaction(async (tx) => {
+    const scoreId = await createScoreFor(tx, { gold, trainee, createdBy: req.principal?.subject ?? 'anonymous' });
+    await auditRequest(tx, req, { action: 'score.request', target_type: 'score', target_id: scoreId, outcome: 'ok', details: { gold_video_id: gold.id, trainee_video_id: trainee.id } });
+    return scoreId;
   });
   // Starts now if both are indexed; otherwise video.indexed starts it.
   await requestScoring(ctx, id);

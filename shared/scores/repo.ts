@@ -25,6 +25,26 @@ export interface ScoreRow {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The task definition version the score used (null: the task had none). */
+  task_version: number | null;
+  worker_id: string | null;
+  station: string | null;
+  shift: string | null;
+  performed_at: string | null;
+  batch_id: string | null;
+  review_decision: ReviewDecision | null;
+  review_comment: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+export type ReviewDecision = 'confirm' | 'override_pass' | 'override_fail';
+
+/** The verdict after review (SQL, on a scores row): an override replaces the automatic one. */
+export const FINAL_PASSED_SQL = "(CASE review_decision WHEN 'override_pass' THEN true WHEN 'override_fail' THEN false ELSE passed END)";
+
+export function finalPassed(s: Pick<ScoreRow, 'passed' | 'review_decision'>): boolean | null {
+  return s.review_decision === 'override_pass' ? true : s.review_decision === 'override_fail' ? false : s.passed;
 }
 
 const iso = isoTime;
@@ -39,6 +59,8 @@ function toScore(r: Record<string, unknown>): ScoreRow {
     created_at: iso(r.created_at)!,
     updated_at: iso(r.updated_at)!,
     completed_at: iso(r.completed_at),
+    performed_at: iso(r.performed_at),
+    reviewed_at: iso(r.reviewed_at),
   };
 }
 
@@ -46,11 +68,22 @@ export const newScoreId = () => `score_${randomUUID()}`;
 
 export async function createScore(
   db: Db,
-  s: { id: string; taskId: string | null; goldVideoId: string; traineeVideoId: string; createdBy: string },
+  s: {
+    id: string;
+    taskId: string | null;
+    goldVideoId: string;
+    traineeVideoId: string;
+    createdBy: string;
+    taskVersion?: number | null;
+    who?: { worker_id: string | null; station: string | null; shift: string | null };
+    performedAt?: string | null;
+    batchId?: string | null;
+  },
 ): Promise<ScoreRow> {
   const r = await db.query(
-    `INSERT INTO scores (id, task_id, gold_video_id, trainee_video_id, status, created_by) VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING *`,
-    [s.id, s.taskId, s.goldVideoId, s.traineeVideoId, s.createdBy],
+    `INSERT INTO scores (id, task_id, gold_video_id, trainee_video_id, status, created_by, task_version, worker_id, station, shift, performed_at, batch_id)
+     VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+    [s.id, s.taskId, s.goldVideoId, s.traineeVideoId, s.createdBy, s.taskVersion ?? null, s.who?.worker_id ?? null, s.who?.station ?? null, s.who?.shift ?? null, s.performedAt ?? null, s.batchId ?? null],
   );
   return toScore(r.rows[0]);
 }
@@ -102,8 +135,19 @@ export function scoreView(s: ScoreRow) {
     gold_video_id: s.gold_video_id,
     trainee_video_id: s.trainee_video_id,
     score: s.score,
-    passed: s.passed,
+    /** The verdict after review; engine_passed is the automatic one (engine + task rules). */
+    passed: finalPassed(s),
+    engine_passed: s.passed,
+    verdict: r.verdict ?? null,
+    review: s.review_decision ? { decision: s.review_decision, comment: s.review_comment, reviewed_by: s.reviewed_by, reviewed_at: s.reviewed_at } : null,
+    task_version: s.task_version,
+    worker_id: s.worker_id,
+    station: s.station,
+    shift: s.shift,
+    performed_at: s.performed_at,
+    batch_id: s.batch_id,
     deviations: r.deviations ?? [],
+    information: r.information ?? [],
     steps: r.steps ?? [],
     path: r.path ?? [],
     gold_clips: r.gold_clips ?? [],
