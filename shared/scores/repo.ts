@@ -93,15 +93,72 @@ export async function getScore(db: Db, id: string): Promise<ScoreRow | null> {
   return r.rows[0] ? toScore(r.rows[0]) : null;
 }
 
-export async function listScores(
-  db: Db,
-  o: { taskId?: string; videoId?: string; limit: number; cursor?: string },
-): Promise<{ items: ScoreRow[]; next_cursor: string | null }> {
-  const params: unknown[] = [];
+export interface ScoreFilter {
+  taskId?: string;
+  videoId?: string;
+  workerId?: string;
+  station?: string;
+  shift?: string;
+  /** The verdict after review. */
+  passed?: boolean;
+  /** On performed_at (the trainee video's upload), since inclusive, until exclusive. */
+  since?: Date | null;
+  until?: Date | null;
+  deviationType?: string;
+  batchId?: string;
+  /** Completed, failed by the engine, not reviewed (the review queue). */
+  awaitingReview?: boolean;
+}
+
+/** SQL conditions for a score filter, with $n placeholders appended to params. */
+export function scoreFilterSql(f: ScoreFilter, params: unknown[]): string[] {
   const where: string[] = [];
-  if (o.taskId) where.push(`task_id = $${params.push(o.taskId)}`);
-  if (o.videoId) where.push(`(gold_video_id = $${params.push(o.videoId)} OR trainee_video_id = $${params.length})`);
+  if (f.taskId) where.push(`task_id = $${params.push(f.taskId)}`);
+  if (f.videoId) where.push(`(gold_video_id = $${params.push(f.videoId)} OR trainee_video_id = $${params.length})`);
+  if (f.workerId) where.push(`worker_id = $${params.push(f.workerId)}`);
+  if (f.station) where.push(`station = $${params.push(f.station)}`);
+  if (f.shift) where.push(`shift = $${params.push(f.shift)}`);
+  if (f.passed !== undefined) where.push(`${FINAL_PASSED_SQL} = $${params.push(f.passed)}`);
+  if (f.since) where.push(`coalesce(performed_at, created_at) >= $${params.push(f.since)}`);
+  if (f.until) where.push(`coalesce(performed_at, created_at) < $${params.push(f.until)}`);
+  if (f.deviationType) where.push(`result->'deviations' @> $${params.push(JSON.stringify([{ type: f.deviationType }]))}::jsonb`);
+  if (f.batchId) where.push(`batch_id = $${params.push(f.batchId)}`);
+  if (f.awaitingReview) where.push("status = 'completed' AND passed = false AND review_decision IS NULL");
+  return where;
+}
+
+export async function listScores(db: Db, o: ScoreFilter & { limit: number; cursor?: string }): Promise<{ items: ScoreRow[]; next_cursor: string | null }> {
+  const params: unknown[] = [];
+  const where = scoreFilterSql(o, params);
   return keysetPage(db, { table: 'scores', where, params, limit: o.limit, cursor: o.cursor, map: toScore });
+}
+
+/** The row of a score in lists and CSV: no path or per-step detail. */
+export function scoreListItem(s: ScoreRow) {
+  const devs = ((s.result?.deviations ?? []) as Array<{ type: string }>).map((d) => d.type);
+  return {
+    id: s.id,
+    status: s.status,
+    task_id: s.task_id,
+    task_version: s.task_version,
+    gold_video_id: s.gold_video_id,
+    trainee_video_id: s.trainee_video_id,
+    worker_id: s.worker_id,
+    station: s.station,
+    shift: s.shift,
+    score: s.score,
+    passed: finalPassed(s),
+    engine_passed: s.passed,
+    review_decision: s.review_decision,
+    reviewed_by: s.reviewed_by,
+    deviation_count: devs.length,
+    deviation_types: [...new Set(devs)],
+    batch_id: s.batch_id,
+    performed_at: s.performed_at,
+    created_at: s.created_at,
+    completed_at: s.completed_at,
+    error: s.error,
+  };
 }
 
 export async function updateScore(db: Db, id: string, patch: Record<string, unknown>): Promise<void> {
