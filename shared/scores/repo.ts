@@ -108,6 +108,8 @@ export interface ScoreFilter {
   batchId?: string;
   /** Completed, failed by the engine, not reviewed (the review queue). */
   awaitingReview?: boolean;
+  /** Only each trainee video's latest completed score (a re-score replaces the older one). */
+  currentOnly?: boolean;
 }
 
 /** SQL conditions for a score filter, with $n placeholders appended to params. */
@@ -124,6 +126,12 @@ export function scoreFilterSql(f: ScoreFilter, params: unknown[]): string[] {
   if (f.deviationType) where.push(`result->'deviations' @> $${params.push(JSON.stringify([{ type: f.deviationType }]))}::jsonb`);
   if (f.batchId) where.push(`batch_id = $${params.push(f.batchId)}`);
   if (f.awaitingReview) where.push("status = 'completed' AND passed = false AND review_decision IS NULL");
+  // Inside the subquery the bare name "scores" is the outer row (the inner one is aliased n).
+  if (f.currentOnly) {
+    where.push(
+      "NOT EXISTS (SELECT 1 FROM scores n WHERE n.trainee_video_id = scores.trainee_video_id AND n.status = 'completed' AND (n.created_at, n.id) > (scores.created_at, scores.id))",
+    );
+  }
   return where;
 }
 

@@ -174,3 +174,26 @@ test('GET /scores: filters, keyset pages and CSV', async () => {
   const r3 = rows.find((r) => r.id === 'score_r3')!;
   assert.deepEqual([r3.worker_id, r3.station, r3.score, r3.passed, r3.deviation_types, r3.performed_at], ['W2', 'Line 1', '65', 'false', 'over_time', '2026-11-10T09:00:00.000Z']);
 });
+
+test('review: operators confirm or override with a reason, audited; the engine verdict stays beside it; the queue empties', async () => {
+  const queue = async () => ((await json(await h.api('/reviews/queue?task_id=seed-task', { as: 'viewer' }))).items as Array<{ id: string }>).map((s) => s.id);
+  assert.deepEqual(await queue(), ['score_r3', 'score_r2'], 'failed, unreviewed, current scores only (r5 was re-scored by r4)');
+  const post = (id: string, body: unknown, as: 'operator' | 'viewer' = 'operator') => h.api(`/score/${id}/review`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), as });
+  assert.equal((await post('score_r3', { decision: 'override_pass', comment: 'x' }, 'viewer')).status, 403);
+  assert.equal((await post('score_r3', { decision: 'override_pass' })).status, 400, 'an override needs a comment');
+  assert.equal((await post('score_r3', { decision: 'maybe' })).status, 400);
+  assert.equal((await post('score_nope', { decision: 'confirm' })).status, 404);
+  const s = await json(await post('score_r3', { decision: 'override_pass', comment: 'Step timing was a camera stall' }));
+  assert.equal(s.passed, true);
+  assert.equal(s.engine_passed, false);
+  assert.deepEqual([s.review.decision, s.review.comment], ['override_pass', 'Step timing was a camera stall']);
+  assert.match(s.review.reviewed_by, /^token:operator/);
+  assert.deepEqual(await queue(), ['score_r2']);
+  await json(await post('score_r2', { decision: 'confirm' }));
+  assert.deepEqual(await queue(), []);
+  const a = await json(await h.api('/analytics/tasks/seed-task'));
+  assert.deepEqual([a.passed, a.reviewed], [3, 2], 'the override counts as a pass');
+  assert.deepEqual(((await json(await h.api('/scores?task_id=seed-task&passed=true'))).items as Array<{ id: string }>).map((x) => x.id), ['score_r4', 'score_r3', 'score_r1']);
+  const audit = await h.ctx.db.query<{ details: { decision: string; engine_passed: boolean; passed_after: boolean } }>("SELECT details FROM audit_log WHERE action = 'score.review' AND target_id = 'score_r3'");
+  assert.deepEqual([audit.rows[0].details.decision, audit.rows[0].details.engine_passed, audit.rows[0].details.passed_after], ['override_pass', false, true]);
+});
