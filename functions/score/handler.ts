@@ -27,8 +27,8 @@ export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof E
       if (!a?.outcome) throw new Error(`score ${id} has no alignment yet`);
       // The task's SOP definition over the engine's outcome (optional/critical steps, order groups, durations).
       const outcome = applyTaskRules(a.outcome, await taskRulesFor(ctx, s), scoringOptions(ctx));
-      // Similar past failures need the trainee's vectors only when there is something to look up.
-      const needsVectors = ctx.db.hasVector && outcome.deviations.some((d) => d.trainee);
+      // Similar past failures compare footage only when a deviation has trainee footage.
+      const needsVectors = outcome.deviations.some((d) => d.trainee);
       const tv = needsVectors ? await getVideo(ctx.db, s.trainee_video_id) : null;
       const trainee = tv ? await loadVideoEmbeddings(ctx.db, ctx.store, tv) : null;
       const similar = await scoreVideos(ctx, s, outcome, trainee);

@@ -11,7 +11,8 @@ import { createScoreFor, pairProblem } from '../../shared/scores/request.js';
 import { requestScoring } from '../../shared/scores/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
 import { buildReport } from '../../shared/reports/build.js';
-import type { ListScoresQuery, ScoreRequest } from './schema.js';
+import type { BatchRequest, ListScoresQuery, ScoreRequest } from './schema.js';
+import { batchView, createBatch } from '../../shared/scores/batch.js';
 
 export async function create(req: Request, res: Response, body: z.output<typeof ScoreRequest>): Promise<void> {
   const ctx = await getContext();
@@ -35,6 +36,24 @@ export async function get(req: Request, res: Response): Promise<void> {
   const s = await getScore(ctx.db, String(req.params.id));
   if (!s) throw notFound(`score ${req.params.id}`);
   res.json(scoreView(s));
+}
+
+/** POST /score/batch: queued scores for many trainees at once; progress at GET /score/batch/:id. */
+export async function createBatchHandler(req: Request, res: Response, body: z.output<typeof BatchRequest>): Promise<void> {
+  const ctx = await getContext();
+  const spec = body.task_id ? { task_id: body.task_id, since: timeRange({ since: body.since }).since } : { gold_video_id: body.gold_video_id!, trainee_video_ids: body.trainee_video_ids! };
+  const b = await createBatch(ctx, spec, req.principal?.subject ?? 'anonymous', (tx, details, id) =>
+    auditRequest(tx, req, { action: 'score.batch', target_type: 'batch', target_id: id, outcome: 'ok', details }),
+  );
+  for (const id of b.scoreIds) await requestScoring(ctx, id);
+  res.status(202).json({ ...(await batchView(ctx.db, b.id))!, left_out: b.leftOut });
+}
+
+export async function getBatch(req: Request, res: Response): Promise<void> {
+  const ctx = await getContext();
+  const b = await batchView(ctx.db, String(req.params.id));
+  if (!b) throw notFound(`batch ${req.params.id}`);
+  res.json(b);
 }
 
 type ListQuery = z.output<typeof ListScoresQuery>;

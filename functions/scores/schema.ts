@@ -1,10 +1,43 @@
 import { z } from 'zod';
 import { QueryTime } from '../../shared/http/time-range.js';
+import { TaskId } from '../../shared/tasks/definition.js';
 
 export const ScoreRequest = z.object({
   gold_video_id: z.string().min(1, 'gold_video_id is required'),
   trainee_video_id: z.string().min(1, 'trainee_video_id is required'),
 });
+/** Either a gold with trainee videos, or a task (its current gold, its trainees not yet scored under its current definition). */
+export const BatchRequest = z
+  .object({
+    gold_video_id: z.string().min(1).max(200).optional(),
+    trainee_video_ids: z.array(z.string().min(1).max(200)).min(1).max(500).optional(),
+    task_id: TaskId.optional(),
+    since: QueryTime.optional(),
+  })
+  .refine((b) => (b.task_id ? !b.gold_video_id && !b.trainee_video_ids : Boolean(b.gold_video_id && b.trainee_video_ids)), {
+    message: 'give gold_video_id with trainee_video_ids, or task_id (with an optional since)',
+  })
+  .refine((b) => !b.since || b.task_id, { message: 'since goes with task_id', path: ['since'] });
+
+export const BatchView = z.object({
+  id: z.string(),
+  task_id: z.string().nullable(),
+  gold_video_id: z.string(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  total: z.number(),
+  queued: z.number(),
+  running: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  passed: z.number(),
+  done: z.boolean(),
+  progress: z.number(),
+  items: z.array(z.object({ score_id: z.string(), trainee_video_id: z.string(), worker_id: z.string().nullable(), status: z.string(), score: z.number().nullable(), passed: z.boolean().nullable() })),
+  skipped: z.array(z.object({ trainee_video_id: z.string(), reason: z.string() })),
+});
+export const BatchAccepted = BatchView.extend({ left_out: z.number() });
+
 export const ScoreAccepted = z.object({ score_job_id: z.string(), status: z.string() });
 export const ListScoresQuery = z.object({
   task_id: z.string().min(1).max(200).optional(),

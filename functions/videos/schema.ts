@@ -53,4 +53,6 @@ export const JobView = z.object({
   finished_at: z.string().nullable(),
 });
 
+export const ThumbnailQuery = z.object({ t: z.coerce.number().min(0).max(86_400).default(0) });
+
 export const DeleteQuery = z.object({ force: z.enum(['true', 'false']).default('false') });

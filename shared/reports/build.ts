@@ -1,29 +1,10 @@
 import type { Context } from '../context.js';
-import { getBuffer } from '../store/index.js';
 import { renderScoreReport, type Thumbnail } from '../report/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
-import { clipsKey, framesKey, type ClipsManifest } from '../ingest/keys.js';
-import { encodePngRgb } from '../image/png.js';
+import { frameAt } from '../videos/frame.js';
 import { reportKey } from '../videos/delete.js';
 import { getScore, updateScore, type ScoreRow } from '../scores/repo.js';
 import { getVideo } from '../videos/repo.js';
-
-/** One frame (already privacy-masked at extraction) of a video at time t, as PNG; null when unavailable. */
-async function frameAt(ctx: Context, videoId: string, t: number): Promise<Buffer | null> {
-  try {
-    const m = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
-    const idx = Math.min(m.frame_count - 1, Math.max(0, Math.round(t * m.fps)));
-    const size = m.width * m.height * 3;
-    const obj = await ctx.store.get(framesKey(videoId), { start: idx * size, end: (idx + 1) * size - 1 });
-    const chunks: Buffer[] = [];
-    for await (const c of obj.body) chunks.push(c as Buffer);
-    const data = Buffer.concat(chunks);
-    if (data.length !== size) return null;
-    return encodePngRgb(m.width, m.height, data);
-  } catch {
-    return null;
-  }
-}
 
 /** Key frames of the first deviations: trainee frame at the middle of each deviation's trainee range. */
 async function deviationThumbnails(ctx: Context, s: ScoreRow, outcome: ScoreOutcome, max = 4): Promise<Thumbnail[]> {
