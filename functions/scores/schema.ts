@@ -129,6 +129,7 @@ export const ScoreView = z.object({
   gold_clips: z.array(Range),
   trainee_clips: z.array(Range),
   breakdown: z.record(z.string(), z.number()),
+  breakdown_text: z.array(z.string()),
   similar_failures: z.array(z.unknown()),
   timings_ms: z.record(z.string(), z.number()),
   result_hash: z.string().nullable(),

@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { keysetPage } from '../db/keyset.js';
 import { isoTime } from '../db/rows.js';
 import { canonicalJson } from '../audit/index.js';
+import { breakdownInWords } from '../report/breakdown-words.js';
 
 export type ScoreStatus = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -218,6 +219,8 @@ export function scoreView(s: ScoreRow) {
     gold_clips: r.gold_clips ?? [],
     trainee_clips: r.trainee_clips ?? [],
     breakdown: r.breakdown ?? {},
+    /** The breakdown in sentences, as the PDF prints it. */
+    breakdown_text: breakdownInWords(r.breakdown as Record<string, number> | undefined),
     similar_failures: r.similar_failures ?? [],
     timings_ms: s.timings_ms,
     result_hash: s.result_hash,

@@ -69,7 +69,7 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const stepLabel = (s: { index: number; name: string }) => `step ${s.index + 1} (${s.name})`;
 
-/** "PASS needs a score of at least 70 and no blocking deviation: …" */
+/** "A pass needs a score of at least 70 and no blocking deviation: …" */
 export function verdictRule(threshold: number, engine: EngineRules, criticalSteps: StepRef[] | TaskStepRule[]): string {
   const parts: string[] = [];
   for (const [type, sev] of Object.entries(engine.blockingSeverity) as Array<[DeviationType, Severity | null]>) {
@@ -77,7 +77,7 @@ export function verdictRule(threshold: number, engine: EngineRules, criticalStep
     parts.push(sev === 'low' ? `${TYPE_WORDS[type]} (any severity)` : `${TYPE_WORDS[type]} of ${sev} severity or more`);
   }
   if (criticalSteps.length) parts.push(`any deviation on a critical step (${criticalSteps.map(stepLabel).join(', ')})`);
-  return `PASS needs a score of at least ${threshold} and no blocking deviation: ${parts.join('; ')}.`;
+  return `A pass needs a score of at least ${threshold} and no blocking deviation: ${parts.join('; ')}.`;
 }
 
 function stepRef(row: StepRow): StepRef {

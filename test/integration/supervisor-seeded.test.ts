@@ -197,3 +197,58 @@ test('review: operators confirm or override with a reason, audited; the engine v
   const audit = await h.ctx.db.query<{ details: { decision: string; engine_passed: boolean; passed_after: boolean } }>("SELECT details FROM audit_log WHERE action = 'score.review' AND target_id = 'score_r3'");
   assert.deepEqual([audit.rows[0].details.decision, audit.rows[0].details.engine_passed, audit.rows[0].details.passed_after], ['override_pass', false, true]);
 });
+
+test("the PDF shows the review beside the automatic verdict, the task's name and the worker", async () => {
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  assert.equal(spawnSync('pdftotext', ['-v']).status, 0, 'pdftotext (poppler-utils) is needed for this test');
+  const r = await h.api('/score/score_r3/report.pdf', { as: 'viewer' });
+  assert.equal(r.status, 200);
+  const text = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(await r.arrayBuffer()) }).toString('utf8').replace(/\s+/g, ' ');
+  assert.match(text, /\bPASS\b/);
+  assert.match(text, /reviewed \(automatic: FAIL\)/);
+  assert.match(text, /overrode the verdict to PASS on \d{4}-\d\d-\d\d \d\d:\d\d UTC \(automatic verdict: FAIL\): "Step timing was a camera stall"/);
+  assert.match(text, /Seed assembly \(seed-task\)/);
+  assert.match(text, /worker W2, station Line 1/);
+  // A later review replaces the cached PDF's content.
+  await json(await h.api('/score/score_r3/review', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'confirm' }), as: 'admin' }));
+  const again = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(await (await h.api('/score/score_r3/report.pdf')).arrayBuffer()) }).toString('utf8').replace(/\s+/g, ' ');
+  assert.match(again, /confirmed the automatic verdict/);
+  assert.match(again, /\bFAIL\b/);
+});
+
+test('one palette: GET /ui/palette.json is what the PDF draws with', async () => {
+  const { PALETTE } = await import('../../shared/report/palette.js');
+  const { stepColour } = await import('../../shared/report/index.js');
+  const p = await json(await h.api('/ui/palette.json', { as: null }));
+  assert.deepEqual(p, JSON.parse(JSON.stringify(PALETTE)));
+  assert.equal(stepColour(3), p.steps[3]);
+});
+
+test('batch: by gold and trainee ids (bad ones skipped with a reason) or by task; progress until done', async () => {
+  const post = (body: unknown, as: 'operator' | 'viewer' = 'operator') => h.api('/score/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), as });
+  assert.equal((await post({ task_id: 'seed-task' }, 'viewer')).status, 403);
+  assert.equal((await post({ task_id: 'seed-task', gold_video_id: 'vid_g1' })).status, 400);
+  assert.equal((await post({ gold_video_id: 'vid_g1' })).status, 400);
+  assert.equal((await post({ gold_video_id: 'vid_t1', trainee_video_ids: ['vid_t2'] })).status, 400, 'not a gold video');
+  assert.equal((await post({ task_id: 'nobody-task' })).status, 409, 'no gold to score against');
+  const byIds = await post({ gold_video_id: 'vid_g1', trainee_video_ids: ['vid_t1', 'vid_nope', 'vid_g1', 'vid_t1'] });
+  assert.equal(byIds.status, 202);
+  const b = (await byIds.json()) as { id: string; total: number; skipped: Array<{ trainee_video_id: string; reason: string }> };
+  assert.match(b.id, /^batch_/);
+  assert.equal(b.total, 1, 'duplicates collapse');
+  assert.deepEqual(b.skipped.map((s) => s.trainee_video_id), ['vid_nope', 'vid_g1']);
+  assert.match(b.skipped[1].reason, /different videos/);
+  // The task's runs were scored before the definition existed: all are re-scored, but vid_t1,
+  // queued under the current version by the batch above.
+  const byTask = (await (await post({ task_id: 'seed-task' })).json()) as { id: string; total: number; gold_video_id: string; left_out: number; items: Array<{ trainee_video_id: string }> };
+  assert.deepEqual([byTask.total, byTask.gold_video_id, byTask.left_out], [3, 'vid_g1', 0]);
+  assert.deepEqual(byTask.items.map((i) => i.trainee_video_id).sort(), ['vid_t2', 'vid_t3', 'vid_t4']);
+  const scored = await h.ctx.db.query<{ task_version: number; batch_id: string }>('SELECT task_version, batch_id FROM scores WHERE batch_id = $1', [byTask.id]);
+  assert.ok(scored.rows.every((r) => r.task_version === 2), 'each score records the definition version it used');
+  // The seeded videos have no clip vectors: each score fails, and the batch says so when done.
+  await h.ctx.bus.idle();
+  const done = await json(await h.api(`/score/batch/${byTask.id}`, { as: 'viewer' }));
+  assert.deepEqual([done.done, done.progress, done.failed, done.completed], [true, 1, 3, 0]);
+  assert.deepEqual(((await json(await h.api(`/scores?batch_id=${byTask.id}`))).items as unknown[]).length, 3);
+  assert.equal((await h.api('/score/batch/batch_nope')).status, 404);
+});

@@ -84,6 +84,6 @@ test("the task's threshold decides, and the verdict says why in words", () => {
   const r = applyTaskRules(outcome([], steps, 80), rules(null, 85), DEFAULT_SCORING_OPTIONS);
   assert.equal(r.passed, false);
   assert.deepEqual(r.verdict.reasons, ['The score 80 is below the threshold 85.']);
-  assert.match(r.verdict.rule, /^PASS needs a score of at least 85 and no blocking deviation: a missing step of medium severity or more;/);
+  assert.match(r.verdict.rule, /^A pass needs a score of at least 85 and no blocking deviation: a missing step of medium severity or more;/);
   assert.equal(r.verdict.step_rules_applied, false);
 });
