@@ -57,12 +57,20 @@ async function summaryOf(ctx: Context, id: string): Promise<TaskSummary | null> 
   return (await listTaskSummaries(ctx.db)).find((s) => s.id === id) ?? null;
 }
 
+/** Re-scoring is offered while runs were judged by another definition version, gold or gold steps. */
+async function rescoreOffer(ctx: Context, id: string, version: number, goldId: string | null) {
+  if (!goldId) return null;
+  const runs = await staleRunCount(ctx.db, id, version, goldId);
+  return runs > 0 ? { runs, method: 'POST' as const, path: '/score/batch' as const, body: { task_id: id } } : null;
+}
+
 export async function get(req: Request, res: Response): Promise<void> {
   const ctx = await getContext();
   const id = taskIdParam(req);
   const [task, summary] = await Promise.all([getTask(ctx.db, id), summaryOf(ctx, id)]);
   if (!task && !summary) throw notFound(`task ${id}`);
-  res.json(await taskView(ctx, id, task, summary ?? emptySummary(id)));
+  const view = await taskView(ctx, id, task, summary ?? emptySummary(id));
+  res.json({ ...view, rescore_offer: await rescoreOffer(ctx, id, view.version, view.gold_video_id) });
 }
 
 /** Checks the definition against its gold: a gold video of this task, whose steps the indexes name. */
@@ -101,10 +109,5 @@ export async function put(req: Request, res: Response, def: z.output<typeof PutT
   });
   const view = await taskView(ctx, id, saved.task, (await summaryOf(ctx, id)) ?? emptySummary(id));
   // Changing the gold or the definition offers re-scoring the runs judged by an older one.
-  const stale = await staleRunCount(ctx.db, id, saved.task.version, view.gold_video_id);
-  res.json({
-    ...view,
-    changed: saved.changed,
-    rescore_offer: stale > 0 && view.gold_video_id ? { runs: stale, method: 'POST', path: '/score/batch', body: { task_id: id } } : null,
-  });
+  res.json({ ...view, changed: saved.changed, rescore_offer: await rescoreOffer(ctx, id, saved.task.version, view.gold_video_id) });
 }

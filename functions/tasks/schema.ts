@@ -37,9 +37,6 @@ export const TaskView = z.object({
 
 export const TaskList = z.object({ items: z.array(TaskView.omit({ steps: true }).extend({ step_count: z.number() })) });
 
-export const PutTaskResult = TaskView.extend({
-  changed: z.boolean(),
-  rescore_offer: z
-    .object({ runs: z.number(), method: z.literal('POST'), path: z.literal('/score/batch'), body: z.object({ task_id: z.string() }) })
-    .nullable(),
-});
+const RescoreOffer = z.object({ runs: z.number(), method: z.literal('POST'), path: z.literal('/score/batch'), body: z.object({ task_id: z.string() }) }).nullable();
+export const TaskDetail = TaskView.extend({ rescore_offer: RescoreOffer });
+export const PutTaskResult = TaskDetail.extend({ changed: z.boolean() });

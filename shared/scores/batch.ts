@@ -4,7 +4,7 @@ import type { Db } from '../db/index.js';
 import { isoTime } from '../db/rows.js';
 import { AppError, badRequest, notFound } from '../errors.js';
 import { getVideo, toVideo, type VideoRow } from '../videos/repo.js';
-import { currentGold, getTask } from '../tasks/repo.js';
+import { currentGold, getTask, upToDateScoreSql } from '../tasks/repo.js';
 import { createScoreFor, pairProblem } from './request.js';
 import { finalPassed } from './repo.js';
 
@@ -48,8 +48,7 @@ async function byTask(ctx: Context, taskId: string, since: Date | null): Promise
     `SELECT * FROM videos v
       WHERE v.task_id = $1 AND v.role <> 'gold' AND v.status NOT IN ('failed', 'deleted')
         AND ($2::timestamptz IS NULL OR v.created_at >= $2)
-        AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.trainee_video_id = v.id AND s.gold_video_id = $3 AND s.status <> 'failed'
-                          AND s.task_version IS NOT DISTINCT FROM $4)
+        AND NOT ${upToDateScoreSql('v.id', '$3', '$4::integer')}
       ORDER BY v.created_at, v.id`,
     [taskId, since, gold.id, task?.version ?? null],
   );

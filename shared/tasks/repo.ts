@@ -123,14 +123,24 @@ export async function stepsView(db: Db, gold: VideoRow | null, defs: TaskStepDef
   return out;
 }
 
-/** Current runs of a task scored under another definition version or another gold: what re-scoring would redo. */
+/**
+ * SQL: trainee video `videoId` has a score (queued, running or completed) against gold $goldP
+ * under definition version $versionP, requested after that gold's steps last changed: nothing
+ * to re-score. Shared by the re-score offer and the task batch so both mean the same runs.
+ */
+export function upToDateScoreSql(videoId: string, goldP: string, versionP: string): string {
+  return `EXISTS (SELECT 1 FROM scores u WHERE u.trainee_video_id = ${videoId} AND u.gold_video_id = ${goldP} AND u.status <> 'failed'
+                    AND u.task_version IS NOT DISTINCT FROM ${versionP}
+                    AND u.created_at >= coalesce((SELECT max(g.updated_at) FROM gold_steps g WHERE g.video_id = ${goldP}), '-infinity'::timestamptz))`;
+}
+
+/** Runs of a task (trainee videos with a completed score) that re-scoring would redo: judged by another version, gold or steps. */
 export async function staleRunCount(db: Db, taskId: string, version: number, goldId: string | null): Promise<number> {
   const r = await db.query<{ n: number }>(
-    `SELECT count(DISTINCT trainee_video_id)::int AS n FROM scores s
-      WHERE task_id = $1 AND status = 'completed'
+    `SELECT count(DISTINCT s.trainee_video_id)::int AS n FROM scores s
+      WHERE s.task_id = $1 AND s.status = 'completed'
         AND EXISTS (SELECT 1 FROM videos v WHERE v.id = s.trainee_video_id AND v.status = 'indexed')
-        AND NOT EXISTS (SELECT 1 FROM scores n WHERE n.trainee_video_id = s.trainee_video_id AND n.task_id = s.task_id
-                          AND n.status <> 'failed' AND n.task_version IS NOT DISTINCT FROM $2 AND n.gold_video_id = $3)`,
+        AND NOT ${upToDateScoreSql('s.trainee_video_id', '$3', '$2::integer')}`,
     [taskId, version, goldId],
   );
   return r.rows[0]?.n ?? 0;

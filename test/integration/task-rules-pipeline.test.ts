@@ -72,4 +72,12 @@ test('an optional step left out: no missing_step, information instead, and the r
   const again = await json(await h.api('/score/batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ task_id: 'rules-task' }), as: 'operator' }));
   assert.equal(again.total, 0);
   assert.equal((await json(await h.api('/tasks/rules-task', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rules task', gold_video_id: gold, steps }) }))).rescore_offer, null);
+
+  // The steps editor saves back the detected steps as shown (renamed): a change of the gold's
+  // steps offers re-scoring again.
+  const detected = (await json(await h.api(`/gold/${gold}/steps`))).steps as Array<{ name: string; start_sec: number; end_sec: number }>;
+  const renamed = detected.map((st, i) => ({ name: `Step ${i + 1} (checked)`, start_sec: st.start_sec, end_sec: st.end_sec }));
+  const put = await json(await h.api(`/gold/${gold}/steps`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ steps: renamed }) }));
+  assert.deepEqual((put.steps as typeof detected).map((st) => [st.start_sec, st.end_sec]), detected.map((st) => [st.start_sec, st.end_sec]), 'bounds unchanged');
+  assert.equal((await json(await h.api('/tasks/rules-task'))).rescore_offer?.runs, 1);
 });
