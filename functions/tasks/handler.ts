@@ -54,7 +54,7 @@ export async function list(_req: Request, res: Response): Promise<void> {
 }
 
 async function summaryOf(ctx: Context, id: string): Promise<TaskSummary | null> {
-  return (await listTaskSummaries(ctx.db)).find((s) => s.id === id) ?? null;
+  return (await listTaskSummaries(ctx.db, id))[0] ?? null;
 }
 
 /** Re-scoring is offered while runs were judged by another definition version, gold or gold steps. */

@@ -81,16 +81,17 @@ export interface TaskSummary {
   last_activity_at: string | null;
 }
 
-/** Every task: defined ones and task ids that only uploads name, with counts, most recent first. */
-export async function listTaskSummaries(db: Db): Promise<TaskSummary[]> {
+/** Every task (or the one named): defined ones and task ids that only uploads name, with counts, most recent first. */
+export async function listTaskSummaries(db: Db, only?: string): Promise<TaskSummary[]> {
   const r = await db.query(
-    `WITH ids AS (SELECT id FROM tasks UNION SELECT DISTINCT task_id FROM videos WHERE status <> 'deleted'),
+    `WITH ids AS (SELECT id FROM (SELECT id FROM tasks UNION SELECT DISTINCT task_id FROM videos WHERE status <> 'deleted') all_ids WHERE $1::text IS NULL OR id = $1),
           v AS (SELECT task_id, count(*)::int AS videos, count(*) FILTER (WHERE role <> 'gold')::int AS trainee_videos, max(created_at) AS last_video FROM videos WHERE status <> 'deleted' GROUP BY task_id),
           s AS (SELECT task_id, count(*)::int AS scores, max(created_at) AS last_score FROM scores GROUP BY task_id)
      SELECT ids.id, coalesce(v.videos, 0) AS videos, coalesce(v.trainee_videos, 0) AS trainee_videos, coalesce(s.scores, 0) AS scores,
             greatest(v.last_video, s.last_score) AS last_activity_at
        FROM ids LEFT JOIN v ON v.task_id = ids.id LEFT JOIN s ON s.task_id = ids.id
       ORDER BY greatest(v.last_video, s.last_score) DESC NULLS LAST, ids.id`,
+    [only ?? null],
   );
   return r.rows.map((x) => ({ id: x.id, videos: x.videos, trainee_videos: x.trainee_videos, scores: x.scores, last_activity_at: isoTime(x.last_activity_at) }));
 }
