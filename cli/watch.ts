@@ -3,10 +3,11 @@ import { promises as fs, readFileSync, existsSync } from 'node:fs';
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseWho, whoFromSegments } from '../shared/videos/who.js';
 
 /**
  * sopilot-watch: for plants without S3 notifications. Watches DIR laid out as
- * <task_id>/<gold|trainee|audit>/<file>, and uploads each new file through the API once it has
+ * <task_id>/<gold|trainee|audit>/[worker_id=…/][station=…/][shift=…/]<file>, and uploads each new file through the API once it has
  * stopped growing. What was uploaded is remembered in DIR/.sopilot-watch.json (by path, size, mtime).
  */
 export interface WatchOptions {
@@ -21,11 +22,28 @@ export interface WatchOptions {
 
 const VIDEO_EXT = /\.(mp4|mov|m4v|mkv|webm|avi|ts|mpg|mpeg)$/i;
 const ROLES = new Set(['gold', 'trainee', 'audit']);
+const warned = new Set<string>();
 
 interface Seen {
   size: number;
   mtimeMs: number;
   since: number;
+}
+
+/** Video files under a role folder, with the key=value folders (who/where) on the way to each. */
+async function videoFiles(dir: string, segments: string[] = []): Promise<Array<{ file: string; name: string; segments: string[] }>> {
+  let entries: import('node:fs').Dirent[] = [];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: Array<{ file: string; name: string; segments: string[] }> = [];
+  for (const e of entries) {
+    if (e.isFile() && VIDEO_EXT.test(e.name)) out.push({ file: path.join(dir, e.name), name: e.name, segments });
+    else if (e.isDirectory() && segments.length < 3 && /^(worker_id|station|shift)=/.test(e.name)) out.push(...(await videoFiles(path.join(dir, e.name), [...segments, e.name])));
+  }
+  return out;
 }
 
 export async function scanOnce(o: WatchOptions, pending: Map<string, Seen>, done: Record<string, { size: number; mtimeMs: number; video_id: string }>): Promise<number> {
@@ -39,16 +57,7 @@ export async function scanOnce(o: WatchOptions, pending: Map<string, Seen>, done
   for (const task of tasks) {
     if (task.startsWith('.') || !/^[A-Za-z0-9._:-]{1,200}$/.test(task)) continue;
     for (const role of ROLES) {
-      const dir = path.join(o.dir, task, role);
-      let files: string[] = [];
-      try {
-        files = await fs.readdir(dir);
-      } catch {
-        continue;
-      }
-      for (const name of files) {
-        if (!VIDEO_EXT.test(name)) continue;
-        const file = path.join(dir, name);
+      for (const { file, name, segments } of await videoFiles(path.join(o.dir, task, role))) {
         const st = await fs.stat(file).catch(() => null);
         if (!st?.isFile()) continue;
         const prev = done[file];
@@ -60,9 +69,17 @@ export async function scanOnce(o: WatchOptions, pending: Map<string, Seen>, done
           pending.set(file, { size: st.size, mtimeMs: st.mtimeMs, since: now });
           if (!o.once) continue;
         } else if (now - seen.since < o.stableMs) continue;
+        const who = parseWho(whoFromSegments(segments).who);
+        if (!who.ok) {
+          // Said once per file and process: the folder name will not fix itself between scans.
+          if (!warned.has(file)) o.log(`skipping ${file}: ${who.error}`);
+          warned.add(file);
+          continue;
+        }
         const form = new FormData();
         form.set('task_id', task);
         form.set('role', role);
+        for (const [k, v] of Object.entries(who.who)) if (v) form.set(k, v);
         form.set('file', await openAsBlob(file), name);
         const res = await fetch(`${o.baseUrl.replace(/\/$/, '')}${role === 'gold' ? '/gold' : '/videos'}`, {
           method: 'POST',
@@ -77,7 +94,7 @@ export async function scanOnce(o: WatchOptions, pending: Map<string, Seen>, done
         done[file] = { size: st.size, mtimeMs: st.mtimeMs, video_id: body.video_id! };
         pending.delete(file);
         uploaded++;
-        o.log(`uploaded ${file} as ${body.video_id} (task ${task}, ${role})`);
+        o.log(`uploaded ${file} as ${body.video_id} (task ${task}, ${role}${who.who.worker_id ? `, worker ${who.who.worker_id}` : ''})`);
       }
     }
   }
@@ -111,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const dir = positionals[0];
   if (values.help || !dir) {
-    console.error('usage: sopilot-watch DIR [--base-url URL] [--token T] [--interval ms] [--stable ms] [--once]\n  DIR/<task_id>/<gold|trainee|audit>/<video file> is uploaded once it stops growing');
+    console.error('usage: sopilot-watch DIR [--base-url URL] [--token T] [--interval ms] [--stable ms] [--once]\n  DIR/<task_id>/<gold|trainee|audit>/[worker_id=W/][station=S/][shift=X/]<video file> is uploaded once it stops growing');
     return values.help ? 0 : 2;
   }
   if (!values.token) {

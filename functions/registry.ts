@@ -16,9 +16,12 @@ import { embedFunction } from './embed/index.js';
 import { alignFunction } from './align/index.js';
 import { scoreFunction } from './score/index.js';
 import { reportFunction } from './report/index.js';
+import { tasksFunction } from './tasks/index.js';
+import { analyticsFunction } from './analytics/index.js';
+import { reviewsFunction } from './reviews/index.js';
 
 /** Every HTTP function, in mount order (the all-in-one host serves them all under their paths). */
-export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction, trainHttpFunction, authFunction, uiFunction];
+export const httpFunctions: HttpFunction[] = [systemFunction, uploadFunction, videosFunction, scoresFunction, stepsFunction, tasksFunction, analyticsFunction, reviewsFunction, auditFunction, opsFunction, bucketDropHttpFunction, eventsFunction, trainHttpFunction, authFunction, uiFunction];
 
 /** Every event function; hosts pick them by queue. */
 export const eventFunctions: EventFunction[] = [clipExtractFunction, embedFunction, alignFunction, scoreFunction, reportFunction, bucketDropEventFunction, nightlyTrainFunction] as EventFunction[];

@@ -4,7 +4,9 @@ import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
 import { getScore, resultHash, updateScore } from '../../shared/scores/repo.js';
-import { scoreVideos } from '../../shared/scores/compute.js';
+import { scoreVideos, scoringOptions } from '../../shared/scores/compute.js';
+import { applyTaskRules } from '../../shared/scoring/task-rules.js';
+import { taskRulesFor } from '../../shared/tasks/rules-for-score.js';
 import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
 import { getVideo } from '../../shared/videos/repo.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
@@ -23,9 +25,10 @@ export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof E
       const t0 = performance.now();
       const a = s.alignment as { outcome?: ScoreOutcome; gold_clips?: unknown[]; trainee_clips?: unknown[] } | null;
       if (!a?.outcome) throw new Error(`score ${id} has no alignment yet`);
-      const outcome = a.outcome;
-      // Similar past failures need the trainee's vectors only when there is something to look up.
-      const needsVectors = ctx.db.hasVector && outcome.deviations.some((d) => d.trainee);
+      // The task's SOP definition over the engine's outcome (optional/critical steps, order groups, durations).
+      const outcome = applyTaskRules(a.outcome, await taskRulesFor(ctx, s), scoringOptions(ctx));
+      // Similar past failures compare footage only when a deviation has trainee footage.
+      const needsVectors = outcome.deviations.some((d) => d.trainee);
       const tv = needsVectors ? await getVideo(ctx.db, s.trainee_video_id) : null;
       const trainee = tv ? await loadVideoEmbeddings(ctx.db, ctx.store, tv) : null;
       const similar = await scoreVideos(ctx, s, outcome, trainee);
@@ -45,7 +48,7 @@ export async function handleAlignmentDone(event: SopilotEvent<EventData<typeof E
           target_type: 'score',
           target_id: id,
           outcome: 'ok',
-          details: { result_hash: hash, score: outcome.score, passed: outcome.passed, deviations: outcome.deviations.length, gold_video_id: s.gold_video_id, trainee_video_id: s.trainee_video_id },
+          details: { result_hash: hash, score: outcome.score, passed: outcome.passed, engine_passed: outcome.engine.passed, task_version: s.task_version, deviations: outcome.deviations.length, gold_video_id: s.gold_video_id, trainee_video_id: s.trainee_video_id },
         });
       });
       return { score: outcome.score, passed: outcome.passed, result_hash: hash };

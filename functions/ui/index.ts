@@ -5,6 +5,7 @@ import { defineHttpFunction } from '../../shared/functions.js';
 import { buildHttpApp } from '../../shared/http/app.js';
 import { registerRouteDoc } from '../../shared/http/openapi.js';
 import { AppError } from '../../shared/errors.js';
+import { PALETTE } from '../../shared/report/palette.js';
 import { createStaticReader, etagMatches, resolveStaticPath } from './static.js';
 
 /** The folder of the UI's static files (ui/ at the repository root). */
@@ -73,6 +74,12 @@ export function createUiFunction(o: UiOptions = {}) {
         const q = req.originalUrl.indexOf('?');
         res.redirect(301, `ui/${q >= 0 ? req.originalUrl.slice(q) : ''}`);
       };
+      // One palette for the UI and the PDF (shared/report/palette.ts); before the static files.
+      registerRouteDoc({ method: 'get', path: '/ui/palette.json', summary: 'The step, deviation, severity and verdict colours the PDF report uses (for the UI)', role: 'public', tag: 'ui', errors: [] });
+      router.get('/ui/palette.json', (_req, res) => {
+        res.setHeader('Cache-Control', 'no-cache');
+        res.json(PALETTE);
+      });
       router.get('/ui', entry);
       router.get('/ui/{*path}', serve);
     },

@@ -147,6 +147,7 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
       videoId,
       taskId: parsedFields.data.task_id,
       role: parsedFields.data.role,
+      who: { worker_id: parsedFields.data.worker_id, station: parsedFields.data.station, shift: parsedFields.data.shift },
       objectKey: s.key,
       originalName: s.name,
       contentType: s.mime,

@@ -17,7 +17,7 @@ export const uploadFunction = defineHttpFunction({
         summary: 'Upload a gold (reference) video',
         role: 'operator',
         tag: 'videos',
-        multipart: { file: UPLOAD_MULTIPART.file, task_id: UPLOAD_MULTIPART.task_id },
+        multipart: { file: UPLOAD_MULTIPART.file, task_id: UPLOAD_MULTIPART.task_id, worker_id: UPLOAD_MULTIPART.worker_id, station: UPLOAD_MULTIPART.station, shift: UPLOAD_MULTIPART.shift },
         response: UploadAccepted,
         responseStatus: 202,
         errors: [400, 401, 403, 413, 415, 503],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WhoFields } from '../../shared/videos/who.js';
 
 export const UploadFields = z.object({
   task_id: z
@@ -8,7 +9,7 @@ export const UploadFields = z.object({
     .max(200)
     .regex(/^[A-Za-z0-9._:-]+$/, 'task_id may contain letters, digits, . _ : -'),
   role: z.enum(['gold', 'trainee', 'audit']).default('trainee'),
-});
+}).extend(WhoFields.shape);
 export type UploadFields = z.output<typeof UploadFields>;
 
 export const UploadAccepted = z.object({ video_id: z.string(), job_id: z.string() });
@@ -17,4 +18,7 @@ export const UPLOAD_MULTIPART = {
   file: { type: 'binary', description: 'the video file (mp4, mov, mkv, webm, avi, ...)', required: true },
   task_id: { type: 'string', description: 'the SOP task this video belongs to', required: true },
   role: { type: 'string', description: 'gold | trainee | audit (POST /gold forces gold)' },
+  worker_id: { type: 'string', description: 'who performed (optional; ≤100 letters, digits, space . _ : # @ + -)' },
+  station: { type: 'string', description: 'where (optional; ≤100, same characters)' },
+  shift: { type: 'string', description: 'which shift (optional; ≤50, same characters)' },
 } as const;

@@ -8,11 +8,12 @@ import { deleteVideo } from '../../shared/videos/delete.js';
 import { emitUploaded } from '../../shared/videos/register.js';
 import { setJobStatus } from '../../shared/jobs/index.js';
 import type { z } from 'zod';
-import type { DeleteQuery, ListVideosQuery } from './schema.js';
+import type { DeleteQuery, ListVideosQuery, ThumbnailQuery } from './schema.js';
+import { frameAt } from '../../shared/videos/frame.js';
 
 export async function list(_req: Request, res: Response, q: z.output<typeof ListVideosQuery>): Promise<void> {
   const ctx = await getContext();
-  const page = await listVideos(ctx.db, { taskId: q.task_id, role: q.role, limit: q.limit, cursor: q.cursor });
+  const page = await listVideos(ctx.db, { taskId: q.task_id, role: q.role, workerId: q.worker_id, station: q.station, shift: q.shift, limit: q.limit, cursor: q.cursor });
   res.json({ items: page.items.map(videoView), next_cursor: page.next_cursor });
 }
 
@@ -21,6 +22,19 @@ export async function get(req: Request, res: Response): Promise<void> {
   const v = await getVideo(ctx.db, String(req.params.id));
   if (!v) throw notFound(`video ${req.params.id}`);
   res.json(videoView(v));
+}
+
+/** GET /videos/:id/thumbnail?t=: the stored frame nearest t, as PNG. */
+export async function thumbnail(req: Request, res: Response, q: z.output<typeof ThumbnailQuery>): Promise<void> {
+  const ctx = await getContext();
+  const v = await getVideo(ctx.db, String(req.params.id));
+  if (!v) throw notFound(`video ${req.params.id}`);
+  const png = await frameAt(ctx, v.id, q.t);
+  if (!png) throw new AppError(404, 'not_found', `video ${v.id} has no stored frames (it is ${v.status})`);
+  res.setHeader('Content-Type', 'image/png');
+  res.setHeader('Cache-Control', 'private, max-age=3600');
+  res.setHeader('Content-Length', String(png.length));
+  res.end(png);
 }
 
 /** Parses a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range; multi-range is answered whole. */

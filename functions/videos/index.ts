@@ -4,14 +4,15 @@ import { defineHttpFunction } from '../../shared/functions.js';
 import { route } from '../../shared/http/route.js';
 import { buildHttpApp } from '../../shared/http/app.js';
 import * as h from './handler.js';
-import { DeleteQuery, JobView, ListVideosQuery, VideoList, VideoView } from './schema.js';
+import { DeleteQuery, JobView, ListVideosQuery, VideoList, VideoView, ThumbnailQuery } from './schema.js';
 
 /** HTTP trigger: read videos and their ingest jobs, play them back, delete them. */
 export const videosFunction = defineHttpFunction({
   name: 'videos',
   mount(router) {
-    route(router, { method: 'get', path: '/videos', summary: 'List videos (filter by task_id, role; keyset pagination)', role: 'viewer', tag: 'videos', query: ListVideosQuery, response: VideoList }, (req, res, i) => h.list(req, res, i.query));
+    route(router, { method: 'get', path: '/videos', summary: 'List videos (filter by task_id, role, worker_id, station, shift; keyset pagination)', role: 'viewer', tag: 'videos', query: ListVideosQuery, response: VideoList }, (req, res, i) => h.list(req, res, i.query));
     route(router, { method: 'get', path: '/videos/jobs/:id', summary: 'An ingest (or any) job', role: 'viewer', tag: 'videos', response: JobView }, (req, res) => h.job(req, res));
+    route(router, { method: 'get', path: '/videos/:id/thumbnail', summary: 'One frame of the video at ?t= seconds (PNG; privacy-masked like playback)', role: 'viewer', tag: 'videos', query: ThumbnailQuery, responseContentType: 'image/png', errors: [400, 401, 403, 404] }, (req, res, i) => h.thumbnail(req, res, i.query));
     route(router, { method: 'get', path: '/videos/:id', summary: 'One video', role: 'viewer', tag: 'videos', response: VideoView }, (req, res) => h.get(req, res));
     route(
       router,

@@ -3,6 +3,9 @@ import { z } from 'zod';
 export const ListVideosQuery = z.object({
   task_id: z.string().min(1).optional(),
   role: z.enum(['gold', 'trainee', 'audit']).optional(),
+  worker_id: z.string().min(1).max(100).optional(),
+  station: z.string().min(1).max(100).optional(),
+  shift: z.string().min(1).max(50).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
 });
@@ -25,6 +28,9 @@ export const VideoView = z.object({
   embedding_dim: z.number().nullable(),
   source: z.string(),
   uploaded_by: z.string().nullable(),
+  worker_id: z.string().nullable(),
+  station: z.string().nullable(),
+  shift: z.string().nullable(),
   error: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -46,5 +52,7 @@ export const JobView = z.object({
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
 });
+
+export const ThumbnailQuery = z.object({ t: z.coerce.number().min(0).max(86_400).default(0) });
 
 export const DeleteQuery = z.object({ force: z.enum(['true', 'false']).default('false') });

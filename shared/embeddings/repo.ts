@@ -72,24 +72,6 @@ export async function loadEmbeddings(db: Db, videoId: string): Promise<VideoEmbe
   return { matrix: { rows: n, dim, data }, times: { start_sec: start, end_sec: end }, embedder: n ? r.rows[0].embedder : null };
 }
 
-/** Nearest clips of other videos (pgvector cosine); [] when the extension is absent. */
-export async function similarClips(
-  db: Db,
-  q: Float32Array,
-  o: { taskId: string; excludeVideoId: string; limit: number },
-): Promise<Array<{ video_id: string; clip_index: number; start_sec: number; end_sec: number; distance: number }>> {
-  if (!db.hasVector) return [];
-  const dim = q.length;
-  const r = await db.query(
-    `SELECT ce.video_id, ce.clip_index, ce.start_sec, ce.end_sec, (ce.vec::halfvec(${dim})) <=> $1::halfvec(${dim}) AS distance
-       FROM clip_embeddings ce JOIN videos v ON v.id = ce.video_id
-      WHERE ce.dim = ${dim} AND v.task_id = $2 AND ce.video_id <> $3 AND v.role <> 'gold'
-      ORDER BY (ce.vec::halfvec(${dim})) <=> $1::halfvec(${dim}) LIMIT $4`,
-    [vecLiteral(q), o.taskId, o.excludeVideoId, o.limit],
-  );
-  return r.rows as never;
-}
-
 /**
  * The same vectors as one float32 blob per video in the object store (derived/<id>/embeddings.f32
  * + a JSON sidecar): a score job reads 500 x 2816 floats in one object read instead of parsing

@@ -4,6 +4,7 @@ import type { EventData } from '../events/types.js';
 import { EventType } from '../events/types.js';
 import { newVideoId, registerVideo } from '../videos/register.js';
 import type { VideoRole } from '../videos/repo.js';
+import { parseWho, whoFromMetadata, whoFromSegments } from '../videos/who.js';
 
 type Records = EventData<typeof EventType.objectCreated>['Records'];
 
@@ -13,7 +14,8 @@ export interface DropResult {
   skipped: Array<{ key: string; reason: string }>;
 }
 
-const INBOX = /^inbox\/([A-Za-z0-9._:-]{1,200})\/(gold|trainee|audit)\/([^/]+)$/;
+// Optional key=value folders between the role and the file: worker_id=…/station=…/shift=…
+const INBOX = /^inbox\/([A-Za-z0-9._:-]{1,200})\/(gold|trainee|audit)\/((?:[^/]+\/){0,3})([^/]+)$/;
 
 /** S3 notifications URL-encode keys ('+' for space). */
 function decodeKey(k: string): string {
@@ -25,8 +27,10 @@ function decodeKey(k: string): string {
 }
 
 /**
- * Registers objects dropped under inbox/<task_id>/<role>/<name> and starts their ingest,
- * once per object version (key + version id, or ETag where the store has no versioning).
+ * Registers objects dropped under inbox/<task_id>/<role>/[worker_id=…/][station=…/][shift=…/]<name>
+ * and starts their ingest, once per object version (key + version id, or ETag where the store has
+ * no versioning). Who/where come from those folders, else from the object's metadata
+ * (x-amz-meta-worker-id, -station, -shift); the folders win.
  */
 export async function ingestDroppedObjects(ctx: Context, records: Records, bucket: string): Promise<DropResult> {
   const out: DropResult = { registered: [], duplicates: [], skipped: [] };
@@ -45,9 +49,19 @@ export async function ingestDroppedObjects(ctx: Context, records: Records, bucke
       out.skipped.push({ key, reason: 'not under inbox/<task_id>/<gold|trainee|audit>/<file>' });
       continue;
     }
+    const folders = whoFromSegments(m[3].split('/').filter(Boolean));
+    if (folders.error) {
+      out.skipped.push({ key, reason: folders.error });
+      continue;
+    }
     const head = await ctx.store.head(key);
     if (!head) {
       out.skipped.push({ key, reason: 'object not found in the store' });
+      continue;
+    }
+    const who = parseWho({ ...whoFromMetadata(head.metadata), ...folders.who });
+    if (!who.ok) {
+      out.skipped.push({ key, reason: who.error });
       continue;
     }
     const version = r.s3.object.versionId || r.s3.object.eTag || head.etag || r.s3.object.sequencer || String(head.size);
@@ -55,6 +69,7 @@ export async function ingestDroppedObjects(ctx: Context, records: Records, bucke
       videoId: newVideoId(),
       taskId: m[1],
       role: m[2] as VideoRole,
+      who: who.who,
       objectKey: key,
       originalName: path.basename(key),
       contentType: head.contentType ?? null,

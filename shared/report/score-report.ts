@@ -1,7 +1,9 @@
 import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interfaces.js';
 import type { ScoreOutcome, Severity } from '../scoring/types.js';
 import { DEVIATION_LABEL, deviationStepName, formatDate, formatRange, formatSeconds, winAnsiSafe } from './format.js';
-import { DEVIATION_COLOUR, stepColour, timelineContent } from './timeline.js';
+import { breakdownInWords } from './breakdown-words.js';
+import { timelineContent } from './timeline.js';
+import { DEVIATION_COLOUR, SEVERITY_COLOURS, VERDICT_COLOURS, stepColour } from './palette.js';
 
 /** A score as the report shows it: the stored score row plus its outcome (steps carry their names). */
 export interface ScoreReportRecord extends ScoreOutcome {
@@ -15,7 +17,22 @@ export interface ScoreReportRecord extends ScoreOutcome {
   completed_at: string | Date | null;
   gold_duration_sec?: number | null;
   trainee_duration_sec?: number | null;
+  /** Display names (the uploaded file names), printed beside the ids. */
+  gold_name?: string | null;
+  trainee_name?: string | null;
+  worker_id?: string | null;
+  station?: string | null;
+  shift?: string | null;
+  /** The rule a PASS needs and why this run failed, in words (task-rules.ts). */
+  verdict?: { rule: string; reasons: string[]; pass_threshold: number } | null;
+  /** The automatic verdict (engine + task rules) when a reviewer's decision replaced it. */
+  engine_passed?: boolean | null;
+  review?: { decision: 'confirm' | 'override_pass' | 'override_fail'; comment: string | null; reviewed_by: string | null; reviewed_at: string | Date | null } | null;
+  /** Things the task's rules allowed (an optional step left out, an order group), in words. */
+  information?: Array<{ message: string }>;
 }
+
+const DECISION_WORDS = { confirm: 'confirmed the automatic verdict', override_pass: 'overrode the verdict to PASS', override_fail: 'overrode the verdict to FAIL' } as const;
 
 export interface Thumbnail {
   label: string;
@@ -39,7 +56,7 @@ const MARGIN_X = 40;
 export const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X;
 const LABEL_W = 58;
 
-const SEVERITY_COLOUR: Record<Severity, string> = { high: DEVIATION_COLOUR, medium: '#e67e00', low: '#7f7f7f' };
+const SEVERITY_COLOUR: Record<Severity, string> = SEVERITY_COLOURS;
 
 /** Builds the pdfmake document for a score report (pure: no I/O, no clock). */
 export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportOptions): TDocumentDefinitions {
@@ -49,13 +66,17 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
   const passed = typeof record.passed === 'boolean' ? record.passed : record.score >= o.passThreshold;
   const scoreText = Number.isInteger(record.score) ? String(record.score) : record.score.toFixed(1);
   const task = record.task_name ? `${record.task_name}${record.task_id ? ` (${record.task_id})` : ''}` : (record.task_id ?? '-');
+  const named = (name: string | null | undefined, id: string) => (name ? `${name} (${id})` : id);
+  const threshold = record.verdict?.pass_threshold ?? o.passThreshold;
+  const who = [record.worker_id && `worker ${record.worker_id}`, record.station && `station ${record.station}`, record.shift && `shift ${record.shift}`].filter(Boolean).join(', ');
   const generated = o.generatedAt instanceof Date ? o.generatedAt : new Date(o.generatedAt);
 
   const info: TableCell[][] = [
     ['Score id', t(record.id)],
     ['Task', t(task)],
-    ['Gold video', t(record.gold_video_id)],
-    ['Trainee video', t(record.trainee_video_id)],
+    ['Gold video', t(named(record.gold_name, record.gold_video_id))],
+    ['Trainee video', t(named(record.trainee_name, record.trainee_video_id))],
+    ...(who ? [['Performed by', t(who)]] : []),
     ['Scored', `${formatDate(record.created_at)}  -  completed ${formatDate(record.completed_at)}`],
     ['Report generated', formatDate(generated)],
   ].map(([k, v]) => [{ text: k!, style: 'key' }, { text: v! }]);
@@ -66,7 +87,7 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
       {
         width: 'auto',
         stack: [
-          { text: scoreText, fontSize: 44, bold: true, alignment: 'right', color: passed ? '#1a7f37' : DEVIATION_COLOUR },
+          { text: scoreText, fontSize: 44, bold: true, alignment: 'right', color: passed ? VERDICT_COLOURS.pass : DEVIATION_COLOUR },
           { text: 'score / 100', fontSize: 8, alignment: 'right', color: '#555555' },
         ],
       },
@@ -75,8 +96,8 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
         margin: [12, 8, 0, 0],
         table: {
           widths: ['*'],
-          body: [[{ text: passed ? 'PASS' : 'FAIL', bold: true, fontSize: 18, alignment: 'center', color: '#ffffff', fillColor: passed ? '#1a7f37' : DEVIATION_COLOUR, margin: [0, 4, 0, 4] }],
-            [{ text: passed || record.score < o.passThreshold ? `threshold ${o.passThreshold}` : `score >= ${o.passThreshold}, failed on a blocking deviation`, fontSize: 8, alignment: 'center', border: [false, false, false, false] }]],
+          body: [[{ text: passed ? 'PASS' : 'FAIL', bold: true, fontSize: 18, alignment: 'center', color: '#ffffff', fillColor: passed ? VERDICT_COLOURS.pass : DEVIATION_COLOUR, margin: [0, 4, 0, 4] }],
+            [{ text: record.review && record.review.decision !== 'confirm' ? `reviewed (automatic: ${record.engine_passed ? 'PASS' : 'FAIL'})` : passed || record.score < threshold ? `threshold ${threshold}` : `score >= ${threshold}, failed on a blocking deviation`, fontSize: 8, alignment: 'center', border: [false, false, false, false] }]],
         },
         layout: 'noBorders',
       },
@@ -171,22 +192,41 @@ export function scoreReportDefinition(record: ScoreReportRecord, o: ScoreReportO
     });
   }
 
-  const breakdown = Object.entries(record.breakdown ?? {});
+  // The verdict, the rule behind it and the review, in words, right under the header.
+  const verdictLines: Content[] = [];
+  if (record.verdict) {
+    verdictLines.push({ text: t(record.verdict.rule) });
+    if (record.verdict.reasons.length) verdictLines.push({ ul: record.verdict.reasons.map((r) => t(r)), margin: [0, 2, 0, 0] });
+  } else {
+    verdictLines.push({ text: `A pass needs a score of at least ${threshold} and no blocking deviation.` });
+  }
+  if (record.review) {
+    const r = record.review;
+    verdictLines.push({
+      margin: [0, 4, 0, 0],
+      text: [
+        { text: 'Review: ', bold: true },
+        t(`${r.reviewed_by ?? 'a reviewer'} ${DECISION_WORDS[r.decision]} on ${formatDate(r.reviewed_at)}`),
+        r.decision === 'confirm' ? '' : ` (automatic verdict: ${record.engine_passed ? 'PASS' : 'FAIL'})`,
+        r.comment ? t(`: "${r.comment}"`) : '.',
+      ],
+    });
+  } else if (!passed) {
+    verdictLines.push({ text: 'Not reviewed yet.', italics: true, margin: [0, 4, 0, 0] });
+  }
+  const words = breakdownInWords(record.breakdown);
   const content: Content[] = [
     header,
     { table: { widths: [90, '*'], body: info }, layout: 'noBorders', fontSize: 9, margin: [0, 10, 0, 0] },
+    { text: 'Verdict', style: 'h2' },
+    { stack: verdictLines, fontSize: 9 },
     timeline,
     { text: `Deviations (${record.deviations.length})`, style: 'h2' },
     deviationTable,
-    { text: 'Steps', style: 'h2' },
-    stepTable,
   ];
-  if (breakdown.length) {
-    content.push({ text: 'Score breakdown', style: 'h2' }, {
-      text: breakdown.map(([k, v]) => `${k}: ${Number.isInteger(v) ? v : v.toFixed(3)}`).join('   '),
-      fontSize: 8,
-    });
-  }
+  if (record.information?.length) content.push({ text: 'Allowed by the task definition', style: 'h2' }, { ul: record.information.map((x) => t(x.message)), fontSize: 8 });
+  content.push({ text: 'Steps', style: 'h2' }, stepTable);
+  if (words.length) content.push({ text: 'How the score was reached', style: 'h2' }, { ul: words.map((w) => t(w)), fontSize: 8 });
   if (thumbRows.length) content.push({ text: 'Key frames of deviations', style: 'h2', pageBreak: undefined }, ...thumbRows);
 
   return {

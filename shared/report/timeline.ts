@@ -1,13 +1,9 @@
 import type { Content, CanvasElement } from 'pdfmake/interfaces.js';
 import type { Deviation, StepRow } from '../scoring/types.js';
 
-/** Distinct, print-friendly step colours (cycled). */
-export const STEP_COLOURS = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#bab0ac', '#86bcb6', '#d37295'];
-export const DEVIATION_COLOUR = '#d62728';
+import { DEVIATION_COLOUR, stepColour } from './palette.js';
 
-export function stepColour(index: number): string {
-  return STEP_COLOURS[((index % STEP_COLOURS.length) + STEP_COLOURS.length) % STEP_COLOURS.length]!;
-}
+export { STEP_COLOURS, DEVIATION_COLOUR, stepColour } from './palette.js';
 
 export interface TimelineOptions {
   width: number;

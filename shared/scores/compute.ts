@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadGoldViewEmbeddings, loadVideoEmbeddings, similarClips, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadGoldViewEmbeddings, loadVideoEmbeddings, type VideoEmbeddings } from '../embeddings/repo.js';
+import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
@@ -177,41 +178,10 @@ async function tryGoldViews(
   return best;
 }
 
-/** score stage (inputs loaded afresh, not centred): the similar past failures of each deviation (pgvector), on top of the aligned outcome. */
+/** score stage (inputs loaded afresh, not centred): the similar past failures of each deviation (similar-failures.ts). */
 export async function scoreVideos(ctx: Context, s: ScoreRow, outcome: ScoreOutcome, trainee: VideoEmbeddings | null): Promise<unknown[]> {
-  if (!trainee) return [];
-  return similarFailures(ctx, s, trainee, outcome).catch((e) => {
+  return similarFailures(ctx, s, outcome.deviations, trainee).catch((e) => {
     ctx.log.warn({ err: (e as Error).message }, 'similar-failure search failed');
     return [];
   });
-}
-
-/** For each deviation with a trainee range: clips of earlier failed performances that look most alike (pgvector). */
-async function similarFailures(ctx: Context, s: ScoreRow, trainee: VideoEmbeddings, outcome: ScoreOutcome) {
-  if (!ctx.db.hasVector || !s.task_id) return [];
-  const out: unknown[] = [];
-  const { matrix, times } = trainee;
-  for (const [i, d] of outcome.deviations.entries()) {
-    if (!d.trainee || i >= 5) continue;
-    const q = new Float32Array(matrix.dim);
-    let count = 0;
-    for (let c = 0; c < matrix.rows; c++) {
-      if (times.end_sec[c] <= d.trainee.start_sec || times.start_sec[c] >= d.trainee.end_sec) continue;
-      for (let k = 0; k < matrix.dim; k++) q[k] += matrix.data[c * matrix.dim + k];
-      count++;
-    }
-    if (!count) continue;
-    const hits = await similarClips(ctx.db, q, { taskId: s.task_id, excludeVideoId: s.trainee_video_id, limit: 20 });
-    const failed = await ctx.db.query<{ id: string; trainee_video_id: string }>(
-      "SELECT id, trainee_video_id FROM scores WHERE status = 'completed' AND passed = false AND trainee_video_id = ANY($1::text[]) AND id <> $2",
-      [[...new Set(hits.map((h) => h.video_id))], s.id],
-    );
-    const byVideo = new Map(failed.rows.map((r) => [r.trainee_video_id, r.id]));
-    const matches = hits
-      .filter((h) => byVideo.has(h.video_id))
-      .slice(0, 3)
-      .map((h) => ({ score_id: byVideo.get(h.video_id), video_id: h.video_id, start_sec: h.start_sec, end_sec: h.end_sec, distance: Number(h.distance) }));
-    if (matches.length) out.push({ deviation_index: i, type: d.type, matches });
-  }
-  return out;
 }

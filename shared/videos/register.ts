@@ -5,6 +5,7 @@ import { makeEvent } from '../events/envelope.js';
 import { EventType } from '../events/types.js';
 import { appendAudit } from '../audit/index.js';
 import type { VideoRole } from './repo.js';
+import type { Who } from './who.js';
 
 export const newVideoId = () => `vid_${randomUUID()}`;
 export const rawKey = (videoId: string, ext: string) => `raw/${videoId}/original${ext}`;
@@ -13,6 +14,8 @@ export interface RegisterVideo {
   videoId: string;
   taskId: string;
   role: VideoRole;
+  /** Who recorded it and where (validated by WhoFields). */
+  who?: Who;
   objectKey: string;
   originalName: string | null;
   contentType: string | null;
@@ -34,10 +37,10 @@ export interface RegisterVideo {
 export async function registerVideo(ctx: Context, v: RegisterVideo): Promise<{ videoId: string; job: JobRow; duplicate: boolean }> {
   const result = await ctx.db.transaction(async (tx) => {
     const ins = await tx.query(
-      `INSERT INTO videos (id, task_id, role, status, original_name, content_type, size_bytes, sha256, object_key, source, source_ref, uploaded_by)
-       VALUES ($1, $2, $3, 'uploaded', $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO videos (id, task_id, role, status, original_name, content_type, size_bytes, sha256, object_key, source, source_ref, uploaded_by, worker_id, station, shift)
+       VALUES ($1, $2, $3, 'uploaded', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (source, source_ref) WHERE source_ref IS NOT NULL DO NOTHING RETURNING id`,
-      [v.videoId, v.taskId, v.role, v.originalName, v.contentType, v.sizeBytes, v.sha256, v.objectKey, v.source, v.sourceRef ?? null, v.uploadedBy],
+      [v.videoId, v.taskId, v.role, v.originalName, v.contentType, v.sizeBytes, v.sha256, v.objectKey, v.source, v.sourceRef ?? null, v.uploadedBy, v.who?.worker_id ?? null, v.who?.station ?? null, v.who?.shift ?? null],
     );
     if (!ins.rows[0]) {
       const existing = await tx.query<{ id: string }>('SELECT id FROM videos WHERE source = $1 AND source_ref = $2', [v.source, v.sourceRef]);
@@ -60,7 +63,7 @@ export async function registerVideo(ctx: Context, v: RegisterVideo): Promise<{ v
       request_id: v.requestId ?? null,
       client_addr: v.clientAddr ?? null,
       outcome: 'ok',
-      details: { task_id: v.taskId, role: v.role, size_bytes: v.sizeBytes, sha256: v.sha256, source: v.source, job_id: job.id },
+      details: { task_id: v.taskId, role: v.role, ...(v.who ? { who: v.who } : {}), size_bytes: v.sizeBytes, sha256: v.sha256, source: v.source, job_id: job.id },
     });
     return { videoId: v.videoId, job, duplicate: false };
   });

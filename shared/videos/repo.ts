@@ -27,6 +27,9 @@ export interface VideoRow {
   source: string;
   source_ref: string | null;
   uploaded_by: string | null;
+  worker_id: string | null;
+  station: string | null;
+  shift: string | null;
   error: string | null;
   created_at: string;
   updated_at: string;
@@ -51,12 +54,15 @@ export async function getVideo(db: Db, id: string): Promise<VideoRow | null> {
 
 export async function listVideos(
   db: Db,
-  o: { taskId?: string; role?: VideoRole; limit: number; cursor?: string },
+  o: { taskId?: string; role?: VideoRole; workerId?: string; station?: string; shift?: string; limit: number; cursor?: string },
 ): Promise<{ items: VideoRow[]; next_cursor: string | null }> {
   const params: unknown[] = [];
   const where: string[] = ["status <> 'deleted'"];
   if (o.taskId) where.push(`task_id = $${params.push(o.taskId)}`);
   if (o.role) where.push(`role = $${params.push(o.role)}`);
+  if (o.workerId) where.push(`worker_id = $${params.push(o.workerId)}`);
+  if (o.station) where.push(`station = $${params.push(o.station)}`);
+  if (o.shift) where.push(`shift = $${params.push(o.shift)}`);
   return keysetPage(db, { table: 'videos', where, params, limit: o.limit, cursor: o.cursor, map: toVideo });
 }
 
@@ -90,6 +96,9 @@ export function videoView(v: VideoRow) {
     embedding_dim: v.embedding_dim,
     source: v.source,
     uploaded_by: v.uploaded_by,
+    worker_id: v.worker_id ?? null,
+    station: v.station ?? null,
+    shift: v.shift ?? null,
     error: v.error,
     created_at: v.created_at,
     updated_at: v.updated_at,

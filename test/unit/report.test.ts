@@ -150,3 +150,33 @@ test('a long deviation list flows onto further pages with the audit hash on each
   for (let i = 1; i <= 60; i++) assert.ok(text.includes(`Dev ${i}/60.`), `deviation ${i}`);
   assert.ok(text.includes('2,7,12,17'), 'deviations at one spot share a timeline label');
 });
+
+test('the verdict with its rule and reasons, the review beside the automatic verdict, names and the breakdown in words', { skip: !hasPoppler && 'pdftotext (poppler-utils) not installed' }, async () => {
+  const reviewed: ScoreReportRecord = {
+    ...record,
+    passed: true,
+    engine_passed: false,
+    gold_name: 'gold-line3.mp4',
+    trainee_name: 'anna-monday.mp4',
+    worker_id: 'W-0042',
+    station: 'Line 3',
+    verdict: { pass_threshold: 75, rule: 'A pass needs a score of at least 75 and no blocking deviation: any deviation on a critical step (step 4 (Fit cover plate)).', reasons: ['step 4 (Fit cover plate) is critical and has a missing step (high).'] },
+    review: { decision: 'override_pass', comment: 'Plate fitted off camera, checked on the part', reviewed_by: 'supervisor-7', reviewed_at: '2025-03-05T07:30:00Z' },
+    information: [{ message: 'Inspect surface is optional and was left out.' }],
+    breakdown: { alignment_score: 82.4, penalty_missing_step: 25, penalty_order_swap: 20, penalty_total: 45, score: 57.4, blocking_deviations: 2, median_step_quality: 0.71, view_offset_norm: 0.03 },
+  };
+  const flat = pdfText(await renderScoreReport(reviewed, { auditHash: null, passThreshold: 70, generatedAt: '2025-03-05T09:00:00Z' }), 'reviewed').replace(/\s+/g, ' ');
+  assert.match(flat, /\bPASS\b/);
+  assert.match(flat, /reviewed \(automatic: FAIL\)/);
+  assert.match(flat, /A pass needs a score of at least 75 and no blocking deviation: any deviation on a critical step/);
+  assert.match(flat, /step 4 \(Fit cover plate\) is critical/);
+  assert.match(flat, /Review: supervisor-7 overrode the verdict to PASS on 2025-03-05 07:30 UTC \(automatic verdict: FAIL\): "Plate fitted off camera, checked on the part"/);
+  assert.match(flat, /gold-line3\.mp4 \(vid_gold_a1\)/);
+  assert.match(flat, /anna-monday\.mp4 \(vid_trn_b2\)/);
+  assert.match(flat, /worker W-0042, station Line 3/);
+  assert.match(flat, /Inspect surface is optional and was left out/);
+  assert.match(flat, /How closely the whole performance follows the gold: 82\.4 of 100, before penalties/);
+  assert.match(flat, /25 points off for missing steps/);
+  assert.match(flat, /2 deviations fail the run whatever the score/);
+  assert.doesNotMatch(flat, /penalty_|alignment_score|view_offset_norm|blocking_deviations/, 'no internal keys');
+});
