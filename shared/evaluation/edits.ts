@@ -27,7 +27,8 @@ export function timeline(edit: Edit | undefined, dur: number): Piece[] {
   const p = (start: number, end: number, stretch = 1, input: 0 | 1 = 0): Piece => ({ input, start, end, stretch });
   if (!edit || edit.op === 'camera') return [p(0, dur)];
   const check = (a: number, b: number) => {
-    if (!(a >= 0 && b > a && b <= dur + 1e-6)) throw new Error(`edit ${edit.op}: span ${a}-${b} s is outside the video (0-${dur.toFixed(2)} s)`);
+    // Labels are read to a tenth of a second: an end up to half a second past the end is the end.
+    if (!(a >= 0 && b > a && b <= dur + 0.5)) throw new Error(`edit ${edit.op}: span ${a}-${b} s is outside the video (0-${dur.toFixed(2)} s)`);
   };
   switch (edit.op) {
     case 'cut':
@@ -110,6 +111,36 @@ export interface Materialiser {
   baseDir: string;
 }
 
+const stamp = (f: string) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`;
+
+/** Runs ffmpeg into `out` unless it is cached; a half-written file never looks cached. */
+async function cached(m: Materialiser, key: unknown, what: string, args: (tmp: string) => Promise<string[]>): Promise<string> {
+  const out = join(m.cacheDir, `${createHash('sha256').update(JSON.stringify(key)).digest('hex').slice(0, 20)}.mp4`);
+  if (existsSync(out)) return out;
+  await mkdir(m.cacheDir, { recursive: true });
+  const tmp = `${out}.part.mp4`;
+  try {
+    await execFileP(m.ffmpeg, await args(tmp), { maxBuffer: 8 * 1024 * 1024 });
+  } catch (e) {
+    const err = e as Error & { stderr?: string };
+    throw new Error(`ffmpeg failed making ${what}: ${(err.stderr ?? err.message).trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  await rename(tmp, out);
+  return out;
+}
+
+/**
+ * The source at the edit size, made once per source: every edit of a take starts from it, so
+ * a full-HD take is decoded once rather than once per edit (what keeps the real set in CI time).
+ */
+function proxy(source: string, m: Materialiser): Promise<string> {
+  const { width: w, height: h, fps } = EDIT_DEFAULTS;
+  return cached(m, ['proxy', stamp(source), EDIT_DEFAULTS], `a ${w}x${h} copy of ${source}`, async (tmp) => [
+    '-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', source, '-vf', `fps=${fps},scale=${w}:${h},setsar=1,format=yuv420p`,
+    '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-g', String(fps), tmp,
+  ]);
+}
+
 /** The file behind a video reference: the path itself, or the cached edit (made when absent). */
 export async function materialise(ref: VideoRef, m: Materialiser): Promise<string> {
   if (typeof ref === 'string') return resolve(m.baseDir, ref);
@@ -117,19 +148,8 @@ export async function materialise(ref: VideoRef, m: Materialiser): Promise<strin
   const replace = ref.edits.find((e): e is Extract<Edit, { op: 'replace' }> => e.op === 'replace');
   const other = replace ? resolve(m.baseDir, replace.other) : undefined;
   for (const f of [source, other]) if (f && !existsSync(f)) throw new Error(`edit source ${f} does not exist`);
-  const stamp = (f: string) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`;
-  const key = createHash('sha256').update(JSON.stringify([stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 1])).digest('hex').slice(0, 20);
-  const out = join(m.cacheDir, `${key}.mp4`);
-  if (existsSync(out)) return out;
-  await mkdir(m.cacheDir, { recursive: true });
-  const tmp = `${out}.part.mp4`;
-  const dur = await m.probeDuration(source);
-  try {
-    await execFileP(m.ffmpeg, editArgs(source, dur, ref.edits, tmp, other), { maxBuffer: 8 * 1024 * 1024 });
-  } catch (e) {
-    const err = e as Error & { stderr?: string };
-    throw new Error(`ffmpeg failed editing ${source}: ${(err.stderr ?? err.message).trim().split('\n').slice(-3).join(' | ')}`);
-  }
-  await rename(tmp, out); // a half-written file never looks cached
-  return out;
+  return cached(m, [stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 2], `an edit of ${source}`, async (tmp) => {
+    const [src, oth] = await Promise.all([proxy(source, m), other ? proxy(other, m) : Promise.resolve(undefined)]);
+    return editArgs(src, await m.probeDuration(src), ref.edits, tmp, oth);
+  });
 }

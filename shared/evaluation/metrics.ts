@@ -114,7 +114,11 @@ export function judgeCase(c: EvalCase, run: CaseRun): CaseResult {
       if (d.severity !== 'low') why.push(`${d.severity} ${d.type} on "${d.gold_step?.name ?? '-'}"`);
     }
   }
-  if (c.expect_same_scene === false && run.same_scene !== false) why.push('the engine did not say the scene differs from the gold');
+  if (c.expect_same_scene === false) {
+    if (run.same_scene !== false) why.push('the engine did not say the scene differs from the gold');
+    const missing = run.deviations.filter((d) => d.type === 'missing_step').length;
+    if (missing > 0 && missing >= run.gold_steps.length) why.push('every step reported missing because the scene differs');
+  }
   const be = c.gold_steps === 'detect' ? boundaryError(run.gold_steps, c.true_gold_steps) : null;
   return {
     ...base, passed: run.passed, score: run.score, deviations: run.deviations, faults, true_over_time: trueOver,

@@ -17,16 +17,19 @@ async function pictureRect(ctx: Context, videoId: string) {
   return { x: r.x, y: r.y, width: r.w, height: r.h };
 }
 
-/** null when a still is missing (a video ingested before stills existed) or the vectors are not grids. */
+/**
+ * The camera change for any embedder (null when a still is missing: a video ingested before
+ * stills existed); `warped` only for grid vectors (the work embedder), which registration can
+ * put into the gold's coordinates.
+ */
 export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ camera: CameraChange; warped: Matrix | null } | null> {
-  if (!inp.gold.embedder?.startsWith('work@')) return null;
   const g = inp.videos.gold.id;
   const t = inp.videos.trainee.id;
   const [hg, ht] = await Promise.all([ctx.store.head(stillKey(g)), ctx.store.head(stillKey(t))]);
   if (!hg || !ht) return null;
   const [sg, st] = await Promise.all([getBuffer(ctx.store, stillKey(g)), getBuffer(ctx.store, stillKey(t))]).then((b) => b.map(decodeStill));
   const { camera, transform } = await registerCamera(sg, st);
-  if (!camera.same_scene) return { camera, warped: null };
+  if (!camera.same_scene || !inp.gold.embedder?.startsWith('work@')) return { camera, warped: null };
   const [rg, rt] = await Promise.all([pictureRect(ctx, g), pictureRect(ctx, t)]);
   // Registration ran on the stills; the grids lie over the stored frames' picture regions.
   const inRects = rescaleSimilarity(transform, rg.width / sg.width, rt.width / st.width);
