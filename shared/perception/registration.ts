@@ -20,6 +20,8 @@ export const IDENTITY: Similarity = { a: 1, b: 0, tx: 0, ty: 0 };
 
 export interface CameraChange {
   same_scene: boolean;
+  /** Whether the static scenes registered (same_scene may still hold when the footage matches the gold's steps). */
+  registered?: boolean;
   /** > 1: the trainee camera sees the scene larger (zoomed in). */
   zoom: number;
   /** Where the gold's centre lies in the trainee frame, minus the centre, as fractions of the frame. */

@@ -125,7 +125,14 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     run,
   );
   outcome = await tryGoldViews(ctx, inp.videos, steps, backend, run, outcome);
-  if (reg) outcome = reg.camera.same_scene ? { ...outcome, camera: reg.camera } : otherSceneOutcome(outcome, reg.camera);
+  if (reg) {
+    // Another scene when the static scenes do not register AND the footage does not match the
+    // gold's steps either: a scene that never stands still (a render that changes its whole
+    // background per step) has no static scene to register, yet plainly shows the procedure.
+    const contentMatches = outcome.breakdown.median_step_quality >= run.medianFloor;
+    const camera = { ...reg.camera, registered: reg.camera.same_scene, same_scene: reg.camera.same_scene || contentMatches };
+    outcome = camera.same_scene ? { ...outcome, camera } : otherSceneOutcome(outcome, camera);
+  }
   const ms = performance.now() - t0;
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);
