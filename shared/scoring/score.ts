@@ -18,6 +18,7 @@ import { resolveScoringOptions, type ScoringOptions } from './options.js';
 import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
 import { compensateView } from './view-offset.js';
+import { clipSpan } from './clip-span.js';
 import { consecutiveSimilarity, idleLimit, rowSimilarity, trimIdleEdges } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
@@ -126,6 +127,10 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   });
 
   const tt = input.traineeTimes;
+  const spanSec = (a: number, b: number) => {
+    const r = clipSpan(tt, a, b);
+    return r.end_sec - r.start_sec;
+  };
   // 3a. Grow present matches over the clips that still show the step.
   const { bestStep, colQ } = columnQualities(cost, n, m, steps, scales);
   const claimedBy = (except: number, segs: Array<Segment | null>): Uint8Array => {
@@ -220,7 +225,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     while (a <= b && claimed[a]) a++;
     while (b >= a && claimed[b]) b--;
     if (a <= b) {
-      const slotSec = tt.end_sec[b] - tt.start_sec[a];
+      const slotSec = spanSec(a, b);
       const goldSec = st[e].step.end_sec - st[k].step.start_sec;
       if (goldSec > 0 && slotSec >= o.deviationSlotRatio * goldSec) for (let j = k; j <= e; j++) slots.set(j, { start: a, end: b });
     }
@@ -235,7 +240,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   );
 
   // Deviations.
-  const range = (x: Segment): TimeRange => ({ start_sec: tt.start_sec[x.start], end_sec: tt.end_sec[x.end] });
+  const range = (x: Segment): TimeRange => clipSpan(tt, x.start, x.end);
   const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
   const deviations: Deviation[] = [];
   const rows: StepRow[] = [];
@@ -252,7 +257,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     };
     const goldDur = g.end_sec - g.start_sec;
     const seg = s.segment;
-    const tDur = seg ? tt.end_sec[seg.end] - tt.start_sec[seg.start] : null;
+    const tDur = seg ? spanSec(seg.start, seg.end) : null;
     const ratio = tDur !== null && goldDur > 0 ? tDur / goldDur : null;
     rows.push({
       index: g.index,
@@ -265,7 +270,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     });
     const slot = slots.get(st.indexOf(s));
     if (!s.present && slot) {
-      const slotSec = tt.end_sec[slot.end] - tt.start_sec[slot.start];
+      const slotSec = spanSec(slot.start, slot.end);
       deviations.push({
         type: 'step_deviation',
         severity: 'high',
@@ -294,7 +299,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
           ...qEvidence,
           threshold_quality: o.missingQuality,
           high_severity_below: o.missingHighQuality,
-          closest_trainee_range: [tt.start_sec[s.match.start], tt.end_sec[s.match.end]],
+          closest_trainee_range: [range(s.match).start_sec, range(s.match).end_sec],
         },
         message: `${g.name} was not found in the trainee video: its best match reaches quality ${s.q.toFixed(2)} (1 = as in the gold, 0 = unrelated content), below ${o.missingQuality}.`,
       });
@@ -333,7 +338,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     }
     if (s.extra) {
       const x = s.extra.segment;
-      const extraDur = tt.end_sec[x.end] - tt.start_sec[x.start];
+      const extraDur = spanSec(x.start, x.end);
       const coverage = goldDur > 0 ? extraDur / goldDur : 1;
       const severity: Severity = coverage < 0.75 ? 'low' : coverage < 1.5 ? 'medium' : 'high';
       deviations.push({

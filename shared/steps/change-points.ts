@@ -25,6 +25,7 @@
  * Defaults are for real video (over-segment: a missed boundary is fatal for scoring, an extra
  * split is not); STRICT_CHANGE_POINT_OPTIONS for long steps with slow motion. Figures: docs/scoring.md.
  */
+import { clipSpan } from '../scoring/clip-span.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ClipTimes, GoldStep } from '../scoring/types.js';
 
@@ -294,8 +295,7 @@ export function stepsFromBoundaries(boundaries: number[], n: number, times: Clip
       name: `Step ${steps.length + 1}`,
       start_clip: a,
       end_clip: b,
-      start_sec: times.start_sec[a],
-      end_sec: times.end_sec[b - 1],
+      ...clipSpan(times, a, b - 1),
     });
   }
   return steps;

@@ -1,4 +1,5 @@
 import type { ClipTimes } from '../scoring/types.js';
+import { clipSpan } from '../scoring/clip-span.js';
 import type { GoldStep } from '../scoring/types.js';
 
 /**
@@ -25,7 +26,7 @@ export function stepsFromTimes(input: Array<{ name: string; start_sec: number; e
     prevEndClip = clips[clips.length - 1] + 1;
     const a = clips[0];
     const b = clips[clips.length - 1] + 1;
-    out.push({ index: k, name: s.name, start_clip: a, end_clip: b, start_sec: times.start_sec[a], end_sec: times.end_sec[b - 1] });
+    out.push({ index: k, name: s.name, start_clip: a, end_clip: b, ...clipSpan(times, a, b - 1) });
   });
   return out;
 }

@@ -98,9 +98,10 @@ test('steps carry names, clip ranges and seconds from clip times', () => {
   const times = { start_sec: [0, 0.5, 1, 1.5, 2, 2.5], end_sec: [1, 1.5, 2, 2.5, 3, 3.5] };
   const steps = stepsFromBoundaries([2, 4], 6, times);
   assert.deepEqual(steps, [
-    { index: 0, name: 'Step 1', start_clip: 0, end_clip: 2, start_sec: 0, end_sec: 1.5 },
-    { index: 1, name: 'Step 2', start_clip: 2, end_clip: 4, start_sec: 1, end_sec: 2.5 },
-    { index: 2, name: 'Step 3', start_clip: 4, end_clip: 6, start_sec: 2, end_sec: 3.5 },
+    // Each clip owns the time halfway to its neighbours' centres: steps meet, never overlap.
+    { index: 0, name: 'Step 1', start_clip: 0, end_clip: 2, start_sec: 0, end_sec: 1.25 },
+    { index: 1, name: 'Step 2', start_clip: 2, end_clip: 4, start_sec: 1.25, end_sec: 2.25 },
+    { index: 2, name: 'Step 3', start_clip: 4, end_clip: 6, start_sec: 2.25, end_sec: 3.5 },
   ]);
   const rng = makeRng(1);
   const v = render(rng, [{ model: makeStepModel(rng, DIM), clips: 4 }], 0.3);
