@@ -131,6 +131,24 @@ export const ScoreView = z.object({
   breakdown: z.record(z.string(), z.number()),
   breakdown_text: z.array(z.string()),
   similar_failures: z.array(z.unknown()),
+  /** How the trainee's camera differs from the gold's (null for videos ingested before scene stills). */
+  camera: z
+    .object({
+      same_scene: z.boolean(),
+      registered: z.boolean().optional(),
+      zoom: z.number(),
+      shift_x: z.number(),
+      shift_y: z.number(),
+      rotation_deg: z.number(),
+      brightness_gain: z.number(),
+      brightness_offset: z.number(),
+      match_ratio: z.number(),
+      inliers: z.number(),
+      matches: z.number(),
+    })
+    .nullable(),
+  /** A statement that qualifies the whole result, in words (another scene than the gold's). */
+  notice: z.string().nullable(),
   timings_ms: z.record(z.string(), z.number()),
   result_hash: z.string().nullable(),
   video_deleted: z.string().nullable(),

@@ -22,7 +22,7 @@
  * stands out. Weakest boundaries are merged first, one at a time. With overlapping clips the
  * clips straddling a position are left out of the jump (they mix both sides).
  *
- * Defaults are for real video (over-segment: a missed boundary is fatal for scoring, an extra
+ * Defaults are for rendered video (the synthetic demo renders; over-segment: a missed boundary is fatal for scoring, an extra
  * split is not); STRICT_CHANGE_POINT_OPTIONS for long steps with slow motion. Figures: docs/scoring.md.
  */
 import { clipSpan } from '../scoring/clip-span.js';
@@ -58,7 +58,7 @@ export interface ChangePointOptions {
 }
 
 /**
- * Defaults tuned on real video (demo sets, MobileNet and heuristic embedders; docs/scoring.md):
+ * Defaults tuned on the synthetic demo renders (demo sets, MobileNet and heuristic embedders; docs/scoring.md):
  * short steps whose boundaries are only 1.5-3x the within-step noise and as strong as state
  * changes inside a step. A missed boundary merges two steps (fatal for scoring), an extra split
  * is tolerated, so the defaults over- rather than under-segment. `STRICT_CHANGE_POINT_OPTIONS`
