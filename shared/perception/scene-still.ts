@@ -14,19 +14,32 @@ export function stillSize(srcW: number, srcH: number): { width: number; height: 
   return { width, height: Math.max(2, Math.round((srcH * width) / srcW / 2) * 2) };
 }
 
-/** Decodes about STILL_FRAMES frames of the video and takes their median, as grey. */
+/** Fewer key frames than this and the still is taken from a sampled full decode instead. */
+const MIN_KEYFRAMES = 12;
+
+/**
+ * Takes the median of about STILL_FRAMES frames spread over the video, as grey. Key frames when
+ * the video has enough of them (cameras and phones put one every 1-2 s; decoding only those is
+ * about 5x cheaper than decoding everything), else frames sampled from a full decode.
+ */
 export async function sceneStill(
   file: string,
   o: { ffmpegPath: string; durationSec: number; srcW: number; srcH: number; mask?: (f: Frame) => void },
 ): Promise<GreyImage> {
   const { width, height } = stillSize(o.srcW, o.srcH);
-  const fps = Math.min(2, STILL_FRAMES / Math.max(1, o.durationSec));
-  const frames: Frame[] = [];
-  for await (const f of decodeFrames(file, { fps, width, height, resize: 'stretch', ffmpegPath: o.ffmpegPath, strict: false })) {
-    o.mask?.(f.frame);
-    frames.push(f.frame);
+  const base = { width, height, resize: 'stretch' as const, ffmpegPath: o.ffmpegPath, strict: false };
+  let frames: Frame[] = [];
+  for await (const f of decodeFrames(file, { ...base, fps: 1, keyframesOnly: true })) frames.push(f.frame);
+  if (frames.length >= MIN_KEYFRAMES) {
+    const step = frames.length / Math.min(STILL_FRAMES, frames.length);
+    frames = Array.from({ length: Math.min(STILL_FRAMES, frames.length) }, (_, i) => frames[Math.floor(i * step)]);
+  } else {
+    frames = [];
+    const fps = Math.min(2, STILL_FRAMES / Math.max(1, o.durationSec));
+    for await (const f of decodeFrames(file, { ...base, fps })) frames.push(f.frame);
   }
   if (!frames.length) throw new Error('no frames for the scene still');
+  for (const f of frames) o.mask?.(f);
   return toGrey(medianFrame(frames));
 }
 

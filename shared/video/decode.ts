@@ -43,6 +43,11 @@ export interface DecodeOptions {
    * are skipped, as players do.
    */
   strict?: boolean;
+  /**
+   * Decode key frames only (-skip_frame nokey), each as it is (no resampling to `fps`): a cheap
+   * sample spread over the video, several times faster than a full decode.
+   */
+  keyframesOnly?: boolean;
 }
 
 export class VideoDecodeError extends Error {
@@ -91,6 +96,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
   const out = new PassThrough({ emitClose: false, highWaterMark: Math.max(frameBytes, 64 * 1024) });
   const cmd = ffmpeg(path, { stdoutLines: 40 }) // ring of the last lines of output (applies to stderr too)
     .setFfmpegPath(bin)
+    .inputOptions(opts.keyframesOnly ? ['-skip_frame', 'nokey'] : [])
     .noAudio()
     .outputOptions([
       '-hide_banner',
@@ -101,8 +107,9 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
       ...(opts.strict === false ? [] : ['-xerror']),
       '-sn',
       '-dn',
+      ...(opts.keyframesOnly ? ['-vsync', '0'] : []),
       '-vf',
-      buildDecodeFilter(opts),
+      opts.keyframesOnly ? buildDecodeFilter(opts).replace(/^fps=[^,]*,/, '') : buildDecodeFilter(opts),
       '-pix_fmt',
       'rgb24',
       '-f',
