@@ -3,7 +3,7 @@
 // then the camera's sensor (gain, vignetting, noise). Pure apart from the buffers it reuses.
 import { drawBench } from './bench.js';
 import { choreograph, sampleTrack, type Choreo, type Habit } from './choreo.js';
-import { drawArm, type Performer, type Side } from './hands.js';
+import { drawArm, solveArm, type ArmGeometry, type HandPose, type Performer, type Side } from './hands.js';
 import { drawItem, drawScrewdriver } from './items.js';
 import { BENCH_STEPS, RACK } from './layout.js';
 import { copyCanvas, expose, makeCamera, makeCanvas, makeVignette, type Camera, type Canvas, type View } from './raster.js';
@@ -61,6 +61,16 @@ export class BenchFrames {
     let i = 0;
     while (i < this.starts.length - 1 && t >= this.starts[i + 1]) i++;
     return { i, local: t - this.starts[i] };
+  }
+
+  /** Both hands' poses and arm geometry at time t (where the work is). */
+  hands(t: number): Record<Side, { pose: HandPose; arm: ArmGeometry }> {
+    const { i, local } = this.at(t);
+    const one = (side: Side) => {
+      const pose = sampleTrack(this.choreos[i].tracks[side], local);
+      return { pose, arm: solveArm(this.perf.performer, side, pose) };
+    };
+    return { L: one('L'), R: one('R') };
   }
 
   /** The scene at time t, before the sensor (linear 0..255 floats). */

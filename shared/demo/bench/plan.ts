@@ -159,11 +159,11 @@ function faultPicks(r: Rng, n: number, goldSec: number[], minSlowSec: number) {
     a = Math.floor(r() * n);
     b = Math.floor(r() * n);
   } while (Math.abs(a - b) < 2);
-  // Slow steps must end up at least 2 s longer than gold at 1.5x (the over_time floor), so they
-  // come from the longer steps when the set is at full length.
+  // At 1.5x a step must end up at least 2 s longer than gold (the over_time floor), so it is one
+  // of the longer steps (the screw always is at full length); 2.5x clears the floor on any step.
   const longEnough = all.filter((i) => goldSec[i] * 0.5 >= minSlowSec);
-  const slowPool = longEnough.length >= 2 ? longEnough : all;
-  const [slow15, slow25] = shuffled(r, slowPool);
+  const slow15 = shuffled(r, longEnough.length ? longEnough : all)[0];
+  const slow25 = shuffled(r, all.filter((i) => i !== slow15))[0];
   return { missingMiddle, adj, swap: [Math.min(a, b), Math.max(a, b)] as [number, number], rework: Math.floor(r() * n), slow15, slow25, wrong: Math.floor(r() * n) };
 }
 
