@@ -110,7 +110,7 @@ function placedAt(r: Rng, step: StepDef, style: StepStyle): { at: Vec; ang: numb
 
 function restKeys(h: Habit, side: Side, d: number, r: Rng): Key[] {
   const rest = h.rest[side];
-  const k = (t: number, p: Vec): Key => ({ t, p, grip: 0.3, lift: 0, ang: h.wrist[side] });
+  const k = (t: number, p: Vec): Key => ({ t, p, grip: 0.5, lift: 0, ang: h.wrist[side] });
   return [k(0, rest), k(d * uniform(r, 0.35, 0.65), jitter(r, rest, 3)), k(d, rest)];
 }
 
@@ -120,10 +120,10 @@ function steadyKeys(h: Habit, side: Side, t0: number, t1: number, d: number, r: 
   const corner: Vec = jitter(r, [fx + (side === 'L' ? -30 : 30), fy + FIXTURE.half[1] - 2], 3);
   const w = h.wrist[side];
   return [
-    { t: 0, p: h.rest[side], grip: 0.3, lift: 0, ang: w },
+    { t: 0, p: h.rest[side], grip: 0.5, lift: 0, ang: w },
     { t: t0, p: corner, grip: 0.45, lift: 0, ang: w, via: [0, -h.arc * 0.5] },
     { t: t1, p: jitter(r, corner, 1.2), grip: 0.5, lift: 0, ang: w },
-    { t: d, p: h.rest[side], grip: 0.3, lift: 0, ang: w, via: [0, h.arc * 0.3] },
+    { t: d, p: h.rest[side], grip: 0.5, lift: 0, ang: w, via: [0, h.arc * 0.3] },
   ];
 }
 
@@ -134,7 +134,7 @@ function pickPlace(r: Rng, h: Habit, item: ItemKind, from: Vec, to: { at: Vec; a
   const bend = (): Vec => [uniform(r, -1, 1) * h.arc, -uniform(r, 0.2, 1) * h.arc];
   const src = jitter(r, from, 4);
   const keys: Key[] = [
-    { t: 0, p: h.rest[side], grip: 0.3, lift: 0, ang: w },
+    { t: 0, p: h.rest[side], grip: 0.5, lift: 0, ang: w },
     { t: tReach, p: src, grip: 0.05, lift: 0.25, ang: w + uniform(r, -0.15, 0.15), via: bend() },
     { t: tTake, p: src, grip: h.grip, lift: 0, ang: w },
     { t: tCarry, p: [to.at[0], to.at[1] - 2], grip: h.grip, lift: 0.9, ang: w + uniform(r, -0.1, 0.1), via: bend() },
@@ -142,7 +142,7 @@ function pickPlace(r: Rng, h: Habit, item: ItemKind, from: Vec, to: { at: Vec; a
     rub
       ? { t: tSettle, p: to.at, grip: 0.1, lift: 0, ang: w, osc: { kind: 'rub', amp: 2.5, hz: uniform(r, 2.5, 3.5) } }
       : { t: tSettle, p: jitter(r, [to.at[0], to.at[1] + 3], 1), grip: 0.2, lift: 0.1, ang: w },
-    { t: tEnd, p: h.rest[side], grip: 0.3, lift: 0, ang: w, via: [uniform(r, -0.5, 0.5) * h.arc, h.arc * 0.4] },
+    { t: tEnd, p: h.rest[side], grip: 0.5, lift: 0, ang: w, via: [uniform(r, -0.5, 0.5) * h.arc, h.arc * 0.4] },
   ];
   const grab = tReach + (tTake - tReach) * 0.6;
   const letGo = tCarry + (tSet - tCarry) * 0.7;
@@ -170,7 +170,7 @@ export function choreograph(step: StepDef, style: StepStyle, duration: number, h
     ...screw.keys.slice(0, 5),
     { t: tl[4] + d * 0.04, p: jitter(r, [to.at[0] - 22, to.at[1] + 16], 2), grip: 0.45, lift: 0, ang: habit.wrist.L },
     { t: d * uniform(r, 0.8, 0.86), p: jitter(r, [to.at[0] - 22, to.at[1] + 17], 2), grip: 0.5, lift: 0, ang: habit.wrist.L },
-    { t: d, p: habit.rest.L, grip: 0.3, lift: 0, ang: habit.wrist.L, via: [0, habit.arc * 0.3] },
+    { t: d, p: habit.rest.L, grip: 0.5, lift: 0, ang: habit.wrist.L, via: [0, habit.arc * 0.3] },
   ];
   const [tReach, tTake, tOver, tDrive, tBack, tLetGo] = phases(r, [0.22, 0.07, 0.2, 0.28, 0.13, 0.04], d * 0.93);
   const wR = habit.wrist.R;
@@ -179,7 +179,7 @@ export function choreograph(step: StepDef, style: StepStyle, duration: number, h
   const over = Math.max(tOver, screw.place.t + 0.15 * d);
   const drive0 = over + 0.04 * d, drive1 = Math.max(tDrive, drive0 + 0.2 * d);
   const right: Key[] = [
-    { t: 0, p: habit.rest.R, grip: 0.3, lift: 0, ang: wR },
+    { t: 0, p: habit.rest.R, grip: 0.5, lift: 0, ang: wR },
     { t: tReach, p: tool, grip: 0.05, lift: 0.2, ang: wR + RACK.angle * 0.5, via: [uniform(r, -0.5, 0.5) * habit.arc, -0.3 * habit.arc] },
     { t: tTake, p: tool, grip: habit.grip, lift: 0, ang: wR },
     { t: over, p: [to.at[0] + 1, to.at[1] + 1], grip: habit.grip, lift: 0.8, ang: wR, via: [0, -habit.arc] },
@@ -187,7 +187,7 @@ export function choreograph(step: StepDef, style: StepStyle, duration: number, h
     { t: drive1, p: to.at, grip: habit.grip, lift: 0.3, ang: wR, osc: { kind: 'twist', amp: 0.45, hz: uniform(r, 1.8, 2.6) } },
     { t: Math.max(tBack, drive1 + 0.08 * d), p: tool, grip: habit.grip, lift: 0.6, ang: wR, via: [0, -habit.arc * 0.6] },
     { t: Math.max(tLetGo, drive1 + 0.12 * d), p: tool, grip: 0.05, lift: 0, ang: wR },
-    { t: d, p: habit.rest.R, grip: 0.3, lift: 0, ang: wR },
+    { t: d, p: habit.rest.R, grip: 0.5, lift: 0, ang: wR },
   ];
   const tookTool = tReach + (tTake - tReach) * 0.6;
   const putBack = right[6].t + (right[7].t - right[6].t) * 0.6;

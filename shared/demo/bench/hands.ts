@@ -95,13 +95,13 @@ function handParts(p: Performer, side: Side, g: ArmGeometry, grip: number): Part
   const parts: Part[] = [];
   const [pcx, pcy] = pt(12, -0.5);
   parts.push({ shape: new Box(pcx, pcy, 12.5 * s, 10.8 * s, g.handAngle, 7 * s), color: skin, relief: 7 * s, gloss: 0.12 });
-  const spread = 1.12 - 0.22 * grip;
+  const spread = 1.02 - 0.14 * grip;
   const tips: Array<[number, number]> = [];
   FINGERS.forEach((len, i) => {
     const across = FINGER_OFFSETS[i] * spread;
     const [kx, ky] = pt(KNUCKLE - Math.abs(i - 1.3) * 1.2, across);
     // Splay out when open; curl shortens a finger seen from above and turns it towards the thumb.
-    const splay = (FINGER_OFFSETS[i] / 6.6) * 0.16 * (1 - 0.8 * grip);
+    const splay = (FINGER_OFFSETS[i] / 6.6) * 0.08 * (1 - 0.8 * grip);
     const proj = len * (1 - 0.5 * grip) * s;
     const a1 = splay, a2 = splay + 0.22 * grip;
     const dir = (a: number): [number, number] => [ux * Math.cos(a) + vx * Math.sin(a), uy * Math.cos(a) + vy * Math.sin(a)];

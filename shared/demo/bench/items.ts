@@ -95,9 +95,10 @@ export function drawScrewdriver(cv: Canvas, cam: Camera, x: number, y: number, a
   const ux = Math.cos(ang), uy = Math.sin(ang);
   const handle = new Capsule(x - ux * 10 * k, y - uy * 10 * k, x + ux * 10 * k, y + uy * 10 * k, 5.2, 4.6);
   const shaft = new Capsule(x + ux * 10 * k, y + uy * 10 * k, x + ux * 31 * k, y + uy * 31 * k, 1.3, 1.1);
+  // Upright, the shaft is under the handle: its shadow still falls beside it.
   shadow(cv, cam, shaft, 1.5 + 8 * lift + 6 * upright, 2 + 10 * lift + 8 * upright, 1.5 + 3 * lift, 0.3);
   shadow(cv, cam, handle, 1.5 + 8 * lift + 4 * upright, 2 + 10 * lift + 5 * upright, 1.5 + 3 * lift, 0.32);
-  fill(cv, cam, shaft, { color: [175, 180, 186], relief: 1.2, gloss: 0.9 });
+  if (upright < 1) fill(cv, cam, shaft, { color: [175, 180, 186], relief: 1.2, gloss: 0.9, alpha: 1 - upright });
   fill(cv, cam, handle, { color: [196, 36, 30], relief: 4.5, gloss: 0.5 });
   // Ribs across the handle: their angle follows the spin when the tool is end-on.
   for (let i = 0; i < 3; i++) {
