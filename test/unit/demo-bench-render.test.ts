@@ -63,3 +63,16 @@ test('CLI: --scene bench renders chosen videos; bad scene, split or video names 
     await rm(out, { recursive: true, force: true });
   }
 });
+
+test('a failing ffmpeg fails the set with the video it was rendering', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'sopilot-bench-fail-'));
+  try {
+    await assert.rejects(
+      generateBench({ outDir: out, ...OPTS, only: ['gold'], ffmpegPath: '/bin/false', concurrency: 1 }),
+      /ffmpeg failed rendering gold\.mp4 \(exit 1\)/,
+    );
+    assert.deepEqual(await readdir(out), [], 'no manifest for a set that did not render');
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+});

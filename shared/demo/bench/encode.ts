@@ -27,18 +27,23 @@ export async function encodeVideo(job: EncodeJob): Promise<void> {
   );
   let stderr = '';
   ff.stderr.on('data', (d) => (stderr += d));
+  ff.stdin.on('error', () => {}); // EPIPE when ffmpeg dies; reported from its exit below
   const closed = once(ff, 'close');
   const failed = new Promise<never>((_, reject) => ff.on('error', (e) => reject(new Error(`bench: cannot run ffmpeg (${e.message})`))));
   const buf = new Uint8Array(width * height * 3);
   const n = frameCount(frames.duration, fps);
   const write = async () => {
-    for (let k = 0; k < n; k++) {
-      // ffmpeg copies what it is given before the callback; a fresh Buffer keeps ours reusable.
-      if (!ff.stdin.write(Buffer.from(frames.frame(k / fps, k, buf)))) await Promise.race([once(ff.stdin, 'drain'), closed]);
+    try {
+      for (let k = 0; k < n && ff.exitCode === null; k++) {
+        // A fresh Buffer per frame: the stream may still hold the last one while we draw the next.
+        if (!ff.stdin.write(Buffer.from(frames.frame(k / fps, k, buf)))) await Promise.race([once(ff.stdin, 'drain'), closed]);
+      }
+    } catch {
+      // ffmpeg went away (EPIPE): its exit code and stderr say why, below.
     }
     ff.stdin.end();
   };
   await Promise.race([write(), failed]);
   const [code] = (await Promise.race([closed, failed])) as [number | null];
-  if (code !== 0) throw new Error(`bench: ffmpeg failed rendering ${video.file}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (code !== 0) throw new Error(`bench: ffmpeg failed rendering ${video.file} (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
 }
