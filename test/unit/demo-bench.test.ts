@@ -147,7 +147,7 @@ test('frames differ between steps only where the work is; the bench around it is
   const v = video(plan, 'gold');
   const t = plan.takes.find((x) => x.id === v.take)!;
   const W = 160, H = 120;
-  const frames = new BenchFrames({ performer: t.performer, habit: t.habit, segments: v.segments }, { ...v.shot, width: W, height: H, noise: 0 });
+  const frames = new BenchFrames({ performer: t.performer, habit: t.habit, segments: v.segments }, { ...v.shot, width: W, height: H, noise: 0, drift: { amp: 0, hz: 0, phase: 0 } });
   const cam = makeCamera(W, H, GOLD_VIEW);
   const segs = timeline(v);
   // Where the work can show: near either arm (its shadow included), the fixture, the screwdriver's rack.

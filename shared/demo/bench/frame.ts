@@ -2,12 +2,11 @@
 // parts placed so far in this run, the screwdriver in its rack or in a hand, then both arms;
 // then the camera's sensor (gain, vignetting, noise). Pure apart from the buffers it reuses.
 import { drawBench } from './bench.js';
-import { choreograph, sampleTrack, type Choreo, type Habit } from './choreo.js';
+import { choreograph, sampleTrack, type Choreo, type Habit, type StepStyle } from './choreo.js';
 import { drawArm, solveArm, type ArmGeometry, type HandPose, type Performer, type Side } from './hands.js';
 import { drawItem, drawScrewdriver } from './items.js';
 import { BENCH_STEPS, RACK } from './layout.js';
 import { copyCanvas, expose, makeCamera, makeCanvas, makeVignette, type Camera, type Canvas, type View } from './raster.js';
-import type { StepStyle } from './choreo.js';
 
 export interface SegmentSpec {
   step: number;
@@ -25,6 +24,8 @@ export interface Shot {
   gain: number;
   /** Sensor noise amplitude (0..255 units); 0 for exact comparisons in tests. */
   noise: number;
+  /** Auto-exposure drift: gain x (1 + amp sin(2 pi hz t + phase)); amp 0 holds the gain. */
+  drift: { amp: number; hz: number; phase: number };
   noiseSeed: number;
 }
 
@@ -106,7 +107,9 @@ export class BenchFrames {
 
   /** The frame at time t as the camera records it (rgb24). */
   frame(t: number, frameIndex: number, out: Uint8Array): Uint8Array {
-    expose(this.scene(t), out, this.shot.gain, this.shot.noise, this.shot.noiseSeed * 7919 + frameIndex + 1, this.vignette);
+    const { amp, hz, phase } = this.shot.drift;
+    const gain = this.shot.gain * (1 + amp * Math.sin(2 * Math.PI * hz * t + phase));
+    expose(this.scene(t), out, gain, this.shot.noise, this.shot.noiseSeed * 7919 + frameIndex + 1, this.vignette);
     return out;
   }
 }

@@ -179,9 +179,16 @@ export function planBench(opts: BenchOptions = {}): BenchPlan {
   const a2 = take('A2', alice, rT, o, [0.85, 1.2]);
   const takes = [gold, b1, a2];
 
-  const base: Shot = { width: o.width, height: o.height, view: { zoom: 1, shiftX: 0, shiftY: 0, rotDeg: 0 }, gain: 1, noise: 3, noiseSeed: 1 };
+  const base = { width: o.width, height: o.height, view: { zoom: 1, shiftX: 0, shiftY: 0, rotDeg: 0 }, gain: 1, noise: 3 };
+  // Every recording gets its own sensor noise and a slow auto-exposure drift of about 1 %.
+  const rS = rngFor(o.seed, 'bench-sensor');
   let noiseSeed = 1;
-  const shot = (s: Partial<Shot> = {}): Shot => ({ ...base, ...s, noiseSeed: noiseSeed++ });
+  const shot = (s: Partial<Shot> = {}): Shot => ({
+    ...base,
+    drift: { amp: uniform(rS, 0.005, 0.015), hz: uniform(rS, 0.05, 0.2), phase: uniform(rS, 0, 2 * Math.PI) },
+    ...s,
+    noiseSeed: noiseSeed++,
+  });
   const seg = (t: Take, step: number, style: StepStyle = 'normal', durationSec = t.stepSec[step], repeat = 0): SegmentSpec => ({
     step,
     style,
