@@ -20,6 +20,15 @@ test('bench plan is deterministic for a seed and changes with the seed', () => {
   assert.throws(() => planBench({ scale: 0 }), /scale/);
 });
 
+test('which steps get which fault does not depend on the scale, except where a slow step must be long enough', () => {
+  for (let seed = 0; seed < 10; seed++) {
+    const full = planBench({ seed });
+    const short = planBench({ seed, scale: 0.25 });
+    const picks = (p: BenchPlan) => p.cases.filter((c) => !c.id.startsWith('slow')).map((c) => [c.id, c.faults]);
+    assert.deepEqual(picks(short), picks(full));
+  }
+});
+
 test('eval manifest validates and carries the goals, the split and the detect cases', () => {
   for (let seed = 0; seed < 30; seed++) {
     const plan = planBench({ seed });

@@ -161,10 +161,13 @@ function faultPicks(r: Rng, n: number, goldSec: number[], minSlowSec: number) {
   } while (Math.abs(a - b) < 2);
   // At 1.5x a step must end up at least 2 s longer than gold (the over_time floor), so it is one
   // of the longer steps (the screw always is at full length); 2.5x clears the floor on any step.
+  const rework = Math.floor(r() * n);
+  const wrong = Math.floor(r() * n);
+  // Drawn last: the pool below depends on the scale, and the picks above must not.
   const longEnough = all.filter((i) => goldSec[i] * 0.5 >= minSlowSec);
   const slow15 = shuffled(r, longEnough.length ? longEnough : all)[0];
   const slow25 = shuffled(r, all.filter((i) => i !== slow15))[0];
-  return { missingMiddle, adj, swap: [Math.min(a, b), Math.max(a, b)] as [number, number], rework: Math.floor(r() * n), slow15, slow25, wrong: Math.floor(r() * n) };
+  return { missingMiddle, adj, swap: [Math.min(a, b), Math.max(a, b)] as [number, number], rework, slow15, slow25, wrong };
 }
 
 export function planBench(opts: BenchOptions = {}): BenchPlan {
