@@ -232,7 +232,7 @@ function liveTiles(cam: Camera, shape: Shape, box: [number, number, number, numb
 export function fill(cv: Canvas, cam: Camera, shape: Shape, m: Material): void {
   const box = pixelBox(cam, shape, 0);
   if (!box) return;
-  const [bx0, by0, bx1, by1] = box;
+  const [, , bx1, by1] = box;
   const [ia, ib, ic, id, ie, iff] = cam.inv;
   const relief = m.relief ?? 0;
   const gloss = m.gloss ?? 0;
@@ -290,7 +290,7 @@ export function shadow(cv: Canvas, cam: Camera, shape: Shape, dx: number, dy: nu
   };
   const box = pixelBox(cam, moved, soft);
   if (!box) return;
-  const [bx0, by0, bx1, by1] = box;
+  const [, , bx1, by1] = box;
   const [ia, ib, ic, id, ie, iff] = cam.inv;
   const data = cv.data;
   const W = cv.width;
