@@ -149,6 +149,12 @@ function pickPlace(r: Rng, h: Habit, item: ItemKind, from: Vec, to: { at: Vec; a
   return { keys, carry: { side, what: item, t0: grab, t1: letGo, ang: to.ang }, place: { item, at: to.at, ang: to.ang, t: letGo } };
 }
 
+/** Waiting before the work starts or after it ends: both hands at rest, shifting a little. */
+export function idle(duration: number, habit: Habit, seed: number): Choreo {
+  const r = mulberry32(seed);
+  return { duration, tracks: { L: restKeys(habit, 'L', duration, r), R: restKeys(habit, 'R', duration, r) }, carries: [], placements: [] };
+}
+
 /** Builds one performance of a step lasting `duration` seconds. */
 export function choreograph(step: StepDef, style: StepStyle, duration: number, habit: Habit, seed: number): Choreo {
   const r = mulberry32(seed);

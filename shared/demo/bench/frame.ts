@@ -2,13 +2,17 @@
 // parts placed so far in this run, the screwdriver in its rack or in a hand, then both arms;
 // then the camera's sensor (gain, vignetting, noise). Pure apart from the buffers it reuses.
 import { drawBench } from './bench.js';
-import { choreograph, sampleTrack, type Choreo, type Habit, type StepStyle } from './choreo.js';
+import { choreograph, idle, sampleTrack, type Choreo, type Habit, type StepStyle } from './choreo.js';
 import { drawArm, solveArm, type ArmGeometry, type HandPose, type Performer, type Side } from './hands.js';
 import { drawItem, drawScrewdriver } from './items.js';
 import { BENCH_STEPS, RACK } from './layout.js';
 import { copyCanvas, expose, makeCamera, makeCanvas, makeVignette, type Camera, type Canvas, type View } from './raster.js';
 
+/** The step index of the idle time before and after the work. */
+export const IDLE = -1;
+
 export interface SegmentSpec {
+  /** A gold step index, or IDLE. */
   step: number;
   style: StepStyle;
   durationSec: number;
@@ -51,7 +55,9 @@ export class BenchFrames {
     this.base = drawBench(this.cam);
     this.work = makeCanvas(shot.width, shot.height);
     this.vignette = makeVignette(shot.width, shot.height, 0.86);
-    this.choreos = perf.segments.map((s) => choreograph(BENCH_STEPS[s.step], s.style, s.durationSec, perf.habit, s.seed));
+    this.choreos = perf.segments.map((s) =>
+      s.step === IDLE ? idle(s.durationSec, perf.habit, s.seed) : choreograph(BENCH_STEPS[s.step], s.style, s.durationSec, perf.habit, s.seed),
+    );
     let t = 0;
     this.starts = perf.segments.map((s) => ((t += s.durationSec), t - s.durationSec));
     this.duration = t;

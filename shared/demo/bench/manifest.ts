@@ -4,6 +4,7 @@
 import { parseManifest, type EvalManifest } from '../../evaluation/manifest.js';
 import { BENCH_STEPS } from './layout.js';
 import { goldSteps, timeline, type BenchPlan } from './plan.js';
+import { IDLE } from './frame.js';
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -74,7 +75,7 @@ export function timelineOf(plan: BenchPlan): BenchTimeline {
         height: v.shot.height,
         fps: v.fps,
         duration_sec: r4(segs[segs.length - 1].end_sec),
-        segments: segs.map((s) => ({ step: s.step, name: BENCH_STEPS[s.step].name, style: s.style, start_sec: r4(s.start_sec), end_sec: r4(s.end_sec) })),
+        segments: segs.map((s) => ({ step: s.step, name: s.step === IDLE ? 'idle' : BENCH_STEPS[s.step].name, style: s.style, start_sec: r4(s.start_sec), end_sec: r4(s.end_sec) })),
         ...(v.camera ? { camera: Object.fromEntries(Object.entries(v.camera).map(([k, x]) => [k, r4(x)])) } : {}),
       };
     }),

@@ -4,7 +4,7 @@
 // gold seconds. The manifests are derived from it, so the same seed gives the same manifests
 // whether or not anything is rendered.
 import type { Habit, StepStyle } from './choreo.js';
-import type { SegmentSpec, Shot } from './frame.js';
+import { IDLE, type SegmentSpec, type Shot } from './frame.js';
 import type { Performer } from './hands.js';
 import { BENCH_STEPS } from './layout.js';
 import type { View } from './raster.js';
@@ -28,6 +28,8 @@ export interface Take {
   stepSec: number[];
   /** Seeds this take's performance of each step. */
   stepSeed: number[];
+  /** Idle time before the first step and after the last, seconds (the recording runs on). */
+  leadSec: [number, number];
 }
 
 export interface VideoPlan {
@@ -131,6 +133,7 @@ function take(id: string, who: Performer, r: Rng, o: Required<BenchOptions>, pac
     habit: habit(r),
     stepSec: BENCH_STEPS.map((s) => frames(4 * s.weight * uniform(r, pace[0], pace[1]))),
     stepSeed: BENCH_STEPS.map(() => Math.floor(r() * 2 ** 31)),
+    leadSec: [frames(uniform(r, 0.6, 1.5)), frames(uniform(r, 0.5, 1.2))],
   };
 }
 
@@ -203,8 +206,10 @@ export function planBench(opts: BenchOptions = {}): BenchPlan {
 
   const videos: VideoPlan[] = [];
   const cases: CasePlan[] = [];
+  // Every recording starts and ends with the take's idle time around the steps.
+  const idle = (t: Take, end: 0 | 1): SegmentSpec => ({ step: IDLE, style: 'normal', durationSec: t.leadSec[end], seed: t.stepSeed[0] + 31 * (end + 1) });
   const video = (name: string, t: Take, segments: SegmentSpec[], s: Shot = shot(), fps = o.fps, camera?: VideoPlan['camera']): string => {
-    videos.push({ name, file: `${name}.mp4`, take: t.id, segments, shot: s, fps, ...(camera ? { camera } : {}) });
+    videos.push({ name, file: `${name}.mp4`, take: t.id, segments: [idle(t, 0), ...segments, idle(t, 1)], shot: s, fps, ...(camera ? { camera } : {}) });
     return name;
   };
   const kase = (id: string, category: Category, trainee: string, faults: PlantedFault[], note: string, detect = false) =>
@@ -256,7 +261,7 @@ export function planBench(opts: BenchOptions = {}): BenchPlan {
   return { seed: o.seed, width: o.width, height: o.height, fps: o.fps, scale: o.scale, takes, videos, cases };
 }
 
-/** Each segment's start and end in a video, seconds. */
+/** Each segment's start and end in a video, seconds (the idle time before and after included, as step IDLE). */
 export function timeline(v: VideoPlan): Array<{ step: number; style: StepStyle; start_sec: number; end_sec: number }> {
   let t = 0;
   return v.segments.map((s) => ({ step: s.step, style: s.style, start_sec: t, end_sec: (t += s.durationSec) }));
@@ -265,5 +270,7 @@ export function timeline(v: VideoPlan): Array<{ step: number; style: StepStyle; 
 /** The gold's true step times. */
 export function goldSteps(plan: BenchPlan): Array<{ name: string; start_sec: number; end_sec: number }> {
   const gold = plan.videos.find((v) => v.name === 'gold')!;
-  return timeline(gold).map((s) => ({ name: BENCH_STEPS[s.step].name, start_sec: s.start_sec, end_sec: s.end_sec }));
+  return timeline(gold)
+    .filter((s) => s.step !== IDLE)
+    .map((s) => ({ name: BENCH_STEPS[s.step].name, start_sec: s.start_sec, end_sec: s.end_sec }));
 }
