@@ -105,7 +105,11 @@ export class BenchFrames {
           const u = c.upright!;
           const up = local < u.down0 ? clamp01((local - u.up0) / (u.up1 - u.up0)) : 1 - clamp01((local - u.down0) / (u.down1 - u.down0));
           drawScrewdriver(cv, cam, pose.x, pose.y, g.handAngle, pose.lift, up, g.handAngle * 4);
-        } else drawItem(cv, cam, held.what, pose.x, pose.y, held.ang + (g.handAngle + Math.PI / 2) * 0.15, pose.lift);
+        } else {
+          // A carried part turns a little with the hand, squared up to its mark as it is set down.
+          const settle = clamp01((held.t1 - local) / (0.35 * (held.t1 - held.t0)));
+          drawItem(cv, cam, held.what, pose.x, pose.y, held.ang + (g.handAngle + Math.PI / 2) * 0.15 * settle, pose.lift);
+        }
       }));
     }
     return cv;
