@@ -47,8 +47,8 @@ export interface Camera {
 }
 
 export function makeCamera(width: number, height: number, view: View): Camera {
-  // Fit the world's width to the frame (a frame of another aspect crops or pads vertically).
-  const s = (width / WORLD_W) * view.zoom;
+  // Fit the whole world into the frame: a wider frame shows more of the bench at the sides.
+  const s = Math.min(width / WORLD_W, height / WORLD_H) * view.zoom;
   const th = (view.rotDeg * Math.PI) / 180;
   const cs = Math.cos(th) * s;
   const sn = Math.sin(th) * s;
