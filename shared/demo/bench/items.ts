@@ -100,9 +100,14 @@ export function drawScrewdriver(cv: Canvas, cam: Camera, x: number, y: number, a
   shadow(cv, cam, handle, 1.5 + 8 * lift + 4 * upright, 2 + 10 * lift + 5 * upright, 1.5 + 3 * lift, 0.32);
   if (upright < 1) fill(cv, cam, shaft, { color: [175, 180, 186], relief: 1.2, gloss: 0.9, alpha: 1 - upright });
   fill(cv, cam, handle, { color: [196, 36, 30], relief: 4.5, gloss: 0.5 });
-  // Ribs across the handle: their angle follows the spin when the tool is end-on.
-  for (let i = 0; i < 3; i++) {
-    const a = ang + Math.PI / 2 + spin * upright + (i * Math.PI) / 3;
-    fill(cv, cam, new Box(x, y, 4.4 * (0.4 + 0.6 * upright), 0.5, a), { color: [120, 20, 18], alpha: 0.35 + 0.4 * upright });
+  // The handle's grooves: along it when it lies flat; seen end-on, a star that turns with the spin.
+  if (upright < 1) {
+    for (const off of [-2.2, 2.2]) {
+      const gx = x - uy * off, gy = y + ux * off;
+      fill(cv, cam, new Box(gx, gy, 8 * k, 0.45, ang), { color: [120, 20, 18], alpha: 0.5 * (1 - upright) });
+    }
+  }
+  if (upright > 0) {
+    for (let i = 0; i < 3; i++) fill(cv, cam, new Box(x, y, 4.4, 0.5, spin + (i * Math.PI) / 3), { color: [120, 20, 18], alpha: 0.75 * upright });
   }
 }
