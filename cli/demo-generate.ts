@@ -1,15 +1,18 @@
 /**
- * sopilot demo generate --out-dir DIR [--seed N] [--scale X] [--width W] [--height H] [--fps F]
- *                       [--ffmpeg PATH] [--only gold,correct,...] [--json]
- * Renders the synthetic equipment-maintenance SOP demo (gold + 6 trainee variants) and
- * manifest.json into DIR. See docs/demo.md.
+ * sopilot demo generate --out-dir DIR [--scene demo|bench] [--seed N] [--scale X] [--width W]
+ *                       [--height H] [--fps F] [--split dev|heldout] [--ffmpeg PATH]
+ *                       [--only gold,correct,...] [--json]
+ * Renders a synthetic scene into DIR: the equipment-maintenance SOP demo (default; gold +
+ * trainee variants and manifest.json) or the bench family (gold, correct takes, camera moves
+ * and planted faults, eval-manifest.json and timeline.json). See docs/demo.md.
  */
 import { parseCommand } from './args.js';
 import { generateDemo } from '../shared/demo/generate.js';
 import { VARIANT_NAMES, type VariantName } from '../shared/demo/plan.js';
+import { generateBench } from '../shared/demo/bench/generate.js';
 
 const USAGE =
-  'usage: sopilot demo generate --out-dir DIR [--seed N] [--scale X] [--width W] [--height H] [--fps F] [--ffmpeg PATH] [--only gold,correct,...] [--json]';
+  'usage: sopilot demo generate --out-dir DIR [--scene demo|bench] [--seed N] [--scale X] [--width W] [--height H] [--fps F] [--split dev|heldout] [--ffmpeg PATH] [--only gold,correct,...] [--json]';
 
 export interface DemoCliIo {
   out: (line: string) => void;
@@ -28,12 +31,54 @@ function int(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+type Values = Record<string, string | boolean | undefined>;
+
+/** The options both scenes take. */
+function common(values: Values) {
+  const str = (k: string) => values[k] as string | undefined;
+  const scale = str('scale') === undefined ? undefined : Number(str('scale'));
+  if (scale !== undefined && !(scale > 0)) throw new Error(`--scale must be a positive number, got ${str('scale')}`);
+  return {
+    outDir: str('out-dir')!,
+    seed: int('seed', str('seed')),
+    scale,
+    width: int('width', str('width')),
+    height: int('height', str('height')),
+    fps: int('fps', str('fps')),
+    ffmpegPath: str('ffmpeg'),
+  };
+}
+
+async function bench(values: Values, only: string[] | undefined, io: DemoCliIo): Promise<number> {
+  const split = (values.split as string | undefined) ?? 'dev';
+  if (split !== 'dev' && split !== 'heldout') throw new Error(`--split must be dev or heldout, got ${split}`);
+  const t0 = Date.now();
+  const manifest = await generateBench({
+    ...common(values),
+    split,
+    only,
+    onVideo: values.json ? undefined : (file, done, total) => io.err(`  [${done}/${total}] ${file}`),
+  });
+  if (values.json) {
+    io.out(JSON.stringify(manifest, null, 2));
+    return 0;
+  }
+  io.out(`bench set written to ${values['out-dir']} (${manifest.name}, split ${split}, ${((Date.now() - t0) / 1000).toFixed(1)} s): eval-manifest.json, timeline.json`);
+  for (const c of manifest.cases) {
+    const planted = c.faults.map((f) => `${f.type}[${f.gold_start_sec.toFixed(1)}-${f.gold_end_sec.toFixed(1)}s]`).join(' ') || '-';
+    io.out(`  ${c.id.padEnd(22)} ${c.category.padEnd(7)} expect ${c.expected.toUpperCase()}  ${planted}`);
+  }
+  return 0;
+}
+
 /** argv: the arguments after "demo generate". Returns the exit code. */
 export async function main(argv: string[], io: DemoCliIo = defaultIo()): Promise<number> {
   const parsed = parseCommand(
     argv,
     {
       'out-dir': { type: 'string' },
+      scene: { type: 'string', default: 'demo' },
+      split: { type: 'string' },
       seed: { type: 'string' },
       scale: { type: 'string' },
       width: { type: 'string' },
@@ -55,21 +100,13 @@ export async function main(argv: string[], io: DemoCliIo = defaultIo()): Promise
   }
   try {
     const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (values.scene !== 'demo' && values.scene !== 'bench') throw new Error(`--scene must be demo or bench, got ${values.scene}`);
+    if (values.split !== undefined && values.scene !== 'bench') throw new Error('--split applies to --scene bench');
+    if (values.scene === 'bench') return await bench(values, only, io);
     const bad = only?.filter((n) => !VARIANT_NAMES.includes(n as VariantName));
     if (bad?.length) throw new Error(`unknown variant(s) ${bad.join(', ')}; known: ${VARIANT_NAMES.join(', ')}`);
-    const scale = values.scale === undefined ? undefined : Number(values.scale);
-    if (scale !== undefined && !(scale > 0)) throw new Error(`--scale must be a positive number, got ${values.scale}`);
     const t0 = Date.now();
-    const manifest = await generateDemo({
-      outDir: values['out-dir'],
-      seed: int('seed', values.seed),
-      scale,
-      width: int('width', values.width),
-      height: int('height', values.height),
-      fps: int('fps', values.fps),
-      ffmpegPath: values.ffmpeg,
-      only: only as VariantName[] | undefined,
-    });
+    const manifest = await generateDemo({ ...common(values), only: only as VariantName[] | undefined });
     if (values.json) {
       io.out(JSON.stringify(manifest, null, 2));
       return 0;
