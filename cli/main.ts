@@ -16,7 +16,8 @@ const defaultIo = (): MainIo => ({
 export const USAGE = `usage: sopilot <command> [options]
 
 commands:
-  demo generate --out-dir DIR [--seed N]        render the synthetic SOP demo videos + manifest.json
+  demo generate --out-dir DIR [--scene demo|bench] [--seed N]
+                                                render a synthetic SOP set (demo or bench scene) + its manifest
   demo run --base-url URL --token T --gold FILE --trainee FILE --out-dir DIR
                                                 upload, ingest, score, fetch report/audit/queue/export over HTTP
   demo all [--out-dir DIR] [--exit]             generate, start a local host, score every variant (npm run demo)
