@@ -8,6 +8,7 @@ import { buildHttpApp } from '../shared/http/app.js';
 import { setupAuth } from '../shared/security.js';
 import { wireAuditHooks } from '../shared/audit-hooks.js';
 import type { EventFunction, HttpFunction } from '../shared/functions.js';
+import { applyServerTimeouts, bindAddress } from './http-server.js';
 
 export interface StartOptions {
   config?: Config;
@@ -47,15 +48,15 @@ export async function startHost(o: StartOptions): Promise<Started> {
   let url: string | undefined;
   if (o.listen !== false && o.http?.length) {
     const app = buildHttpApp(o.http, { log: () => log });
+    const bind = bindAddress(config, 'api');
     server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.PORT, config.BIND, () => resolve(s));
+      const s = app.listen(config.PORT, bind, () => resolve(s));
       s.on('error', reject);
     });
-    // Uploads can take long; never cut a slow client mid-file.
-    server.requestTimeout = 0;
+    applyServerTimeouts(server, config);
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-    url = `http://${config.BIND === '0.0.0.0' ? '127.0.0.1' : config.BIND}:${port}`;
+    url = `http://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;
     log.info({ url, functions: o.http.map((f) => f.name) }, 'listening');
   }
   return {

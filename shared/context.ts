@@ -60,7 +60,7 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
     bus = new BullMqBus(config.REDIS_URL!, config.QUEUE_PREFIX, policy, config.QUEUE_CONCURRENCY, onDeadLetter);
   } else if (transport === 'http') {
     const { HttpBrokerBus } = await import('./events/http.js');
-    bus = new HttpBrokerBus(config.EVENT_BROKER_URL!);
+    bus = new HttpBrokerBus(config.EVENT_BROKER_URL!, config.SERVICE_TOKEN);
   } else {
     bus = new InProcessBus(policy, config.QUEUE_CONCURRENCY, onDeadLetter);
   }

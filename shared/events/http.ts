@@ -9,10 +9,15 @@ import { CONSUMERS, type EventTypeName, type QueueName, type SopilotEvent } from
  */
 export class HttpBrokerBus implements EventBus {
   readonly transport = 'http' as const;
-  constructor(private readonly brokerUrl: string) {}
+  /** serviceToken: sent as the bearer credential, which event-function containers require. */
+  constructor(
+    private readonly brokerUrl: string,
+    private readonly serviceToken?: string,
+  ) {}
 
   async publish(event: SopilotEvent): Promise<void> {
     const { headers, body } = eventToHttpBinary(event);
+    if (this.serviceToken) headers.authorization = `Bearer ${this.serviceToken}`;
     // A URL with {function} is a per-function endpoint (OpenFaaS async-function): one POST per consumer.
     const urls = this.brokerUrl.includes('{function}')
       ? (CONSUMERS[event.type as EventTypeName] ?? []).map((f) => this.brokerUrl.replace('{function}', encodeURIComponent(f)))

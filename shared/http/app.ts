@@ -22,7 +22,9 @@ export function buildHttpApp(fns: readonly HttpFunction[], opts: { log?: () => L
     next();
   });
   // JSON bodies only; uploads are multipart and streamed by their handler.
-  app.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
+  const rawPaths = new Set(fns.flatMap((f) => f.rawBodyPaths ?? []));
+  app.use((req, res, next) => (rawPaths.has(req.path) ? next() : json(req, res, next)));
   const router = express.Router();
   for (const f of fns) f.mount(router);
   app.use(router);

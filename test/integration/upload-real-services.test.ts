@@ -59,7 +59,7 @@ test('Postgres + BullMQ + S3: upload, ingest, score, with pgvector and ranged pl
     const jobsBefore = await h.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n, sum(attempts)::int AS a FROM jobs WHERE video_id = $1", [ids.goldId]);
     const vrow = (await h.ctx.db.query<{ object_key: string }>('SELECT object_key FROM videos WHERE id = $1', [ids.goldId])).rows[0];
     for (const id of ['dupA', 'dupA', 'dupB']) {
-      const r = await h.api('/events', { method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/t', 'ce-type': 'com.sopilot.video.uploaded' }, body: JSON.stringify({ video_id: ids.goldId, job_id: ids.goldJob, task_id: 'task-1', role: 'gold', object_key: vrow.object_key }) });
+      const r = await h.api('/events', { as: 'service', method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/t', 'ce-type': 'com.sopilot.video.uploaded' }, body: JSON.stringify({ video_id: ids.goldId, job_id: ids.goldJob, task_id: 'task-1', role: 'gold', object_key: vrow.object_key }) });
       assert.equal(r.status, 202);
     }
     await h.ctx.bus.idle(30_000);
