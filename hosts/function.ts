@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number | void> {
   const server = app.listen(config.PORT, bindAddress(config, 'event-function'));
   applyServerTimeouts(server, config);
   started.ctx.log.info({ function: eventFn!.name, port: config.PORT, bind: bindAddress(config, 'event-function') }, 'event function listening for CloudEvents on POST /');
-  stopOnSignals({ ...started, stop: async () => { server.close(); await started.stop(); } });
+  stopOnSignals({ ...started, stop: async (force?: boolean) => { server.close(); if (force) server.closeAllConnections(); await started.stop(force); } });
 }
 
 /** The broker's credential: SOPILOT_SERVICE_TOKEN as a bearer token or X-API-Key; none needed with auth off. */

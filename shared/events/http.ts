@@ -1,5 +1,5 @@
 import { eventToHttpBinary } from './envelope.js';
-import type { Dispatch, EventBus, QueueStats } from './bus.js';
+import { QueueUnavailableError, type Dispatch, type EventBus, type QueueStats } from './bus.js';
 import { CONSUMERS, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 /**
@@ -13,6 +13,7 @@ export class HttpBrokerBus implements EventBus {
   constructor(
     private readonly brokerUrl: string,
     private readonly serviceToken?: string,
+    private readonly timeoutMs = 10_000,
   ) {}
 
   async publish(event: SopilotEvent): Promise<void> {
@@ -23,7 +24,13 @@ export class HttpBrokerBus implements EventBus {
       ? (CONSUMERS[event.type as EventTypeName] ?? []).map((f) => this.brokerUrl.replace('{function}', encodeURIComponent(f)))
       : [this.brokerUrl];
     for (const url of urls) {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      let res: Response;
+      try {
+        res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (e) {
+        throw new QueueUnavailableError(`broker ${url} unreachable: ${(e as Error).message}`);
+      }
+      if (res.status >= 500) throw new QueueUnavailableError(`broker ${url} answered ${res.status} to ${event.type}`);
       if (!res.ok) throw new Error(`broker ${url} answered ${res.status} to ${event.type}`);
     }
   }

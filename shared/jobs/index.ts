@@ -104,6 +104,27 @@ export async function setJobStatus(
   return job;
 }
 
+/** How long a running stage's claim holds without a heartbeat (SOPILOT_STAGE_LEASE_MS, set by the context). */
+let defaultLeaseMs = 20_000;
+export function setStageLease(ms: number): void {
+  defaultLeaseMs = ms;
+}
+export function stageLeaseMs(): number {
+  return defaultLeaseMs;
+}
+
+/**
+ * Keeps a claim alive while its stage runs: renews updated_at every third of the lease, so a
+ * live worker's stage is never taken over and a dead worker's lapses within one lease.
+ */
+function heartbeat(db: Db, jobId: string, attempt: number, leaseMs: number): () => void {
+  const timer = setInterval(() => {
+    db.query("UPDATE jobs SET updated_at = now() WHERE id = $1 AND status = 'running' AND attempts = $2", [jobId, attempt]).catch(() => undefined);
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** A second delivery found the stage running under another worker: retry later. */
 export class StageBusyError extends Error {
   constructor(key: string) {
@@ -136,7 +157,7 @@ export async function runStage<T extends Record<string, unknown>>(
     scoreId: spec.scoreId,
   });
   if (job.status === 'completed') return { ran: false, output: (job.output ?? {}) as T, job };
-  const leaseMs = spec.leaseMs ?? 15 * 60_000;
+  const leaseMs = spec.leaseMs ?? defaultLeaseMs;
   // Claim atomically: only one delivery moves the row to running.
   const claimed = await db.query(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now(), error = NULL, finished_at = NULL
@@ -152,12 +173,15 @@ export async function runStage<T extends Record<string, unknown>>(
   const running = toRow(claimed.rows[0]);
   await notify(db, running, job.status);
   const t0 = process.hrtime.bigint();
+  const stopHeartbeat = heartbeat(db, job.id, running.attempts, leaseMs);
   try {
     const output = await fn(running);
+    stopHeartbeat();
     const done = await setJobStatus(db, job.id, 'completed', { output });
     jobDuration.observe({ kind: spec.kind, status: 'completed' }, Number(process.hrtime.bigint() - t0) / 1e9);
     return { ran: true, output, job: done };
   } catch (e) {
+    stopHeartbeat();
     const msg = e instanceof Error ? e.message : String(e);
     await setJobStatus(db, job.id, 'failed', { error: msg }).catch(() => undefined);
     jobDuration.observe({ kind: spec.kind, status: 'failed' }, Number(process.hrtime.bigint() - t0) / 1e9);
