@@ -44,6 +44,8 @@ export class S3Store implements ObjectStore {
       region: opts.region,
       forcePathStyle: opts.forcePathStyle,
       credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
+      // A store that stops answering fails requests instead of holding them (and their callers) for ever.
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 120_000 },
       // Some S3-compatible servers reject the newer default checksums.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
