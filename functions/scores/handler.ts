@@ -7,6 +7,7 @@ import { getVideo } from '../../shared/videos/repo.js';
 import { createScore, getScore, listScores, newScoreId, scoreView } from '../../shared/scores/repo.js';
 import { requestScoring } from '../../shared/scores/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
+import { ensureDependencies } from '../../shared/http/dependencies.js';
 import { buildReport } from '../../shared/reports/build.js';
 import type { ListScoresQuery, ScoreRequest } from './schema.js';
 
@@ -20,6 +21,8 @@ export async function create(req: Request, res: Response, body: z.output<typeof 
   for (const v of [gold, trainee]) {
     if (v.status === 'failed') throw new AppError(409, 'conflict', `video ${v.id} failed to ingest: ${v.error}`);
   }
+  // No score row that could never start: refuse during a queue outage (503 queue_unavailable).
+  await ensureDependencies(ctx, ['queue']);
   const id = newScoreId();
   await ctx.db.transaction(async (tx) => {
     await createScore(tx, { id, taskId: gold.task_id, goldVideoId: gold.id, traineeVideoId: trainee.id, createdBy: req.principal?.subject ?? 'anonymous' });

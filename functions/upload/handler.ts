@@ -8,6 +8,7 @@ import { AppError, badRequest } from '../../shared/errors.js';
 import { sniffVideoContainer } from '../../shared/video/probe.js';
 import { newVideoId, rawKey, registerVideo } from '../../shared/videos/register.js';
 import { UploadFields } from './schema.js';
+import { ensureDependencies } from '../../shared/http/dependencies.js';
 
 const SNIFF_BYTES = 64;
 
@@ -59,6 +60,9 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
     throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
   }
 
+  // During an outage, refuse at once: no byte stored, no row written, the client may simply retry.
+  await ensureDependencies(ctx, ['queue', 'store']);
+
   const videoId = newVideoId();
   const fields: Record<string, string> = {};
   let stored: { key: string; size: number; sha256: string; name: string; mime: string } | null = null;
@@ -66,8 +70,19 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
   let storing: Promise<void> | null = null;
   let tooLarge = false;
 
+  const tooLargeError = () => new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
   const parsed = new Promise<void>((resolve, reject) => {
     let bb: busboy.Busboy;
+    /**
+     * Answers now instead of reading the rest of the body (a 2 GB chunked upload over the limit,
+     * a store that failed): stop reading, close the connection once the answer is out.
+     */
+    const refuse = (e: Error) => {
+      req.unpipe(bb);
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => setTimeout(() => req.destroy(), 50).unref());
+      reject(e);
+    };
     try {
       bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } });
     } catch (e) {
@@ -88,7 +103,8 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
       const body = new PassThrough();
       file.on('limit', () => {
         tooLarge = true;
-        body.destroy(new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`));
+        body.destroy(tooLargeError());
+        refuse(tooLargeError());
       });
       // The store's pipeline reports these errors; the no-op listeners keep an early one from being unhandled.
       body.on('error', () => undefined);
@@ -101,6 +117,7 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
         })
         .catch((e) => {
           file.resume();
+          if (!tooLarge) refuse(e);
           throw e;
         });
       storing.catch(() => undefined);
@@ -122,13 +139,15 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
     await parsed;
     if (storing) await storing;
   } catch (e) {
+    // Let a put still in flight settle first, so nothing lands after the cleanup.
+    if (storing) await (storing as Promise<void>).catch(() => undefined);
     await cleanup();
-    if (tooLarge) throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
+    if (tooLarge) throw tooLargeError();
     throw e;
   }
   if (tooLarge) {
     await cleanup();
-    throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
+    throw tooLargeError();
   }
   const parsedFields = UploadFields.safeParse({ ...fields, ...(forcedRole ? { role: forcedRole } : {}) });
   if (!parsedFields.success || !stored) {

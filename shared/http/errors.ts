@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.js';
-import { ObjectNotFoundError, RangeNotSatisfiableError } from '../store/index.js';
+import { ObjectNotFoundError, RangeNotSatisfiableError, StoreUnavailableError } from '../store/index.js';
 import { MalformedEventError } from '../events/envelope.js';
 import { QueueUnavailableError } from '../events/bus.js';
 import type { Logger } from '../log.js';
@@ -32,6 +32,11 @@ export function errorHandler(log: () => Logger | undefined): ErrorRequestHandler
       status = 503;
       code = 'queue_unavailable';
       message = `the event queue is unavailable; retry later (${err.message})`;
+      res.setHeader('Retry-After', '10');
+    } else if (err instanceof StoreUnavailableError) {
+      status = 503;
+      code = 'store_unavailable';
+      message = `the object store is unavailable; retry later (${err.message})`;
       res.setHeader('Retry-After', '10');
     } else if (err instanceof MalformedEventError) {
       status = 400;
