@@ -3,7 +3,8 @@ import { loadConfig, ConfigError, type Config } from '../shared/config.js';
 import type { Context } from '../shared/context.js';
 import type { EventFunction } from '../shared/functions.js';
 import { safeEqual } from '../shared/auth/index.js';
-import { applyServerTimeouts, bindAddress } from './http-server.js';
+import { bindAddress, listen } from './http-server.js';
+import { securityHeaders } from '../shared/http/app.js';
 import { eventFunctions, httpFunctions } from '../functions/registry.js';
 import { systemFunction } from '../functions/system/index.js';
 import { buildHttpApp } from '../shared/http/app.js';
@@ -46,8 +47,7 @@ export async function main(argv: string[]): Promise<number | void> {
   }
   const started = await startHost({ config, http: [], auth: 'public-only' });
   const app = buildEventFunctionApp(started.ctx, eventFn!);
-  const server = app.listen(config.PORT, bindAddress(config, 'event-function'));
-  applyServerTimeouts(server, config);
+  const server = await listen(app, config, 'event-function');
   started.ctx.log.info({ function: eventFn!.name, port: config.PORT, bind: bindAddress(config, 'event-function') }, 'event function listening for CloudEvents on POST /');
   stopOnSignals({ ...started, stop: async (force?: boolean) => { server.close(); if (force) server.closeAllConnections(); await started.stop(force); } });
 }
@@ -65,6 +65,8 @@ export function hasServiceCredential(config: Config, headers: Record<string, str
 export function buildEventFunctionApp(ctx: Context, fn: EventFunction): Express {
   const dispatch = createDispatcher(ctx, [fn], 'http');
   const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.post('/', (req, res, next) => {
     if (hasServiceCredential(ctx.config, req.headers)) return next();
     res.setHeader('WWW-Authenticate', 'Bearer realm="sopilot"');

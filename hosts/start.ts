@@ -8,7 +8,7 @@ import { buildHttpApp } from '../shared/http/app.js';
 import { setupAuth } from '../shared/security.js';
 import { wireAuditHooks } from '../shared/audit-hooks.js';
 import type { EventFunction, HttpFunction } from '../shared/functions.js';
-import { applyServerTimeouts, bindAddress } from './http-server.js';
+import { bindAddress, listen } from './http-server.js';
 import { resumeInterrupted } from '../shared/jobs/resume.js';
 import { killChildren } from '../shared/video/children.js';
 
@@ -54,11 +54,7 @@ export async function startHost(o: StartOptions): Promise<Started> {
   if (o.listen !== false && o.http?.length) {
     const app = buildHttpApp(o.http, { log: () => log });
     const bind = bindAddress(config, 'api');
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.PORT, bind, () => resolve(s));
-      s.on('error', reject);
-    });
-    applyServerTimeouts(server, config);
+    server = await listen(app, config, 'api');
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     url = `http://${bind === '0.0.0.0' ? '127.0.0.1' : bind}:${port}`;

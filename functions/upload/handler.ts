@@ -6,6 +6,7 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { sniffVideoContainer } from '../../shared/video/probe.js';
+import { CONTAINER_MEDIA_TYPE } from '../../shared/video/media-type.js';
 import { newVideoId, rawKey, registerVideo } from '../../shared/videos/register.js';
 import { UploadFields } from './schema.js';
 import { ensureDependencies } from '../../shared/http/dependencies.js';
@@ -41,6 +42,7 @@ class VideoGate extends Transform {
     const kind = sniffVideoContainer(buf);
     if (!kind) return cb(new AppError(415, 'unsupported_media_type', 'the uploaded file is not a recognised video container'));
     this.container = kind;
+    this.emit('sniffed', CONTAINER_MEDIA_TYPE[kind]);
     cb(null, buf);
   }
 }
@@ -108,18 +110,27 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
       });
       // The store's pipeline reports these errors; the no-op listeners keep an early one from being unhandled.
       body.on('error', () => undefined);
-      gate.on('error', (e) => body.destroy(e));
+      gate.on('error', (e) => {
+        body.destroy(e);
+        refuse(e);
+      });
       file.pipe(gate).pipe(body);
-      storing = ctx.store
-        .put(key, body, { contentType: info.mimeType || 'application/octet-stream', metadata: { video_id: videoId } })
-        .then((obj) => {
-          stored = { key, size: obj.size, sha256: gate.hash.digest('hex'), name: info.filename || 'video', mime: info.mimeType };
-        })
-        .catch((e) => {
-          file.resume();
-          if (!tooLarge) refuse(e);
-          throw e;
+      // The object is written once its first bytes say what it is: its type comes from them, never from the client.
+      storing = new Promise<void>((resolve, reject) => {
+        gate.once('error', reject);
+        gate.once('sniffed', (mime: string) => {
+          ctx.store
+            .put(key, body, { contentType: mime, metadata: { video_id: videoId } })
+            .then((obj) => {
+              stored = { key, size: obj.size, sha256: gate.hash.digest('hex'), name: info.filename || 'video', mime };
+              resolve();
+            }, reject);
         });
+      }).catch((e) => {
+        file.resume();
+        if (!tooLarge) refuse(e);
+        throw e;
+      });
       storing.catch(() => undefined);
     });
     bb.on('error', (e) => reject(badRequest(`malformed multipart body: ${(e as Error).message}`)));

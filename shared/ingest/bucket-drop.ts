@@ -4,6 +4,7 @@ import type { EventData } from '../events/types.js';
 import { EventType } from '../events/types.js';
 import { newVideoId, registerVideo } from '../videos/register.js';
 import type { VideoRole } from '../videos/repo.js';
+import { sniffObjectMediaType } from '../video/media-type.js';
 
 type Records = EventData<typeof EventType.objectCreated>['Records'];
 
@@ -57,7 +58,7 @@ export async function ingestDroppedObjects(ctx: Context, records: Records, bucke
       role: m[2] as VideoRole,
       objectKey: key,
       originalName: path.basename(key),
-      contentType: head.contentType ?? null,
+      contentType: await sniffObjectMediaType(ctx.store, key),
       sizeBytes: head.size,
       sha256: null,
       uploadedBy: 'bucket-drop',
