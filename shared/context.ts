@@ -6,6 +6,7 @@ import type { EventBus } from './events/bus.js';
 import { InProcessBus } from './events/inprocess.js';
 import type { SopilotEvent } from './events/types.js';
 import { setStageLease } from './jobs/index.js';
+import { redactPaths } from './errors.js';
 
 /** Everything a function needs, created once per process and shared by all handlers in it. */
 export interface Context {
@@ -37,7 +38,7 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
   const onDeadLetter = async (event: SopilotEvent, error: string) => {
     logger.error({ event_type: event.type, event_id: event.id, err: error }, 'event moved to dead-letter');
     const d = (event.data ?? {}) as { video_id?: string; job_id?: string; score_id?: string };
-    const why = `gave up after ${config.QUEUE_ATTEMPTS} attempts: ${error}`;
+    const why = redactPaths(`gave up after ${config.QUEUE_ATTEMPTS} attempts: ${error}`);
     if (d.job_id && d.video_id) {
       await db.query("UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status <> 'completed'", [d.job_id, why]).catch(() => undefined);
       await db.query("UPDATE videos SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'indexed'", [d.video_id, why]).catch(() => undefined);

@@ -18,6 +18,7 @@ export async function create(req: Request, res: Response, body: z.output<typeof 
   if (!trainee) throw notFound(`trainee video ${body.trainee_video_id}`);
   if (gold.role !== 'gold') throw badRequest(`video ${gold.id} is a ${gold.role} video, not a gold video`);
   if (gold.id === trainee.id) throw badRequest('gold and trainee must be different videos');
+  if (gold.task_id !== trainee.task_id) throw badRequest(`gold video ${gold.id} is of task ${gold.task_id}, trainee video ${trainee.id} of task ${trainee.task_id}: a score compares two performances of the same task`);
   for (const v of [gold, trainee]) {
     if (v.status === 'failed') throw new AppError(409, 'conflict', `video ${v.id} failed to ingest: ${v.error}`);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { jobDuration, jobsTotal } from '../metrics.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError, redactPaths } from '../errors.js';
 import { isoTime } from '../db/rows.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -96,7 +96,8 @@ export async function setJobStatus(
        finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE NULL END,
        updated_at = now()
      WHERE id = $1 RETURNING *`,
-    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error ?? null],
+    // Job errors are shown to viewers: no server paths in them.
+    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error == null ? null : redactPaths(patch.error)],
   );
   if (!r.rows[0]) throw new Error(`job ${id} not found`);
   const job = toRow(r.rows[0]);
