@@ -71,6 +71,8 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
   let fileSeen = false;
   let storing: Promise<void> | null = null;
   let tooLarge = false;
+  // Ends the object's body with an error, so the store's put settles (a multipart upload is aborted) instead of waiting for bytes that never come.
+  let failBody: (e: Error) => void = () => undefined;
 
   const tooLargeError = () => new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
   const parsed = new Promise<void>((resolve, reject) => {
@@ -115,6 +117,10 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
         refuse(e);
       });
       file.pipe(gate).pipe(body);
+      failBody = (e) => {
+        gate.destroy(e);
+        body.destroy(e);
+      };
       // The object is written once its first bytes say what it is: its type comes from them, never from the client.
       storing = new Promise<void>((resolve, reject) => {
         gate.once('error', reject);
@@ -151,6 +157,7 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
     if (storing) await storing;
   } catch (e) {
     // Let a put still in flight settle first, so nothing lands after the cleanup.
+    failBody(e as Error);
     if (storing) await (storing as Promise<void>).catch(() => undefined);
     await cleanup();
     if (tooLarge) throw tooLargeError();

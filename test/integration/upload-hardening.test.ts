@@ -3,10 +3,11 @@
 // crosses it; clients cannot hold a connection without sending headers; long task ids.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { startTestHost, TOKENS, type TestHost } from '../helpers/host.js';
+import { startTestHost, TOKENS, until, type TestHost } from '../helpers/host.js';
 import { makeFixtures, waitJob } from './pipeline-flow.js';
 
 let h: TestHost;
@@ -94,4 +95,31 @@ test('a task_id over 200 characters is answered with that, not "task_id is requi
   const msg = ((await r.json()) as { error: { message: string } }).error.message;
   assert.match(msg, /at most 200/);
   assert.doesNotMatch(msg, /required/);
+});
+
+test('an upload the client abandons mid-body leaves nothing behind, not even a temporary file', async () => {
+  const url = new URL(h.url);
+  const boundary = 'yBOUNDARYy';
+  const video = readFileSync(fx.trainee);
+  for (const bytes of [40, 200_000]) {
+    await new Promise<void>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, path: '/videos', method: 'POST', headers: { authorization: `Bearer ${TOKENS.operator}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' } });
+      req.on('error', () => resolve());
+      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="task_id"\r\n\r\nabandoned\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\n`);
+      req.write(Buffer.concat([video, Buffer.alloc(bytes)]).subarray(0, bytes), () => setTimeout(() => (req.destroy(), resolve()), 300));
+    });
+  }
+  const leftovers = () => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      if (!existsSync(d)) return;
+      for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : out.push(path.join(d, e.name));
+    };
+    walk(path.join(h.dataDir, 'store', 'objects', 'raw'));
+    return out.filter((f) => f.includes('.tmp-'));
+  };
+  await until(async () => leftovers().length === 0, 5000, `temporary files to go: ${leftovers().join(', ')}`);
+  const rows = await h.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM videos WHERE task_id = 'abandoned'");
+  assert.equal(rows.rows[0].n, 0);
+  assert.equal((await h.api('/health')).status, 200);
 });
