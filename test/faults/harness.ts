@@ -67,12 +67,17 @@ export async function assertExactlyOnce(ctx: Q, o: { uploads: Upload[]; scores?:
   );
   assert.ok(jobs.rows.length >= vids.length * 3, `expected the ingest, clip-extract and embed jobs, got ${jobs.rows.length}`);
   for (const j of jobs.rows) assert.equal(j.status, 'completed', `${j.kind} job ${j.id}: ${j.status} ${j.error ?? ''}`);
+  // A job's status and its audit row are two writes: let the last audit rows land.
+  await until(async () => {
+    const r = await ctx.db.query<{ n: number }>("SELECT count(DISTINCT target_id)::int AS n FROM audit_log WHERE action = 'job.completed' AND target_id = ANY($1)", [jobs.rows.map((j) => j.id)]);
+    return r.rows[0].n === jobs.rows.length;
+  }, 5000, 'the audit rows of every completed job').catch(() => undefined);
   const done = await ctx.db.query<{ target_id: string; n: number }>(
     "SELECT target_id, count(*)::int AS n FROM audit_log WHERE action = 'job.completed' AND target_id = ANY($1) GROUP BY target_id",
     [jobs.rows.map((j) => j.id)],
   );
   const times = new Map(done.rows.map((r) => [r.target_id, r.n]));
-  for (const j of jobs.rows) assert.equal(times.get(j.id), 1, `${j.kind} job ${j.id} completed ${times.get(j.id) ?? 0} times`);
+  for (const j of jobs.rows) assert.equal(times.get(j.id), 1, `${j.kind} job ${j.id} completed ${times.get(j.id) ?? 0} times: ${await jobAudit(ctx, j.id)}`);
   for (const u of o.uploads) {
     const v = (await ctx.db.query<{ status: string; object_key: string; clip_count: number; sha256: string }>('SELECT status, object_key, clip_count, sha256 FROM videos WHERE id = $1', [u.video_id])).rows[0];
     assert.ok(v, `video ${u.video_id} kept`);
@@ -117,4 +122,10 @@ export async function untilStageRunning(ctx: Q, kinds: string[], timeoutMs = 60_
     await new Promise((res) => setTimeout(res, 10));
   }
   throw new Error(`no ${kinds.join('/')} stage ran within ${timeoutMs} ms`);
+}
+
+/** For a failed assertion: the audit rows of a job. */
+export async function jobAudit(ctx: Q, jobId: string): Promise<string> {
+  const r = await ctx.db.query<{ action: string; details: unknown }>('SELECT action, details FROM audit_log WHERE target_id = $1 ORDER BY id', [jobId]);
+  return JSON.stringify(r.rows);
 }

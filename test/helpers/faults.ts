@@ -73,12 +73,18 @@ async function waitPort(port: number, up: boolean, timeoutMs = 15_000): Promise<
   throw new Error(`port ${port} still ${up ? 'closed' : 'open'} after ${timeoutMs} ms`);
 }
 
-/** A private redis-server (no persistence) on a free port; stop() is a SIGKILL, like a crash. */
-export async function privateRedis(): Promise<Restartable> {
+/**
+ * A private redis-server on a free port; stop() is a SIGKILL, like a crash. persist: an
+ * append-only file fsynced on every write (what production Redis for BullMQ should run), so a
+ * restart keeps the queues.
+ */
+export async function privateRedis(o: { persist?: boolean } = {}): Promise<Restartable> {
   const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-fault-'));
+  const persistence = o.persist ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
   let proc: ChildProcess | null = null;
   const start = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: 'ignore' });
     await waitPort(port, true);
   };
   const stop = async () => {
@@ -89,7 +95,15 @@ export async function privateRedis(): Promise<Restartable> {
     await waitPort(port, false);
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, start, stop, destroy: stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    stop,
+    destroy: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const PG_BIN = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((d) => existsSync(path.join(d, 'initdb')));
