@@ -3,7 +3,7 @@
  * redis-server, its own PostgreSQL cluster. Never the shared ones (other test runs use them).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,7 +106,11 @@ export async function privateRedis(o: { persist?: boolean } = {}): Promise<Resta
   };
 }
 
-const PG_BIN = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'].find((d) => existsSync(path.join(d, 'initdb')));
+// The newest installed server (Debian layout: /usr/lib/postgresql/<version>/bin).
+const PG_BIN = (existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [])
+  .sort((a, b) => Number(b) - Number(a))
+  .map((v) => `/usr/lib/postgresql/${v}/bin`)
+  .find((d) => existsSync(path.join(d, 'initdb')));
 
 export function privatePostgresAvailable(): boolean {
   return !!PG_BIN;
