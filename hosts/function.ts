@@ -8,8 +8,8 @@ import { securityHeaders } from '../shared/http/app.js';
 import { eventFunctions, httpFunctions } from '../functions/registry.js';
 import { systemFunction } from '../functions/system/index.js';
 import { buildHttpApp } from '../shared/http/app.js';
-import { createDispatcher } from '../shared/events/dispatch.js';
-import { eventFromHttp, makeEvent, MalformedEventError } from '../shared/events/envelope.js';
+import { createDispatcher, recordRejected } from '../shared/events/dispatch.js';
+import { eventFromHttpBytes, makeEvent, MalformedEventError } from '../shared/events/envelope.js';
 import { EventType } from '../shared/events/types.js';
 import { startHost, stopOnSignals } from './start.js';
 
@@ -72,10 +72,19 @@ export function buildEventFunctionApp(ctx: Context, fn: EventFunction): Express 
     res.setHeader('WWW-Authenticate', 'Bearer realm="sopilot"');
     res.status(401).json({ error: { code: 'unauthorized', message: 'event functions take events only with the service credential' } });
   });
-  app.use(express.json({ type: ['application/json', 'application/cloudevents+json'], limit: '2mb' }));
-  app.post('/', async (req, res) => {
+  app.post('/', express.raw({ type: () => true, limit: '2mb' }), async (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let event;
     try {
-      await dispatch(asScheduledTick(fn.name, req.headers, req.body) ?? eventFromHttp(req.headers, req.body));
+      event = asScheduledTick(fn.name, req.headers, raw.length ? raw.toString('utf8') : undefined) ?? eventFromHttpBytes(req.headers, raw);
+    } catch (e) {
+      // Unparseable or invalid: recorded like on every transport, answered 400 (not retried).
+      await recordRejected(ctx, 'http', e as Error, raw.toString('utf8'));
+      res.status(400).json({ error: { code: 'malformed_event', message: (e as Error).message } });
+      return;
+    }
+    try {
+      await dispatch(event);
       res.status(204).end();
     } catch (e) {
       const malformed = e instanceof MalformedEventError;
@@ -93,7 +102,8 @@ export function buildEventFunctionApp(ctx: Context, fn: EventFunction): Express 
 export function asScheduledTick(fn: string, headers: Record<string, string | string[] | undefined>, body: unknown) {
   if (fn !== 'nightly-train') return null;
   const type = headers['ce-type'];
-  const empty = body === undefined || body === null || (typeof body === 'object' && Object.keys(body as object).length === 0) || body === '';
+  const empty =
+    body === undefined || body === null || (typeof body === 'object' && Object.keys(body as object).length === 0) || (typeof body === 'string' && ['', '{}'].includes(body.trim()));
   if (type === 'dev.knative.sources.ping' || (!type && empty)) {
     const at = new Date().toISOString();
     return makeEvent(EventType.nightlyTick, { at }, { id: `nightly-${at.slice(0, 10)}`, source: '/sopilot/scheduler' });

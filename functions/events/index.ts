@@ -4,26 +4,13 @@ import { defineHttpFunction } from '../../shared/functions.js';
 import { route } from '../../shared/http/route.js';
 import { buildHttpApp } from '../../shared/http/app.js';
 import { getContext } from '../../shared/context.js';
-import { eventFromHttp, MalformedEventError } from '../../shared/events/envelope.js';
+import { eventFromHttpBytes } from '../../shared/events/envelope.js';
 import { recordRejected } from '../../shared/events/dispatch.js';
 import { credentialFor, mayInject } from '../../shared/events/authorize.js';
 import { EventType, type EventTypeName } from '../../shared/events/types.js';
 import { readRawBody } from '../../shared/http/raw-body.js';
 import { auditRequest } from '../../shared/security.js';
 import { AppError } from '../../shared/errors.js';
-
-/** A structured-mode body must be JSON; a binary-mode body is handed to the CloudEvents parser as text. */
-function bodyOf(headers: Record<string, string | string[] | undefined>, raw: Buffer): unknown {
-  const text = raw.toString('utf8');
-  const ctype = String(headers['content-type'] ?? '');
-  if (!/json/i.test(ctype)) return text;
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new MalformedEventError('request body is not valid JSON', headers['ce-type'] as string | undefined, headers['ce-id'] as string | undefined);
-  }
-}
 
 /**
  * HTTP trigger: CloudEvents ingress (binary or structured mode). Validates the event, checks the
@@ -42,7 +29,7 @@ export const eventsFunction = defineHttpFunction({
         const raw = await readRawBody(req, res);
         let event;
         try {
-          event = eventFromHttp(req.headers, bodyOf(req.headers, raw));
+          event = eventFromHttpBytes(req.headers, raw);
         } catch (e) {
           await recordRejected(ctx, 'http', e as Error, raw.toString('utf8'));
           throw e;

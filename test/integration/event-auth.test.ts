@@ -70,7 +70,11 @@ test('event-function containers: POST / needs the service token; they bind 127.0
     assert.equal(wrong.status, 401, 'a user token is not the service credential');
     const svc = await fetch(`http://127.0.0.1:${port}/`, { ...event, headers: { ...event.headers, authorization: `Bearer ${TOKENS.service}` } });
     assert.notEqual(svc.status, 401);
+    const badJson = await fetch(`http://127.0.0.1:${port}/`, { ...event, body: '{"score_id":', headers: { ...event.headers, 'ce-id': 'fn-bad-json', authorization: `Bearer ${TOKENS.service}` } });
+    assert.equal(badJson.status, 400);
+    assert.equal((await h.ctx.db.query("SELECT 1 FROM rejected_events WHERE event_id = 'fn-bad-json'")).rows.length, 1, 'recorded');
     assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).headers.get('x-content-type-options'), 'nosniff');
   } finally {
     server.close();
   }
