@@ -3,9 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startTestHost, type TestHost } from '../helpers/host.js';
+import { startTestHost, until, type TestHost } from '../helpers/host.js';
 import { freshDatabase, redisAvailable, REDIS_URL, s3Server, type S3Server } from '../helpers/services.js';
-import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
+import { alive, childrenOf, startWorker, type WorkerProcess } from '../helpers/worker-process.js';
 import { makeFixtures } from '../integration/pipeline-flow.js';
 import { assertExactlyOnce, CASE_TIMEOUT_MS, FAULT_LEASE_MS, recordFault, untilStageRunning, waitAllDone, waitReports, type Upload } from './harness.js';
 
@@ -56,12 +56,20 @@ test('kill -9 a worker mid-ingest: a new worker finishes every ingest, each stag
     assert.equal(r.status, 202);
     uploads.push({ ...((await r.json()) as { video_id: string; job_id: string }), file });
   }
+  // Kill while ffmpeg decodes (clip-extract), to see that it does not outlive its worker.
+  let kids: number[] = [];
+  for (const end = Date.now() + 30_000; !kids.length && Date.now() < end; ) {
+    kids = childrenOf(a.proc.pid!);
+    if (!kids.length) await new Promise((r) => setTimeout(r, 5));
+  }
   const stage = await untilStageRunning(h.ctx, ['clip-extract', 'embed']);
   const killedAt = await kill9(a);
+  // No handler runs after a SIGKILL: its ffmpeg must end on its own (its output pipe is gone).
+  await until(async () => kids.filter(alive).length === 0, 5000, `orphaned ffmpeg ${kids.filter(alive).join(', ')} to exit`);
   worker();
   const doneAt = await waitAllDone(h.ctx, { jobs: uploads.map((u) => u.job_id) });
   const { jobs } = await assertExactlyOnce(h.ctx, { uploads });
-  recordFault('worker_kill_mid_ingest', { stage_killed: stage, recovery_ms: doneAt - killedAt, jobs });
+  recordFault('worker_kill_mid_ingest', { stage_killed: stage, recovery_ms: doneAt - killedAt, jobs, ffmpeg_children_at_kill: kids.length });
 });
 
 test('kill -9 a worker mid-score: a new worker finishes the score and its report, each stage once', { timeout: CASE_TIMEOUT_MS }, async () => {
