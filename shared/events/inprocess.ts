@@ -132,8 +132,10 @@ export class InProcessBus implements EventBus {
     throw new Error(`event queues not idle after ${timeoutMs} ms`);
   }
 
-  async close(): Promise<void> {
+  /** Takes no more events; unless forced, waits for the running handlers (their writes land before the store and database close). */
+  async close(force = false): Promise<void> {
     this.closed = true;
     this.kick();
+    while (!force && [...this.queues.values()].some((q) => q.active > 0)) await sleep(20);
   }
 }
