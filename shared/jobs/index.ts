@@ -84,7 +84,7 @@ export async function setJobStatus(
   db: Db,
   id: string,
   status: JobStatus,
-  patch: { output?: Record<string, unknown>; error?: string | null; countAttempt?: boolean } = {},
+  patch: { output?: Record<string, unknown>; error?: string | null; countAttempt?: boolean; claim?: { attempt: number; key: string } } = {},
 ): Promise<JobRow> {
   const prev = await db.query<{ status: JobStatus }>('SELECT status FROM jobs WHERE id = $1', [id]);
   const r = await db.query(
@@ -95,10 +95,11 @@ export async function setJobStatus(
        started_at = CASE WHEN $2 = 'running' THEN now() ELSE started_at END,
        finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE NULL END,
        updated_at = now()
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 AND ($6::int IS NULL OR (status = 'running' AND attempts = $6)) RETURNING *`,
     // Job errors are shown to viewers: no server paths in them.
-    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error == null ? null : redactPaths(patch.error)],
+    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error == null ? null : redactPaths(patch.error), patch.claim?.attempt ?? null],
   );
+  if (!r.rows[0] && patch.claim) throw new ClaimLostError(patch.claim.key);
   if (!r.rows[0]) throw new Error(`job ${id} not found`);
   const job = toRow(r.rows[0]);
   await notify(db, job, prev.rows[0]?.status ?? null);
@@ -131,6 +132,18 @@ export class StageBusyError extends Error {
   constructor(key: string) {
     super(`stage ${key} is running elsewhere; will retry`);
     this.name = 'StageBusyError';
+  }
+}
+
+/**
+ * This run's claim lapsed (it could not renew its lease in time) and another delivery took the
+ * stage over: its result is not recorded, the other run's is. Retried later like a busy stage.
+ */
+export class ClaimLostError extends StageBusyError {
+  constructor(key: string) {
+    super(key);
+    this.name = 'ClaimLostError';
+    this.message = `stage ${key} was taken over by another delivery; its result wins`;
   }
 }
 
@@ -178,13 +191,14 @@ export async function runStage<T extends Record<string, unknown>>(
   try {
     const output = await fn(running);
     stopHeartbeat();
-    const done = await setJobStatus(db, job.id, 'completed', { output });
+    // Recorded only while the claim is still this run's: a stage completes once.
+    const done = await setJobStatus(db, job.id, 'completed', { output, claim: { attempt: running.attempts, key: spec.key } });
     jobDuration.observe({ kind: spec.kind, status: 'completed' }, Number(process.hrtime.bigint() - t0) / 1e9);
     return { ran: true, output, job: done };
   } catch (e) {
     stopHeartbeat();
     const msg = e instanceof Error ? e.message : String(e);
-    await setJobStatus(db, job.id, 'failed', { error: msg }).catch(() => undefined);
+    if (!(e instanceof ClaimLostError)) await setJobStatus(db, job.id, 'failed', { error: msg, claim: { attempt: running.attempts, key: spec.key } }).catch(() => undefined);
     jobDuration.observe({ kind: spec.kind, status: 'failed' }, Number(process.hrtime.bigint() - t0) / 1e9);
     throw e;
   }

@@ -11,7 +11,7 @@ import { startTestHost, until } from '../helpers/host.js';
 import { freshDatabase, redisAvailable, REDIS_URL } from '../helpers/services.js';
 import { makeFixtures } from './pipeline-flow.js';
 import { openDb } from '../../shared/db/index.js';
-import { runStage, StageBusyError } from '../../shared/jobs/index.js';
+import { ClaimLostError, runStage, StageBusyError } from '../../shared/jobs/index.js';
 import { createDispatcher } from '../../shared/events/dispatch.js';
 import { eventFunctions } from '../../functions/registry.js';
 import { QUEUES } from '../../shared/events/types.js';
@@ -33,6 +33,15 @@ test('heartbeat: a stage running longer than its lease keeps its claim; once it 
     await sleep(400);
     const taken = await runStage(db, { ...spec, key: 'embed:dead' }, async () => ({ ok: 3 }));
     assert.equal(taken.ran, true);
+    // A run whose claim was taken over meanwhile (it could not renew in time) does not record its result.
+    let resume!: () => void;
+    const slow = runStage(db, { ...spec, key: 'embed:lost' }, () => new Promise<{ ok: number }>((r) => (resume = () => r({ ok: 4 }))));
+    await sleep(50);
+    await db.query("UPDATE jobs SET attempts = attempts + 1 WHERE idempotency_key = 'embed:lost'");
+    resume();
+    await assert.rejects(slow, ClaimLostError);
+    const lost = await db.query<{ status: string; output: unknown }>("SELECT status, output FROM jobs WHERE idempotency_key = 'embed:lost'");
+    assert.deepEqual(lost.rows[0], { status: 'running', output: null }, 'left to the run that took it over');
   } finally {
     await db.close();
   }
