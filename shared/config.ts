@@ -28,7 +28,13 @@ const tri = z.enum(['auto', 'true', 'false']);
 const spec = {
   // host
   PORT: [int(0, 65535), '8000'], // 0 = any free port (tests)
-  BIND: [z.string().min(1), '0.0.0.0'],
+  // Unset: HTTP hosts listen on 0.0.0.0, event-function containers on 127.0.0.1 (hosts/bind.ts).
+  BIND: [z.string().min(1).optional(), undefined],
+  HTTP_HEADERS_TIMEOUT_MS: [int(1000, 600_000), '30000'],
+  HTTP_REQUEST_TIMEOUT_MS: [int(1000, 86_400_000), '3600000'],
+  HTTP_IDLE_TIMEOUT_MS: [int(1000, 3_600_000), '60000'],
+  SHUTDOWN_GRACE_MS: [int(100, 600_000), '8000'],
+  DEPENDENCY_TIMEOUT_MS: [int(100, 60_000), '3000'],
   DATA_DIR: [z.string().min(1), './data'],
   LOG_LEVEL: [z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'],
   LOG_FORMAT: [z.enum(['json', 'console']), 'json'],
@@ -50,6 +56,7 @@ const spec = {
   QUEUE_ATTEMPTS: [int(1, 100), '5'],
   QUEUE_BACKOFF_MS: [int(0, 3_600_000), '1000'],
   QUEUE_CONCURRENCY: [int(1, 64), '1'],
+  STAGE_LEASE_MS: [int(1000, 3_600_000), '20000'],
   // upload and ingest
   UPLOAD_MAX_MB: [num(0.001, 1_000_000), '2048'],
   SAMPLE_FPS: [num(0.1, 60), '4'],
@@ -82,6 +89,8 @@ const spec = {
   STEP_MIN_CONTRAST: [num(0, 100), '1'],
   // security
   AUTH_REQUIRED: [bool, 'true'],
+  SERVICE_TOKEN: [z.string().min(16).optional(), undefined],
+  AUTH_DENIED_AUDIT_PER_MIN: [int(0, 1_000_000), '30'],
   LOCAL_MODE: [bool, 'false'],
   API_ROLE_TOKENS: [z.string().optional(), undefined],
   JWT_SECRET: [z.string().min(16).optional(), undefined],

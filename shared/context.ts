@@ -5,6 +5,8 @@ import { openStore, type ObjectStore } from './store/index.js';
 import type { EventBus } from './events/bus.js';
 import { InProcessBus } from './events/inprocess.js';
 import type { SopilotEvent } from './events/types.js';
+import { setStageLease } from './jobs/index.js';
+import { redactPaths } from './errors.js';
 
 /** Everything a function needs, created once per process and shared by all handlers in it. */
 export interface Context {
@@ -15,7 +17,8 @@ export interface Context {
   bus: EventBus;
   /** Lazily created per-process services (embedder, face detector…), keyed by name. */
   services: Map<string, Promise<unknown>>;
-  close(): Promise<void>;
+  /** force: do not wait for running handlers (shutdown after its grace period). */
+  close(force?: boolean): Promise<void>;
 }
 
 export async function createContext(config: Config = loadConfig(), log?: Logger): Promise<Context> {
@@ -35,7 +38,7 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
   const onDeadLetter = async (event: SopilotEvent, error: string) => {
     logger.error({ event_type: event.type, event_id: event.id, err: error }, 'event moved to dead-letter');
     const d = (event.data ?? {}) as { video_id?: string; job_id?: string; score_id?: string };
-    const why = `gave up after ${config.QUEUE_ATTEMPTS} attempts: ${error}`;
+    const why = redactPaths(`gave up after ${config.QUEUE_ATTEMPTS} attempts: ${error}`);
     if (d.job_id && d.video_id) {
       await db.query("UPDATE jobs SET status = 'failed', error = $2, finished_at = now(), updated_at = now() WHERE id = $1 AND status <> 'completed'", [d.job_id, why]).catch(() => undefined);
       await db.query("UPDATE videos SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status <> 'indexed'", [d.video_id, why]).catch(() => undefined);
@@ -53,16 +56,17 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
       ])
       .catch(() => undefined);
   };
+  setStageLease(config.STAGE_LEASE_MS);
   const transport = resolveTransport(config);
   let bus: EventBus;
   if (transport === 'bullmq') {
     const { BullMqBus } = await import('./events/bullmq.js');
-    bus = new BullMqBus(config.REDIS_URL!, config.QUEUE_PREFIX, policy, config.QUEUE_CONCURRENCY, onDeadLetter);
+    bus = new BullMqBus(config.REDIS_URL!, config.QUEUE_PREFIX, policy, config.QUEUE_CONCURRENCY, onDeadLetter, { leaseMs: config.STAGE_LEASE_MS, dependencyTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
   } else if (transport === 'http') {
     const { HttpBrokerBus } = await import('./events/http.js');
-    bus = new HttpBrokerBus(config.EVENT_BROKER_URL!);
+    bus = new HttpBrokerBus(config.EVENT_BROKER_URL!, config.SERVICE_TOKEN, Math.max(config.DEPENDENCY_TIMEOUT_MS, 1000));
   } else {
-    bus = new InProcessBus(policy, config.QUEUE_CONCURRENCY, onDeadLetter);
+    bus = new InProcessBus(policy, config.QUEUE_CONCURRENCY, onDeadLetter, config.STAGE_LEASE_MS);
   }
   const ctx: Context = {
     config,
@@ -71,8 +75,8 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
     store,
     bus,
     services: new Map(),
-    async close() {
-      await bus.close();
+    async close(force = false) {
+      await bus.close(force);
       await db.close();
       const s3 = store as { destroy?: () => void };
       s3.destroy?.();

@@ -26,3 +26,11 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * An error message fit for viewers: file-system paths (the server's temporary copies, its data
+ * folder) become just the file's name. The full message stays in the log.
+ */
+export function redactPaths(message: string): string {
+  return message.replace(/(?<![\w:/.])(?:\/[^\s'"`:,;()<>[\]{}]+){2,}/g, (p) => `<${p.slice(p.lastIndexOf('/') + 1) || 'file'}>`);
+}

@@ -13,6 +13,8 @@ export interface EventFunction<T extends EventTypeName = EventTypeName> {
 export interface HttpFunction {
   name: string;
   mount(router: Router): void;
+  /** Paths whose handler reads the body itself (the shared JSON parser leaves them alone). */
+  rawBodyPaths?: readonly string[];
 }
 
 export function defineEventFunction<T extends EventTypeName>(f: EventFunction<T>): EventFunction<T> {

@@ -36,6 +36,7 @@ export function authOptionsFromConfig(cfg: Config, extraTokens: RoleToken[] = []
       ? { user: cfg.BASIC_AUTH_USER, password: cfg.BASIC_AUTH_PASSWORD ?? '', role: cfg.BASIC_AUTH_ROLE }
       : undefined,
     anonymousRole: cfg.AUTH_REQUIRED ? undefined : 'admin',
+    serviceToken: cfg.SERVICE_TOKEN,
   };
 }
 

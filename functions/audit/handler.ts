@@ -36,6 +36,12 @@ const exportKey = (id: string) => `audit-exports/${id}.jws`;
 export async function createExport(req: Request, res: Response, body: z.output<typeof ExportRequest>): Promise<void> {
   const ctx = await getContext();
   const signing = signingOptions(ctx.config);
+  // A signature over a tampered trail would vouch for it: refuse, saying where it breaks.
+  const chain = await verifyAuditChain(ctx.db);
+  if (!chain.ok) {
+    await auditRequest(ctx.db, req, { action: 'audit.export', target_type: 'audit_export', target_id: '-', outcome: 'denied', details: { chain_intact: false, first_bad_row: chain.first_bad_row, reason: chain.reason ?? null } });
+    throw new AppError(409, 'chain_broken', `the audit chain is broken at row ${chain.first_bad_row}${chain.reason ? ` (${chain.reason})` : ''}; no export was signed`, { chain_intact: false, first_bad_row: chain.first_bad_row });
+  }
   const artifact = await buildAuditExport(ctx.db, {
     from: body.from,
     to: body.to,

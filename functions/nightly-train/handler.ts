@@ -38,7 +38,7 @@ export async function handleNightlyTick(event: SopilotEvent<EventData<typeof Eve
           'INSERT INTO index_pointers (task_id, version) VALUES ($1, $2) ON CONFLICT (task_id) DO UPDATE SET version = EXCLUDED.version, updated_at = now()',
           [taskId, version],
         );
-        await appendAudit(tx, { subject: 'system', role: null, action: 'index.swap', target_type: 'task', target_id: taskId, outcome: 'ok', details: { version, embedder, videos: adapter.videos, clips: adapter.clips } });
+        await appendAudit(tx, { subject: event.data.requested_by ?? 'system', role: null, action: 'index.swap', target_type: 'task', target_id: taskId, outcome: 'ok', details: { version, embedder, videos: adapter.videos, clips: adapter.clips } });
       });
       ctx.log.info({ task_id: taskId, version, videos: adapter.videos }, 'task index version swapped');
       return { task_id: taskId, version, videos: adapter.videos, clips: adapter.clips };

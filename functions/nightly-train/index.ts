@@ -24,7 +24,7 @@ export const trainHttpFunction = defineHttpFunction({
   mount(router) {
     route(router, { method: 'post', path: '/train', summary: 'Start training now (fits task adapters, swaps index versions)', role: 'admin', tag: 'training', body: TrainRequest, response: z.object({ event_id: z.string() }), responseStatus: 202 }, async (req, res, i) => {
       const ctx = await getContext();
-      const e = makeEvent(EventType.nightlyTick, { task_id: i.body.task_id, at: new Date().toISOString() }, { source: '/sopilot/train' });
+      const e = makeEvent(EventType.nightlyTick, { task_id: i.body.task_id, at: new Date().toISOString(), requested_by: req.principal?.subject }, { source: '/sopilot/train' });
       await ctx.bus.publish(e);
       await auditRequest(ctx.db, req, { action: 'training.start', target_type: 'task', target_id: i.body.task_id ?? '*', outcome: 'ok', details: { event_id: e.id } });
       res.status(202).json({ event_id: e.id });

@@ -21,7 +21,7 @@ const OpsQueue = z.object({ transport: z.string(), queues: z.array(QueueStats), 
 export const opsFunction = defineHttpFunction({
   name: 'ops',
   mount(router) {
-    route(router, { method: 'get', path: '/ops/queue', summary: 'Per queue: waiting, active, delayed, failed, completed, dead-letter, oldest waiting age', role: 'viewer', tag: 'ops', response: OpsQueue }, async (_req, res) => {
+    route(router, { method: 'get', path: '/ops/queue', summary: 'Per queue: waiting, active, delayed, failed, completed, dead-letter, oldest waiting age', role: 'viewer', tag: 'ops', response: OpsQueue, errors: [401, 403, 503] }, async (_req, res) => {
       const ctx = await getContext();
       const rejected = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM rejected_events');
       res.json({ transport: ctx.bus.transport, queues: await ctx.bus.stats(), rejected_events: rejected.rows[0]?.n ?? 0 });

@@ -10,6 +10,7 @@ import { csvLine } from '../../shared/http/csv.js';
 import { createScoreFor, pairProblem } from '../../shared/scores/request.js';
 import { requestScoring } from '../../shared/scores/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
+import { ensureDependencies } from '../../shared/http/dependencies.js';
 import { buildReport } from '../../shared/reports/build.js';
 import type { BatchRequest, ListScoresQuery, ScoreRequest } from './schema.js';
 import { batchView, createBatch } from '../../shared/scores/batch.js';
@@ -19,8 +20,13 @@ export async function create(req: Request, res: Response, body: z.output<typeof 
   const [gold, trainee] = await Promise.all([getVideo(ctx.db, body.gold_video_id), getVideo(ctx.db, body.trainee_video_id)]);
   if (!gold) throw notFound(`gold video ${body.gold_video_id}`);
   if (!trainee) throw notFound(`trainee video ${body.trainee_video_id}`);
+  if (gold.role === 'gold' && gold.task_id !== trainee.task_id) {
+    throw badRequest(`gold video ${gold.id} is of task ${gold.task_id}, trainee video ${trainee.id} of task ${trainee.task_id}: a score compares two performances of the same task`);
+  }
   const problem = pairProblem(gold, trainee);
   if (problem) throw gold.role === 'gold' && gold.id !== trainee.id ? new AppError(409, 'conflict', problem) : badRequest(problem);
+  // No score row that could never start: refuse during a queue outage (503 queue_unavailable).
+  await ensureDependencies(ctx, ['queue']);
   const id = await ctx.db.transaction(async (tx) => {
     const scoreId = await createScoreFor(tx, { gold, trainee, createdBy: req.principal?.subject ?? 'anonymous' });
     await auditRequest(tx, req, { action: 'score.request', target_type: 'score', target_id: scoreId, outcome: 'ok', details: { gold_video_id: gold.id, trainee_video_id: trainee.id } });

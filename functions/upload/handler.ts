@@ -6,8 +6,10 @@ import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { sniffVideoContainer } from '../../shared/video/probe.js';
+import { CONTAINER_MEDIA_TYPE } from '../../shared/video/media-type.js';
 import { newVideoId, rawKey, registerVideo } from '../../shared/videos/register.js';
 import { UploadFields } from './schema.js';
+import { ensureDependencies } from '../../shared/http/dependencies.js';
 
 const SNIFF_BYTES = 64;
 
@@ -40,6 +42,7 @@ class VideoGate extends Transform {
     const kind = sniffVideoContainer(buf);
     if (!kind) return cb(new AppError(415, 'unsupported_media_type', 'the uploaded file is not a recognised video container'));
     this.container = kind;
+    this.emit('sniffed', CONTAINER_MEDIA_TYPE[kind]);
     cb(null, buf);
   }
 }
@@ -59,15 +62,31 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
     throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
   }
 
+  // During an outage, refuse at once: no byte stored, no row written, the client may simply retry.
+  await ensureDependencies(ctx, ['queue', 'store']);
+
   const videoId = newVideoId();
   const fields: Record<string, string> = {};
   let stored: { key: string; size: number; sha256: string; name: string; mime: string } | null = null;
   let fileSeen = false;
   let storing: Promise<void> | null = null;
   let tooLarge = false;
+  // Ends the object's body with an error, so the store's put settles (a multipart upload is aborted) instead of waiting for bytes that never come.
+  let failBody: (e: Error) => void = () => undefined;
 
+  const tooLargeError = () => new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
   const parsed = new Promise<void>((resolve, reject) => {
     let bb: busboy.Busboy;
+    /**
+     * Answers now instead of reading the rest of the body (a 2 GB chunked upload over the limit,
+     * a store that failed): stop reading, close the connection once the answer is out.
+     */
+    const refuse = (e: Error) => {
+      req.unpipe(bb);
+      res.setHeader('Connection', 'close');
+      res.once('finish', () => setTimeout(() => req.destroy(), 50).unref());
+      reject(e);
+    };
     try {
       bb = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 } });
     } catch (e) {
@@ -88,21 +107,36 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
       const body = new PassThrough();
       file.on('limit', () => {
         tooLarge = true;
-        body.destroy(new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`));
+        body.destroy(tooLargeError());
+        refuse(tooLargeError());
       });
       // The store's pipeline reports these errors; the no-op listeners keep an early one from being unhandled.
       body.on('error', () => undefined);
-      gate.on('error', (e) => body.destroy(e));
+      gate.on('error', (e) => {
+        body.destroy(e);
+        refuse(e);
+      });
       file.pipe(gate).pipe(body);
-      storing = ctx.store
-        .put(key, body, { contentType: info.mimeType || 'application/octet-stream', metadata: { video_id: videoId } })
-        .then((obj) => {
-          stored = { key, size: obj.size, sha256: gate.hash.digest('hex'), name: info.filename || 'video', mime: info.mimeType };
-        })
-        .catch((e) => {
-          file.resume();
-          throw e;
+      failBody = (e) => {
+        gate.destroy(e);
+        body.destroy(e);
+      };
+      // The object is written once its first bytes say what it is: its type comes from them, never from the client.
+      storing = new Promise<void>((resolve, reject) => {
+        gate.once('error', reject);
+        gate.once('sniffed', (mime: string) => {
+          ctx.store
+            .put(key, body, { contentType: mime, metadata: { video_id: videoId } })
+            .then((obj) => {
+              stored = { key, size: obj.size, sha256: gate.hash.digest('hex'), name: info.filename || 'video', mime };
+              resolve();
+            }, reject);
         });
+      }).catch((e) => {
+        file.resume();
+        if (!tooLarge) refuse(e);
+        throw e;
+      });
       storing.catch(() => undefined);
     });
     bb.on('error', (e) => reject(badRequest(`malformed multipart body: ${(e as Error).message}`)));
@@ -122,13 +156,16 @@ export async function handleUpload(req: Request, res: Response, forcedRole?: 'go
     await parsed;
     if (storing) await storing;
   } catch (e) {
+    // Let a put still in flight settle first, so nothing lands after the cleanup.
+    failBody(e as Error);
+    if (storing) await (storing as Promise<void>).catch(() => undefined);
     await cleanup();
-    if (tooLarge) throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
+    if (tooLarge) throw tooLargeError();
     throw e;
   }
   if (tooLarge) {
     await cleanup();
-    throw new AppError(413, 'payload_too_large', `upload exceeds the limit of ${ctx.config.UPLOAD_MAX_MB} MB`);
+    throw tooLargeError();
   }
   const parsedFields = UploadFields.safeParse({ ...fields, ...(forcedRole ? { role: forcedRole } : {}) });
   if (!parsedFields.success || !stored) {

@@ -3,10 +3,11 @@ import { WhoFields } from '../../shared/videos/who.js';
 
 export const UploadFields = z.object({
   task_id: z
-    .string({ error: 'task_id is required' })
+    // The schema-wide message is only for a missing value: zod 4 would use it for every issue.
+    .string({ error: (i) => (i.input === undefined ? 'task_id is required' : 'task_id must be text') })
     .trim()
     .min(1, 'task_id is required')
-    .max(200)
+    .max(200, 'task_id must be at most 200 characters')
     .regex(/^[A-Za-z0-9._:-]+$/, 'task_id may contain letters, digits, . _ : -'),
   role: z.enum(['gold', 'trainee', 'audit']).default('trainee'),
 }).extend(WhoFields.shape);

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
+import { contentDisposition, servedMediaType } from '../../shared/video/media-type.js';
 import { getContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { getJob } from '../../shared/jobs/index.js';
@@ -72,7 +73,11 @@ export async function file(req: Request, res: Response): Promise<void> {
   }
   const obj = await ctx.store.get(key, range ?? undefined);
   res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Content-Type', v.playback_key ? 'video/mp4' : v.content_type || 'application/octet-stream');
+  // The type this code probed at upload (an allow-list of video types), never one a client chose;
+  // and a download that no browser renders as a page of this origin.
+  res.setHeader('Content-Type', v.playback_key ? 'video/mp4' : servedMediaType(v.content_type));
+  res.setHeader('Content-Disposition', contentDisposition('attachment', v.original_name || `${v.id}.mp4`));
+  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   if (range) {
     res.status(206);
     res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${head.size}`);

@@ -4,7 +4,7 @@ import { createJwtVerifier, hasAnyJwtKey, type JwtOptions } from './jwt.js';
 import { parseRole, type Role } from './roles.js';
 import { parseRoleTokens, tokenSubject, type RoleToken } from './static-tokens.js';
 
-export type AuthMethod = 'jwt' | 'static' | 'basic' | 'anonymous';
+export type AuthMethod = 'jwt' | 'static' | 'basic' | 'anonymous' | 'service';
 
 /** Who made a request: `subject` goes into the audit trail. */
 export interface Principal {
@@ -38,7 +38,14 @@ export interface AuthOptions {
   anonymousRole?: Role;
   /** Realm named in WWW-Authenticate. Default "sopilot". */
   realm?: string;
+  /**
+   * The pipeline's own credential (SOPILOT_SERVICE_TOKEN): only it may inject pipeline-internal
+   * events. It authenticates as subject "service" with the admin role and method "service".
+   */
+  serviceToken?: string;
 }
+
+export const SERVICE_SUBJECT = 'service';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -98,7 +105,14 @@ export function createAuthenticator(o: AuthOptions): Authenticator {
     return hit;
   }
 
+  function matchService(presented: string): Principal | null {
+    if (!o.serviceToken || !safeEqual(presented, o.serviceToken)) return null;
+    return { subject: SERVICE_SUBJECT, role: 'admin', method: 'service' };
+  }
+
   async function bearer(token: string): Promise<Principal | AuthFailure> {
+    const svc = matchService(token);
+    if (svc) return svc;
     const st = matchStatic(token);
     if (st) return { subject: tokenSubject(st), role: st.role, method: 'static' };
     if (jwt && token.split('.').length === 3) {
@@ -137,6 +151,8 @@ export function createAuthenticator(o: AuthOptions): Authenticator {
         return { failure: 'invalid', reason: `unsupported authorization scheme "${scheme.slice(0, 20)}"` };
       }
       if (apiKey) {
+        const svc = matchService(apiKey);
+        if (svc) return svc;
         const st = matchStatic(apiKey);
         if (st) return { subject: tokenSubject(st), role: st.role, method: 'static' };
         return { failure: 'invalid', reason: 'unknown token' };

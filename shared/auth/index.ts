@@ -7,6 +7,7 @@ export {
   configuredMethods,
   hasAnyCredential,
   generateLocalAdminToken,
+  SERVICE_SUBJECT,
   isAuthFailure,
   type AuthOptions,
   type BasicAuthOptions,

@@ -22,7 +22,8 @@ export interface EventBus {
   consume(queues: readonly QueueName[], dispatch: Dispatch): Promise<void>;
   stats(): Promise<QueueStats[]>;
   ping(): Promise<void>;
-  close(): Promise<void>;
+  /** force: stop without waiting for running handlers (shutdown after its grace period). */
+  close(force?: boolean): Promise<void>;
   /** Resolves once nothing is waiting, delayed or running (in-process and BullMQ; for tests and the CLI). */
   idle(timeoutMs?: number): Promise<void>;
 }
@@ -35,4 +36,23 @@ export interface RetryPolicy {
 /** Exponential backoff with a cap, shared by the transports that retry themselves. */
 export function backoffDelay(policy: RetryPolicy, attemptsMade: number): number {
   return Math.min(policy.backoffMs * 2 ** Math.max(0, attemptsMade - 1), 60_000);
+}
+
+/** Lease of a running stage and how long a caller waits for the queue (from the config). */
+export interface BusTimings {
+  leaseMs: number;
+  dependencyTimeoutMs: number;
+}
+
+/** The queue (Redis, the broker) did not take or answer in time: HTTP callers get 503 queue_unavailable. */
+export class QueueUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/** How long a delivery that found its stage busy waits before looking again (it spends no try). */
+export function busyRetryDelay(leaseMs: number): number {
+  return Math.max(200, Math.floor(leaseMs / 4));
 }

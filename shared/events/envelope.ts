@@ -87,6 +87,25 @@ export function eventFromHttp(headers: Record<string, string | string[] | undefi
   return parseEvent(ce.toJSON());
 }
 
+/**
+ * Reads a CloudEvent from a request's raw bytes: a JSON content type must hold JSON (else a
+ * MalformedEventError, so the caller records it like any malformed event); any other body is
+ * handed to the CloudEvents parser as text.
+ */
+export function eventFromHttpBytes(headers: Record<string, string | string[] | undefined>, raw: Buffer): SopilotEvent {
+  const text = raw.toString('utf8');
+  if (!/json/i.test(String(headers['content-type'] ?? ''))) return eventFromHttp(headers, text);
+  let body: unknown = {};
+  if (text.trim()) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new MalformedEventError('request body is not valid JSON', headers['ce-type'] as string | undefined, headers['ce-id'] as string | undefined);
+    }
+  }
+  return eventFromHttp(headers, body);
+}
+
 /** Serialises an event for HTTP binary-mode delivery (Knative broker, OpenFaaS connector). */
 export function eventToHttpBinary(e: SopilotEvent): { headers: Record<string, string>; body: string } {
   const msg = HTTP.binary(new CloudEvent(e as unknown as Record<string, unknown>));

@@ -1,5 +1,5 @@
 import { eventToHttpBinary } from './envelope.js';
-import type { Dispatch, EventBus, QueueStats } from './bus.js';
+import { QueueUnavailableError, type Dispatch, type EventBus, type QueueStats } from './bus.js';
 import { CONSUMERS, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 /**
@@ -9,16 +9,28 @@ import { CONSUMERS, type EventTypeName, type QueueName, type SopilotEvent } from
  */
 export class HttpBrokerBus implements EventBus {
   readonly transport = 'http' as const;
-  constructor(private readonly brokerUrl: string) {}
+  /** serviceToken: sent as the bearer credential, which event-function containers require. */
+  constructor(
+    private readonly brokerUrl: string,
+    private readonly serviceToken?: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   async publish(event: SopilotEvent): Promise<void> {
     const { headers, body } = eventToHttpBinary(event);
+    if (this.serviceToken) headers.authorization = `Bearer ${this.serviceToken}`;
     // A URL with {function} is a per-function endpoint (OpenFaaS async-function): one POST per consumer.
     const urls = this.brokerUrl.includes('{function}')
       ? (CONSUMERS[event.type as EventTypeName] ?? []).map((f) => this.brokerUrl.replace('{function}', encodeURIComponent(f)))
       : [this.brokerUrl];
     for (const url of urls) {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      let res: Response;
+      try {
+        res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      } catch (e) {
+        throw new QueueUnavailableError(`broker ${url} unreachable: ${(e as Error).message}`);
+      }
+      if (res.status >= 500) throw new QueueUnavailableError(`broker ${url} answered ${res.status} to ${event.type}`);
       if (!res.ok) throw new Error(`broker ${url} answered ${res.status} to ${event.type}`);
     }
   }

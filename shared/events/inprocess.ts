@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MalformedEventError } from './envelope.js';
-import { backoffDelay, type Dispatch, type EventBus, type QueueStats, type RetryPolicy } from './bus.js';
+import { StageBusyError } from '../jobs/index.js';
+import { backoffDelay, busyRetryDelay, type Dispatch, type EventBus, type QueueStats, type RetryPolicy } from './bus.js';
 import { QUEUE_OF, QUEUES, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 interface Item {
@@ -24,6 +25,7 @@ export class InProcessBus implements EventBus {
     private readonly policy: RetryPolicy,
     private readonly concurrency = 1,
     private readonly onDeadLetter?: (event: SopilotEvent, error: string) => Promise<void> | void,
+    private readonly leaseMs = 20_000,
   ) {
     for (const q of QUEUES) this.queues.set(q, { items: [], active: 0, completed: 0, failed: 0 });
   }
@@ -80,7 +82,12 @@ export class InProcessBus implements EventBus {
         state.completed++;
       } catch (e) {
         const msg = (e as Error).message;
-        if (e instanceof MalformedEventError || item.attempts >= this.policy.attempts) {
+        if (e instanceof StageBusyError) {
+          // The stage is held by a claim that has not lapsed (a previous run of this host): look again later, without spending a try.
+          item.attempts--;
+          item.readyAt = Date.now() + busyRetryDelay(this.leaseMs);
+          state.items.push(item);
+        } else if (e instanceof MalformedEventError || item.attempts >= this.policy.attempts) {
           state.failed++;
           this.deadLetters.push({ event: item.event, error: msg, at: new Date().toISOString() });
           await Promise.resolve(this.onDeadLetter?.(item.event, msg)).catch(() => undefined);
@@ -125,8 +132,10 @@ export class InProcessBus implements EventBus {
     throw new Error(`event queues not idle after ${timeoutMs} ms`);
   }
 
-  async close(): Promise<void> {
+  /** Takes no more events; unless forced, waits for the running handlers (their writes land before the store and database close). */
+  async close(force = false): Promise<void> {
     this.closed = true;
     this.kick();
+    while (!force && [...this.queues.values()].some((q) => q.active > 0)) await sleep(20);
   }
 }

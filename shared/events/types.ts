@@ -41,7 +41,8 @@ export const VideoIndexedData = z.object({
 export const ScoreRequestedData = z.object({ score_id: id });
 export const AlignmentDoneData = z.object({ score_id: id });
 export const ScoreDoneData = z.object({ score_id: id, score: z.number().nullable(), passed: z.boolean().nullable() });
-export const NightlyTickData = z.object({ task_id: id.optional(), at: z.string().optional() }).default({});
+// requested_by: who asked for training (POST /train, POST /events), for the audit rows; unset = the scheduler.
+export const NightlyTickData = z.object({ task_id: id.optional(), at: z.string().optional(), requested_by: z.string().max(300).optional() }).default({});
 /** S3 / MinIO bucket notification (Records[]) — also accepted as a plain webhook body. */
 export const ObjectCreatedData = z.object({
   Records: z

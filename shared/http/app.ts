@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { HttpFunction } from '../functions.js';
 import { httpRequests } from '../metrics.js';
@@ -6,11 +6,18 @@ import { errorHandler } from './errors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 
+/** Headers every response carries: no response is ever to be content-sniffed into something else (an upload into HTML). */
+export const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+};
+
 /** Express app holding the given HTTP functions, with request ids, JSON bodies, metrics and JSON errors. */
 export function buildHttpApp(fns: readonly HttpFunction[], opts: { log?: () => Logger | undefined } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.use(securityHeaders);
   app.use((req, res, next) => {
     const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
     req.headers['x-request-id'] = id;
@@ -22,7 +29,9 @@ export function buildHttpApp(fns: readonly HttpFunction[], opts: { log?: () => L
     next();
   });
   // JSON bodies only; uploads are multipart and streamed by their handler.
-  app.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  const json = express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] });
+  const rawPaths = new Set(fns.flatMap((f) => f.rawBodyPaths ?? []));
+  app.use((req, res, next) => (rawPaths.has(req.path) ? next() : json(req, res, next)));
   const router = express.Router();
   for (const f of fns) f.mount(router);
   app.use(router);

@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.js';
-import { ObjectNotFoundError, RangeNotSatisfiableError } from '../store/index.js';
+import { ObjectNotFoundError, RangeNotSatisfiableError, StoreUnavailableError } from '../store/index.js';
 import { MalformedEventError } from '../events/envelope.js';
+import { QueueUnavailableError } from '../events/bus.js';
 import type { Logger } from '../log.js';
 
 /** Turns any error into {"error": {code, message}} with the right status; 5xx details go to the log only. */
@@ -27,6 +28,16 @@ export function errorHandler(log: () => Logger | undefined): ErrorRequestHandler
       code = 'range_not_satisfiable';
       message = err.message;
       res.setHeader('Content-Range', `bytes */${err.size}`);
+    } else if (err instanceof QueueUnavailableError) {
+      status = 503;
+      code = 'queue_unavailable';
+      message = `the event queue is unavailable; retry later (${err.message})`;
+      res.setHeader('Retry-After', '10');
+    } else if (err instanceof StoreUnavailableError) {
+      status = 503;
+      code = 'store_unavailable';
+      message = `the object store is unavailable; retry later (${err.message})`;
+      res.setHeader('Retry-After', '10');
     } else if (err instanceof MalformedEventError) {
       status = 400;
       code = 'malformed_event';

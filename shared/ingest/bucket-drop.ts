@@ -5,6 +5,7 @@ import { EventType } from '../events/types.js';
 import { newVideoId, registerVideo } from '../videos/register.js';
 import type { VideoRole } from '../videos/repo.js';
 import { parseWho, whoFromMetadata, whoFromSegments } from '../videos/who.js';
+import { sniffObjectMediaType } from '../video/media-type.js';
 
 type Records = EventData<typeof EventType.objectCreated>['Records'];
 
@@ -72,7 +73,7 @@ export async function ingestDroppedObjects(ctx: Context, records: Records, bucke
       who: who.who,
       objectKey: key,
       originalName: path.basename(key),
-      contentType: head.contentType ?? null,
+      contentType: await sniffObjectMediaType(ctx.store, key),
       sizeBytes: head.size,
       sha256: null,
       uploadedBy: 'bucket-drop',

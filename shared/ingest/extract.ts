@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { openUploadSink } from '../store/sink.js';
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
 import { probeVideo, VideoProbeError } from '../video/probe.js';
 import { decodeFrames, VideoDecodeError } from '../video/decode.js';
 import { planClips } from '../video/clips.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../video/binaries.js';
+import { trackChild } from '../video/children.js';
 import { applyPrivacyMask } from '../vision/privacy-mask.js';
 import { getFaceDetector, maskRects } from './services.js';
 import { withLocalCopy } from './local-copy.js';
@@ -15,10 +18,10 @@ import { encodeStill, sceneStill } from '../perception/scene-still.js';
 /** Encodes masked frames into an mp4 for playback, so viewers never see unmasked footage. */
 function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: number) {
   const out = new PassThrough();
-  const p = spawn(ffmpegPath, [
+  const p = trackChild(spawn(ffmpegPath, [
     '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${w}x${h}`, '-r', String(fps), '-i', 'pipe:0',
     '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1',
-  ]);
+  ]));
   let stderr = '';
   p.stderr.on('data', (d) => (stderr += String(d)).slice(-2000));
   p.stdout.pipe(out);
@@ -26,7 +29,8 @@ function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: num
     p.on('error', reject);
     p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`playback encoder exited ${code}: ${stderr.trim()}`))));
   });
-  return { stdin: p.stdin, out, done };
+  p.stdin.on('error', () => undefined); // EPIPE after a kill; the exit status reports it
+  return { stdin: p.stdin, out, done, kill: () => p.kill('SIGKILL') };
 }
 
 /** Playback size: the source's, at most 960 px wide, even dimensions (H.264 4:2:0). */
@@ -54,21 +58,29 @@ async function renderMaskedPlayback(
   const fps = Math.min(15, info.fps > 0 ? info.fps : 15);
   const encoder = startPlaybackEncoder(ffmpegPath, width, height, fps);
   const upload = ctx.store.put(playbackKey(videoId), encoder.out, { contentType: 'video/mp4' });
-  upload.catch(() => undefined);
+  // A failed upload (store outage) stops the encoder, so the loop below is not left waiting on it.
+  let uploadError: Error | null = null;
+  upload.catch((e: Error) => {
+    uploadError = e;
+    encoder.stdin.destroy();
+    encoder.kill();
+  });
   try {
     for await (const f of decodeFrames(file, { fps, width, height, resize: 'stretch', ffmpegPath, strict: false })) {
       const faceBoxes = faces ? await faces.detect(f.frame) : [];
       applyPrivacyMask(f.frame, { rects, mode: ctx.config.PRIVACY_MASK_MODE, faceBoxes });
       const buf = Buffer.from(f.frame.data.buffer, f.frame.data.byteOffset, f.frame.data.byteLength);
-      if (!encoder.stdin.write(buf)) await new Promise((r) => encoder.stdin.once('drain', r));
+      if (uploadError) throw uploadError;
+      if (!encoder.stdin.write(buf)) await Promise.race([once(encoder.stdin, 'drain'), upload]);
     }
     encoder.stdin.end();
     await Promise.all([encoder.done, upload]);
   } catch (e) {
     encoder.stdin.destroy();
+    encoder.kill();
     await upload.catch(() => undefined);
     await ctx.store.delete(playbackKey(videoId)).catch(() => undefined);
-    throw e;
+    throw uploadError ?? e;
   }
 }
 
@@ -94,9 +106,7 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
       throw e;
     }
     const frameBytes = size * size * 3;
-    const framesOut = new PassThrough({ highWaterMark: frameBytes * 4 });
-    const framesUpload = ctx.store.put(framesKey(videoId), framesOut, { contentType: 'application/octet-stream' });
-    framesUpload.catch(() => undefined);
+    const frames = openUploadSink(ctx.store, framesKey(videoId), { contentType: 'application/octet-stream' }, frameBytes * 4);
     let count = 0;
     try {
       for await (const f of decodeFrames(file, { fps: c.SAMPLE_FPS, width: size, height: size, resize: 'pad', ffmpegPath })) {
@@ -105,15 +115,14 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
           applyPrivacyMask(f.frame, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes });
         }
         const buf = Buffer.from(f.frame.data.buffer, f.frame.data.byteOffset, f.frame.data.byteLength);
-        // Backpressure: wait when the store is slower than the decoder, so memory stays bounded.
-        if (!framesOut.write(buf)) await new Promise((r) => framesOut.once('drain', r));
+        // Backpressure: wait when the store is slower than the decoder, so memory stays bounded;
+        // a failed upload rejects here (and stops ffmpeg by leaving the loop).
+        await frames.write(buf);
         count++;
       }
-      framesOut.end();
-      await framesUpload;
+      await frames.end();
     } catch (e) {
-      framesOut.destroy();
-      await framesUpload.catch(() => undefined);
+      await frames.abort();
       if (e instanceof VideoDecodeError && e.code === 'decode_failed') {
         throw new PermanentError(`video is damaged and cannot be decoded: ${e.message}`, 'corrupt_video');
       }

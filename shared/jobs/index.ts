@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { jobDuration, jobsTotal } from '../metrics.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError, redactPaths } from '../errors.js';
 import { isoTime } from '../db/rows.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
@@ -84,7 +84,7 @@ export async function setJobStatus(
   db: Db,
   id: string,
   status: JobStatus,
-  patch: { output?: Record<string, unknown>; error?: string | null; countAttempt?: boolean } = {},
+  patch: { output?: Record<string, unknown>; error?: string | null; countAttempt?: boolean; claim?: { attempt: number; key: string } } = {},
 ): Promise<JobRow> {
   const prev = await db.query<{ status: JobStatus }>('SELECT status FROM jobs WHERE id = $1', [id]);
   const r = await db.query(
@@ -95,13 +95,36 @@ export async function setJobStatus(
        started_at = CASE WHEN $2 = 'running' THEN now() ELSE started_at END,
        finished_at = CASE WHEN $2 IN ('completed', 'failed') THEN now() ELSE NULL END,
        updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error ?? null],
+     WHERE id = $1 AND ($6::int IS NULL OR (status = 'running' AND attempts = $6)) RETURNING *`,
+    // Job errors are shown to viewers: no server paths in them.
+    [id, status, patch.countAttempt ? 1 : 0, patch.output ? JSON.stringify(patch.output) : null, patch.error == null ? null : redactPaths(patch.error), patch.claim?.attempt ?? null],
   );
+  if (!r.rows[0] && patch.claim) throw new ClaimLostError(patch.claim.key);
   if (!r.rows[0]) throw new Error(`job ${id} not found`);
   const job = toRow(r.rows[0]);
   await notify(db, job, prev.rows[0]?.status ?? null);
   return job;
+}
+
+/** How long a running stage's claim holds without a heartbeat (SOPILOT_STAGE_LEASE_MS, set by the context). */
+let defaultLeaseMs = 20_000;
+export function setStageLease(ms: number): void {
+  defaultLeaseMs = ms;
+}
+export function stageLeaseMs(): number {
+  return defaultLeaseMs;
+}
+
+/**
+ * Keeps a claim alive while its stage runs: renews updated_at every third of the lease, so a
+ * live worker's stage is never taken over and a dead worker's lapses within one lease.
+ */
+function heartbeat(db: Db, jobId: string, attempt: number, leaseMs: number): () => void {
+  const timer = setInterval(() => {
+    db.query("UPDATE jobs SET updated_at = now() WHERE id = $1 AND status = 'running' AND attempts = $2", [jobId, attempt]).catch(() => undefined);
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** A second delivery found the stage running under another worker: retry later. */
@@ -109,6 +132,18 @@ export class StageBusyError extends Error {
   constructor(key: string) {
     super(`stage ${key} is running elsewhere; will retry`);
     this.name = 'StageBusyError';
+  }
+}
+
+/**
+ * This run's claim lapsed (it could not renew its lease in time) and another delivery took the
+ * stage over: its result is not recorded, the other run's is. Retried later like a busy stage.
+ */
+export class ClaimLostError extends StageBusyError {
+  constructor(key: string) {
+    super(key);
+    this.name = 'ClaimLostError';
+    this.message = `stage ${key} was taken over by another delivery; its result wins`;
   }
 }
 
@@ -136,7 +171,7 @@ export async function runStage<T extends Record<string, unknown>>(
     scoreId: spec.scoreId,
   });
   if (job.status === 'completed') return { ran: false, output: (job.output ?? {}) as T, job };
-  const leaseMs = spec.leaseMs ?? 15 * 60_000;
+  const leaseMs = spec.leaseMs ?? defaultLeaseMs;
   // Claim atomically: only one delivery moves the row to running.
   const claimed = await db.query(
     `UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now(), error = NULL, finished_at = NULL
@@ -152,14 +187,18 @@ export async function runStage<T extends Record<string, unknown>>(
   const running = toRow(claimed.rows[0]);
   await notify(db, running, job.status);
   const t0 = process.hrtime.bigint();
+  const stopHeartbeat = heartbeat(db, job.id, running.attempts, leaseMs);
   try {
     const output = await fn(running);
-    const done = await setJobStatus(db, job.id, 'completed', { output });
+    stopHeartbeat();
+    // Recorded only while the claim is still this run's: a stage completes once.
+    const done = await setJobStatus(db, job.id, 'completed', { output, claim: { attempt: running.attempts, key: spec.key } });
     jobDuration.observe({ kind: spec.kind, status: 'completed' }, Number(process.hrtime.bigint() - t0) / 1e9);
     return { ran: true, output, job: done };
   } catch (e) {
+    stopHeartbeat();
     const msg = e instanceof Error ? e.message : String(e);
-    await setJobStatus(db, job.id, 'failed', { error: msg }).catch(() => undefined);
+    if (!(e instanceof ClaimLostError)) await setJobStatus(db, job.id, 'failed', { error: msg, claim: { attempt: running.attempts, key: spec.key } }).catch(() => undefined);
     jobDuration.observe({ kind: spec.kind, status: 'failed' }, Number(process.hrtime.bigint() - t0) / 1e9);
     throw e;
   }

@@ -6,6 +6,7 @@ import { createScore, newScoreId } from './repo.js';
 export function pairProblem(gold: VideoRow, trainee: VideoRow): string | null {
   if (gold.role !== 'gold') return `video ${gold.id} is a ${gold.role} video, not a gold video`;
   if (gold.id === trainee.id) return 'gold and trainee must be different videos';
+  if (gold.task_id !== trainee.task_id) return `gold video ${gold.id} is of task ${gold.task_id}, trainee video ${trainee.id} of task ${trainee.task_id}`;
   for (const v of [gold, trainee]) if (v.status === 'failed') return `video ${v.id} failed to ingest: ${v.error}`;
   return null;
 }

@@ -52,6 +52,14 @@ export class ObjectNotFoundError extends Error {
   }
 }
 
+/** The object store did not answer or failed (an outage, not a missing object): HTTP callers get 503 store_unavailable. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export class RangeNotSatisfiableError extends Error {
   constructor(public readonly size: number) {
     super(`range not satisfiable (object size ${size})`);

@@ -78,6 +78,19 @@ export class LocalStore implements ObjectStore {
   async delete(key: string): Promise<void> {
     await fs.rm(this.file(key), { force: true });
     await fs.rm(this.meta(key), { force: true });
+    await this.pruneEmptyDirs(path.dirname(this.file(key)));
+  }
+
+  /** Removes the folders a deletion left empty, up to (not including) the objects root. */
+  private async pruneEmptyDirs(dir: string): Promise<void> {
+    const base = path.join(this.root, 'objects');
+    for (let d = dir; d.startsWith(base + path.sep); d = path.dirname(d)) {
+      try {
+        await fs.rmdir(d); // fails on a folder that is not empty: stop there
+      } catch {
+        return;
+      }
+    }
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {

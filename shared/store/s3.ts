@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import {
   ObjectNotFoundError,
   RangeNotSatisfiableError,
+  StoreUnavailableError,
   type ByteRange,
   type GetResult,
   type ObjectInfo,
@@ -34,6 +35,13 @@ function isNotFound(e: unknown): boolean {
   return err?.name === 'NoSuchKey' || err?.name === 'NotFound' || err?.$metadata?.httpStatusCode === 404;
 }
 
+/** A failure of the store itself (no answer, 5xx), as opposed to an answer about the object (404, 416, 403). */
+function asUnavailable(e: unknown): unknown {
+  const status = (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500) return e;
+  return new StoreUnavailableError(`object store unavailable: ${(e as Error)?.message ?? String(e)}`);
+}
+
 /** S3-compatible store. Large bodies go up as multipart uploads (lib-storage) without buffering them whole. */
 export class S3Store implements ObjectStore {
   readonly kind = 's3' as const;
@@ -44,6 +52,8 @@ export class S3Store implements ObjectStore {
       region: opts.region,
       forcePathStyle: opts.forcePathStyle,
       credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey },
+      // A store that stops answering fails requests instead of holding them (and their callers) for ever.
+      requestHandler: { connectionTimeout: 5000, requestTimeout: 120_000 },
       // Some S3-compatible servers reject the newer default checksums.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
@@ -67,7 +77,13 @@ export class S3Store implements ObjectStore {
       queueSize: 2,
       leavePartsOnError: false,
     });
-    await upload.done();
+    try {
+      await upload.done();
+    } catch (e) {
+      // lib-storage aborts the multipart upload on error (leavePartsOnError: false); make sure of it.
+      await upload.abort().catch(() => undefined);
+      throw asUnavailable(e);
+    }
     const info = await this.head(key);
     if (!info) throw new Error(`object ${key} missing right after upload`);
     return info;
@@ -79,7 +95,7 @@ export class S3Store implements ObjectStore {
       return { key, size: r.ContentLength ?? 0, contentType: r.ContentType, etag: r.ETag, lastModified: r.LastModified, metadata: r.Metadata };
     } catch (e) {
       if (isNotFound(e)) return null;
-      throw e;
+      throw asUnavailable(e);
     }
   }
 
@@ -120,7 +136,7 @@ export class S3Store implements ObjectStore {
         const info = await this.head(key);
         throw new RangeNotSatisfiableError(info?.size ?? 0);
       }
-      throw e;
+      throw asUnavailable(e);
     }
   }
 
@@ -158,7 +174,11 @@ export class S3Store implements ObjectStore {
   }
 
   async ping(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.opts.bucket }));
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.opts.bucket }));
+    } catch (e) {
+      throw asUnavailable(e);
+    }
   }
 
   destroy(): void {

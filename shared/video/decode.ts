@@ -5,6 +5,7 @@
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { resolveFfmpegPath } from './binaries.js';
+import { trackChild } from './children.js';
 
 export interface RgbFrame {
   width: number;
@@ -117,6 +118,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
     ]);
 
   let finished = false;
+  cmd.on('start', () => trackChild((cmd as unknown as { ffmpegProc?: import('node:child_process').ChildProcess }).ffmpegProc));
   const done = new Promise<void>((resolve, reject) => {
     cmd.on('end', () => {
       finished = true;

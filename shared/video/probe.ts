@@ -1,5 +1,6 @@
 // Reads a video's basic facts with ffprobe, and recognises video containers by their first bytes.
 import { execFile } from 'node:child_process';
+import { trackChild } from './children.js';
 import { resolveFfprobePath } from './binaries.js';
 
 export interface VideoInfo {
@@ -59,7 +60,7 @@ export function parseRate(rate: string | undefined): number {
 
 function runFfprobe(bin: string, path: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       bin,
       ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
       { maxBuffer: 16 * 1024 * 1024, timeout: timeoutMs },
@@ -72,6 +73,7 @@ function runFfprobe(bin: string, path: string, timeoutMs: number): Promise<{ cod
         resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
       },
     );
+    trackChild(child);
   });
 }
 

@@ -44,10 +44,12 @@ export async function deleteVideo(
   await ctx.db.transaction(async (tx) => {
     await tx.query('DELETE FROM clip_embeddings WHERE video_id = $1', [videoId]);
     await tx.query('DELETE FROM gold_steps WHERE video_id = $1', [videoId]);
-    await tx.query("UPDATE scores SET video_deleted = $2, report_key = NULL, updated_at = now() WHERE gold_video_id = $1 OR trainee_video_id = $1", [
-      videoId,
-      v.role === 'gold' ? 'gold' : 'trainee',
-    ]);
+    // A score whose other video is already gone names both.
+    await tx.query(
+      `UPDATE scores SET video_deleted = CASE WHEN video_deleted IS NOT NULL AND video_deleted <> $2 THEN 'both' ELSE $2 END,
+         report_key = NULL, updated_at = now() WHERE gold_video_id = $1 OR trainee_video_id = $1`,
+      [videoId, v.role === 'gold' ? 'gold' : 'trainee'],
+    );
     await tx.query('DELETE FROM videos WHERE id = $1', [videoId]);
     await appendAudit(tx, {
       subject: who.subject,

@@ -67,8 +67,38 @@ export async function registerVideo(ctx: Context, v: RegisterVideo): Promise<{ v
     });
     return { videoId: v.videoId, job, duplicate: false };
   });
-  if (!result.duplicate) await emitUploaded(ctx, result.videoId, result.job.id, v.taskId, v.role, v.objectKey);
+  if (!result.duplicate) {
+    try {
+      await emitUploaded(ctx, result.videoId, result.job.id, v.taskId, v.role, v.objectKey);
+    } catch (e) {
+      // Nothing half-registered: without its event the video would wait for ever; the caller
+      // answers 503 (an upload removes its object, a bucket notification is retried).
+      await unregisterVideo(ctx, result.videoId, result.job.id, v, (e as Error).message);
+      throw e;
+    }
+  }
   return result;
+}
+
+/** Undoes a registration whose ingest could not be queued; the audit trail keeps both rows. */
+async function unregisterVideo(ctx: Context, videoId: string, jobId: string, v: RegisterVideo, why: string): Promise<void> {
+  await ctx.db
+    .transaction(async (tx) => {
+      await tx.query('DELETE FROM jobs WHERE id = $1', [jobId]);
+      await tx.query('DELETE FROM videos WHERE id = $1', [videoId]);
+      await appendAudit(tx, {
+        subject: v.uploadedBy,
+        role: v.uploaderRole,
+        action: 'video.upload.rolled_back',
+        target_type: 'video',
+        target_id: videoId,
+        request_id: v.requestId ?? null,
+        client_addr: v.clientAddr ?? null,
+        outcome: 'error',
+        details: { reason: why.slice(0, 500), job_id: jobId },
+      });
+    })
+    .catch((e) => ctx.log.error({ err: (e as Error).message, video_id: videoId }, 'could not roll back a registration'));
 }
 
 export async function emitUploaded(

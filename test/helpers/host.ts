@@ -7,7 +7,7 @@ import { httpFunctions, eventFunctions } from '../../functions/registry.js';
 import { loadConfig } from '../../shared/config.js';
 import { QUEUES, type QueueName } from '../../shared/events/types.js';
 
-export const TOKENS = { admin: 'adm-test-token-1', operator: 'op-test-token-1', operator2: 'op-test-token-2', viewer: 'view-test-token-1' } as const;
+export const TOKENS = { admin: 'adm-test-token-1', operator: 'op-test-token-1', operator2: 'op-test-token-2', viewer: 'view-test-token-1', service: 'service-test-token-0123456789' } as const;
 
 export interface TestHost extends Started {
   url: string;
@@ -29,6 +29,7 @@ export async function startTestHost(env: Record<string, string> = {}, o: { queue
     SOPILOT_LOG_LEVEL: process.env.SOPILOT_LOG_LEVEL ?? 'warn',
     SOPILOT_API_ROLE_TOKENS: `admin:${TOKENS.admin},operator:${TOKENS.operator},operator:${TOKENS.operator2},viewer:${TOKENS.viewer}`,
     SOPILOT_AUDIT_SIGNING_KEY: 'test-signing-key-0123456789abcdef',
+    SOPILOT_SERVICE_TOKEN: TOKENS.service,
     SOPILOT_QUEUE_BACKOFF_MS: '200',
     SOPILOT_QUEUE_PREFIX: `sopilot-test-${randomUUID().slice(0, 8)}`,
     SOPILOT_EMBEDDER_BACKEND: 'heuristic',

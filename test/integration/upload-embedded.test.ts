@@ -96,7 +96,7 @@ test('malformed CloudEvent is rejected with 400 and recorded; duplicate delivery
   const v = (await (await h.api(`/videos/${ids.goldId}`)).json()) as { task_id: string };
   // Deliver the same upload event twice more, under new event ids (as a broker retry would).
   for (const id of ['dup-1', 'dup-2']) {
-    const r = await h.api('/events', {
+    const r = await h.api('/events', { as: 'service',
       method: 'POST',
       headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/t', 'ce-type': 'com.sopilot.video.uploaded' },
       body: JSON.stringify({ video_id: ids.goldId, job_id: ids.goldJob, task_id: v.task_id, role: 'gold', object_key: (await h.ctx.db.query<{ object_key: string }>('SELECT object_key FROM videos WHERE id = $1', [ids.goldId])).rows[0].object_key }),

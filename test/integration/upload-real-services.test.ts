@@ -1,13 +1,9 @@
 /** The same flow on real Postgres (pgvector), Redis (BullMQ) and an S3-compatible server, over real connections. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { startTestHost, until, type TestHost } from '../helpers/host.js';
+import { startTestHost, type TestHost } from '../helpers/host.js';
 import { freshDatabase, redisAvailable, s3Server, REDIS_URL, type S3Server } from '../helpers/services.js';
-import { makeFixtures, scoreAndRead, uploadAndIngest, waitJob } from './pipeline-flow.js';
-import { createDispatcher } from '../../shared/events/dispatch.js';
-import { eventFunctions } from '../../functions/registry.js';
-import { QUEUES } from '../../shared/events/types.js';
+import { makeFixtures, scoreAndRead, uploadAndIngest } from './pipeline-flow.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let s3: S3Server;
@@ -59,7 +55,7 @@ test('Postgres + BullMQ + S3: upload, ingest, score, with pgvector and ranged pl
     const jobsBefore = await h.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n, sum(attempts)::int AS a FROM jobs WHERE video_id = $1", [ids.goldId]);
     const vrow = (await h.ctx.db.query<{ object_key: string }>('SELECT object_key FROM videos WHERE id = $1', [ids.goldId])).rows[0];
     for (const id of ['dupA', 'dupA', 'dupB']) {
-      const r = await h.api('/events', { method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/t', 'ce-type': 'com.sopilot.video.uploaded' }, body: JSON.stringify({ video_id: ids.goldId, job_id: ids.goldJob, task_id: 'task-1', role: 'gold', object_key: vrow.object_key }) });
+      const r = await h.api('/events', { as: 'service', method: 'POST', headers: { 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-id': id, 'ce-source': '/t', 'ce-type': 'com.sopilot.video.uploaded' }, body: JSON.stringify({ video_id: ids.goldId, job_id: ids.goldJob, task_id: 'task-1', role: 'gold', object_key: vrow.object_key }) });
       assert.equal(r.status, 202);
     }
     await h.ctx.bus.idle(30_000);
@@ -70,32 +66,4 @@ test('Postgres + BullMQ + S3: upload, ingest, score, with pgvector and ranged pl
   }
 });
 
-function canRestartPostgres(): string | null {
-  if (process.getuid?.() !== 0) return 'needs root to restart PostgreSQL';
-  const r = spawnSync('bash', ['-c', 'command -v pg_ctlcluster && ls /etc/postgresql']);
-  return r.status === 0 ? null : 'pg_ctlcluster not available';
-}
-
-test('Postgres restarted mid-run: the queued ingest is retried and nothing is lost', { skip: canRestartPostgres() ?? false }, async () => {
-  // A host that accepts uploads but does not consume yet, so the restart falls between upload and ingest.
-  const h = await startTestHost({ ...env, SOPILOT_QUEUE_ATTEMPTS: '10' }, { queues: [] });
-  try {
-    const g = await h.upload('/gold', fx.gold, { task_id: 'restart-task' });
-    assert.equal(g.status, 202);
-    const { video_id, job_id } = (await g.json()) as { video_id: string; job_id: string };
-    const version = execFileSync('bash', ['-c', 'ls /etc/postgresql | sort -n | tail -1']).toString().trim();
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { stdio: 'ignore' });
-    // The pool's connections died with the server: the first stage attempt fails and is retried.
-    await h.ctx.bus.consume(QUEUES, createDispatcher(h.ctx, eventFunctions, 'bullmq'));
-    const j = await waitJob(h, job_id);
-    assert.equal(j.status, 'completed', String(j.error));
-    const v = (await (await h.api(`/videos/${video_id}`)).json()) as { status: string; clip_count: number };
-    assert.equal(v.status, 'indexed');
-    assert.ok(v.clip_count > 0);
-    const orig = await h.api(`/videos/${video_id}/file`);
-    assert.equal(orig.status, 200);
-    await until(async () => (await h.ctx.db.query('SELECT 1')).rows.length > 0, 10_000, 'db back');
-  } finally {
-    await h.close();
-  }
-});
+// Postgres restarted mid-run: test/faults/postgres-restart.test.ts, on a private cluster (never the shared one).
