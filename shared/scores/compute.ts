@@ -16,6 +16,7 @@ import { cosine } from '../vision/embedder.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
+import { tileSteps } from '../scoring/tile-steps.js';
 import { otherSceneOutcome } from '../scoring/scene.js';
 import { applyAdapter } from '../training/adapter.js';
 
@@ -102,7 +103,7 @@ async function cachedGoldProfile(ctx: Context, goldId: string, gold: VideoEmbedd
  * the trainee, classified (scoreAlignment). The score stage turns this into the stored result.
  */
 export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
-  const steps = await loadSteps(ctx.db, s.gold_video_id);
+  const steps = tileSteps(await loadSteps(ctx.db, s.gold_video_id), inp.gold.matrix.rows);
   if (!steps.length) throw new PermanentError(`gold video ${s.gold_video_id} has no steps (is it a gold video?)`, 'no_steps');
   const backend = scoringBackend(ctx);
   const opts = scoringOptions(ctx);

@@ -126,3 +126,11 @@ test('manifests: schema errors are clear; the demo manifest becomes cases with g
   assert.deepEqual(missing.faults[0], { type: planted.type, gold_start_sec: gs.start_sec, gold_end_sec: gs.end_sec });
   assert.equal(m.cases.find((x) => x.id.endsWith('-correct'))!.category, 'correct');
 });
+
+test('tileSteps: lead-in, tail and gaps between steps set by time go to the nearest step', async () => {
+  const { tileSteps } = await import('../../shared/scoring/tile-steps.js');
+  const s = (index: number, a: number, b: number) => ({ index, name: `s${index}`, start_clip: a, end_clip: b, start_sec: a, end_sec: b });
+  const t = tileSteps([s(0, 2, 5), s(1, 8, 10), s(2, 10, 12)], 15);
+  assert.deepEqual(t.map((x) => [x.start_clip, x.end_clip]), [[0, 6], [6, 10], [10, 15]]);
+  assert.deepEqual(t.map((x) => [x.start_sec, x.end_sec]), [[2, 5], [8, 10], [10, 12]], 'times stay as set');
+});
