@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -51,6 +51,13 @@ async function assertAccessible(view: string, p: Page = page): Promise<void> {
 }
 
 const apiGet = async (pathname: string, token = ADMIN) => (await fetch(`${base}${pathname}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+/** The id of the task's latest score (made by the upload-and-score test). */
+async function latestScoreId(): Promise<string> {
+  const page = await apiGet(`/scores?task_id=${TASK}`);
+  assert.ok(page.items?.length, `no score of ${TASK}: ${JSON.stringify(page)} / all: ${JSON.stringify(await apiGet('/scores?limit=3'))}`);
+  return page.items[0].id;
+}
 
 before(async () => {
   if (skip) return;
@@ -170,6 +177,7 @@ test('upload gold and trainee, score them, read score and deviations, players in
   await page.waitForSelector('#steps-msg .notice.ok');
   assert.deepEqual(await bounds(), await shownAfter());
   await page.fill('#steps-table tbody tr:first-child .step-name', 'renamed first step');
+  await page.evaluate(() => document.querySelector('#steps-msg')!.replaceChildren()); // the first save's notice
   await page.click('#steps-save');
   await page.waitForSelector('#steps-msg .notice.ok');
   const afterRename = await bounds();
@@ -342,16 +350,20 @@ test('a failed ingest shows its reason and a Retry; an admin deletes it; a netwo
   page.on('pageerror', (e) => errors.push(e.message));
   await page.click('#tabs a[data-view="videos"]');
   await page.waitForSelector('#videos-table tbody tr');
-  // Not a video: ingest fails, and the row says why.
+  // A cut-off mp4 (its header passes the upload's sniffing, the rest is gone): ingest fails,
+  // and the row says why.
   const bad = path.join(dir, 'not-a-video.mp4');
-  await writeFile(bad, 'this is text, not an mp4');
+  const head = (await readFile(path.join(dir, 'videos', 'gold.mp4'))).subarray(0, 48);
+  await writeFile(bad, Buffer.concat([head, Buffer.from('the rest of this file was lost')]));
   await page.setInputFiles('#upload-file', bad);
   await page.fill('#upload-task', TASK);
   await page.selectOption('#upload-role', 'trainee');
   await page.fill('#upload-worker_id', 'w-0042');
   await page.click('#upload-submit');
   const row = 'tr:has(td:first-child:text-is("not-a-video.mp4"))';
-  await page.waitForSelector(`#videos-table ${row} .badge.status-failed`, { timeout: 120_000 });
+  await page
+    .waitForSelector(`#videos-table ${row} .badge.status-failed`, { timeout: 120_000 })
+    .catch(async (e) => assert.fail(`${e.message}; upload lines: ${await page.textContent('#uploads')}; rows: ${await page.textContent('#videos-table tbody')}`));
   const reason = (await page.textContent(`#videos-table ${row} [data-field="error"]`)) ?? '';
   const stored = (await apiGet('/videos?limit=50')).items.find((v: { original_name: string }) => v.original_name === 'not-a-video.mp4');
   assert.ok(stored.error && reason === stored.error, `row shows "${reason}", API has "${stored.error}"`);
@@ -411,9 +423,11 @@ test('tasks, dashboard and review: "not available" on a server without those end
 test('tasks, dashboard charts, review and batch against the issue-11 contracts', { skip, timeout: 60_000 }, async () => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The chart library must work under the page's strict CSP (no inline styles or eval).
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
   const videos = (await apiGet(`/videos?task_id=${TASK}&role=gold`)).items;
   const goldId = videos[0].id;
-  const scoreId = (await apiGet(`/scores?task_id=${TASK}`)).items[0].id;
+  const scoreId = await latestScoreId();
   const task = { id: TASK, name: 'Pump maintenance', description: 'Power off, open, replace, close, test, power on', gold_video_id: goldId, pass_threshold: 80, version: 3, steps: [0, 1, 2, 3, 4, 5].map((i) => ({ index: i, name: `step ${i + 1}`, optional: false, critical: i === 0, max_duration_sec: null, min_duration_sec: null, order_group: null })) };
   const analytics = {
     task_id: TASK, runs: 12, pass_rate: 0.5,
@@ -490,7 +504,7 @@ test('tasks, dashboard charts, review and batch against the issue-11 contracts',
 });
 
 test('phone (390 px) and tablet: nothing runs off screen, timeline fits, no serious axe violation', { skip, timeout: 90_000 }, async () => {
-  const scoreId = (await apiGet(`/scores?task_id=${TASK}`)).items[0].id;
+  const scoreId = await latestScoreId();
   for (const [label, width, height] of [['phone', 390, 844], ['tablet', 820, 1180]] as const) {
     const ctx = await browser!.newContext({ viewport: { width, height }, isMobile: label === 'phone', hasTouch: label === 'phone' });
     const p = await ctx.newPage();
