@@ -63,7 +63,7 @@ before(async () => {
   if (skip) return;
   dir = await mkdtemp(path.join(os.tmpdir(), 'sopilot-ui-e2e-'));
   // The demo's gold and its 'mixed' variant (a changed step and a slow one), at low resolution.
-  manifest = await generateDemo({ outDir: path.join(dir, 'videos'), seed: 7, scale: 1, width: 160, height: 120, fps: 10, only: ['gold', 'mixed'] });
+  manifest = await generateDemo({ outDir: path.join(dir, 'videos'), seed: 7, scale: 1, width: 160, height: 120, fps: 10, only: ['gold', 'mixed', 'swap'] });
   started = await startHost({
     config: loadConfig({
       ...process.env,
@@ -345,6 +345,40 @@ test('upload gold and trainee, score them, read score and deviations, players in
   assert.deepEqual(errors, []);
 });
 
+test('a swap plays right: each trainee step leads the gold inside its own gold step, and back', { skip, timeout: 300_000 }, async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Upload and score through the API (the form is covered above); the page is what is tested.
+  const gold = (await apiGet(`/videos?task_id=${TASK}&role=gold`)).items[0];
+  const form = new FormData();
+  form.append('task_id', TASK);
+  form.append('role', 'trainee');
+  form.append('file', new Blob([await readFile(path.join(dir, 'videos', 'swap.mp4'))], { type: 'video/mp4' }), 'swap.mp4');
+  const up = await (await fetch(`${base}/videos`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}` }, body: form })).json();
+  const scored = await (await fetch(`${base}/score`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ gold_video_id: gold.id, trainee_video_id: up.video_id }) })).json();
+  await page.goto(`${base}/ui/#/result/${scored.score_job_id}`);
+  await page.waitForSelector('#score-value', { timeout: 240_000 });
+  const s = await apiGet(`/score/${scored.score_job_id}`);
+  assert.ok(s.deviations.some((d: { type: string }) => d.type === 'order_swap'), 'the swap variant is scored as a swap');
+  await page.waitForFunction(() => ['#video-gold', '#video-trainee'].every((q) => (document.querySelector(q) as HTMLVideoElement).readyState >= 1), undefined, { timeout: 20_000 });
+  // The step the trainee did early: its trainee span starts before that of a step that comes
+  // before it in the gold.
+  type Row = { index: number; gold: { start_sec: number; end_sec: number }; trainee: { start_sec: number; end_sec: number } | null };
+  const rows: Row[] = s.steps.filter((st: Row) => st.trainee);
+  const early = rows.find((st) => rows.some((o) => o.index < st.index && o.trainee!.start_sec > st.trainee!.start_sec));
+  assert.ok(early, 'one step was done out of order');
+  const mid = (r: { start_sec: number; end_sec: number }) => (r.start_sec + r.end_sec) / 2;
+  // Trainee leads: in the middle of the early step, the gold stands in that step's own span.
+  await page.evaluate((t) => { (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime = t; }, mid(early.trainee!));
+  await page.waitForFunction(([a, b]) => { const g = (document.querySelector('#video-gold') as HTMLVideoElement).currentTime; return g >= a && g <= b; }, [early.gold.start_sec - 0.35, early.gold.end_sec + 0.35] as const);
+  assert.match((await page.textContent('#caption-gold')) ?? '', new RegExp(`step ${early.index + 1}:`));
+  // Gold leads: the middle of that gold step puts the trainee back in its (early) span.
+  await page.evaluate((t) => { (document.querySelector('#video-gold') as HTMLVideoElement).currentTime = t; }, mid(early.gold) + 0.2);
+  await page.waitForFunction(([a, b]) => { const t = (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime; return t >= a && t <= b; }, [early.trainee!.start_sec - 0.35, early.trainee!.end_sec + 0.35] as const);
+  await shot('08b-swap-result', false);
+  assert.deepEqual(errors, []);
+});
+
 test('a failed ingest shows its reason and a Retry; an admin deletes it; a network error offers Retry', { skip, timeout: 300_000 }, async () => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -405,6 +439,10 @@ test('tasks, dashboard and review: "not available" on a server without those end
   assert.match((await page.textContent('#dash-workers')) ?? '', /not available on this server yet/);
   // The review queue works from GET /scores alone: the failed mixed run, not reviewed.
   await page.waitForSelector('#dash-queue-table tbody tr[data-id]');
+  // CSV: this server answers JSON whatever the format, which is not a CSV file.
+  await page.click('#dash-csv');
+  await page.waitForSelector('#dash-csv-msg .notice');
+  assert.match((await page.textContent('#dash-csv-msg')) ?? '', /CSV export is not available on this server yet/);
   await assertAccessible('dashboard (no endpoint)');
   const scoreId = await page.getAttribute('#dash-queue-table tbody tr[data-id]', 'data-id');
   await page.goto(`${base}/ui/#/result/${scoreId}`);
@@ -451,6 +489,10 @@ test('tasks, dashboard charts, review and batch against the issue-11 contracts',
     }
     return r.fulfill(json({ batch_id: 'b1', status: 'completed', total: 2, completed: 2, failed: 0 }));
   });
+  await page.route(/\/scores\?.*format=csv/, (r) => {
+    sent.push({ url: r.request().url(), body: null });
+    return r.fulfill({ status: 200, contentType: 'text/csv; charset=utf-8', body: 'id,score,passed\ns1,95,false\n' });
+  });
   await page.route(new RegExp(`/score/${scoreId}/review$`), (r) => {
     sent.push({ url: r.request().url(), body: r.request().postDataJSON() });
     return r.fulfill(json({ id: 'rev1', decision: 'override_pass' }, 201));
@@ -481,6 +523,11 @@ test('tasks, dashboard charts, review and batch against the issue-11 contracts',
   assert.deepEqual(passData, [25, 50, 75]);
   assert.match((await page.getAttribute('#chart-durations', 'aria-label')) ?? '', /open cover 3 \/ 3\.5 \/ 5\.5/);
   assert.deepEqual(await page.$$eval('#dash-workers-table tbody td:first-child', (t) => t.map((x) => x.textContent)), ['w-0042', 'w-0007']);
+  // CSV export: the file the server sends, with the filters of the view.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dash-csv')]);
+  assert.equal(download.suggestedFilename(), `sopilot-runs-${TASK}.csv`);
+  assert.equal(await readFile(await download.path(), 'utf8'), 'id,score,passed\ns1,95,false\n');
+  assert.ok(sent.some((x) => x.url.includes('format=csv') && x.url.includes(`task_id=${TASK}`)));
   await page.click('#dash-workers-table tbody tr:first-child button');
   await page.waitForSelector('#dash-worker-kpis');
   assert.match((await page.textContent('#dash-worker-kpis')) ?? '', /7 runs · pass rate 43 %/);

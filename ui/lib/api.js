@@ -203,7 +203,12 @@ export function endpoints(api) {
     score: (id) => api.get(`/score/${enc(id)}`),
     startScore: (gold, trainee) => api.post('/score', { gold_video_id: gold, trainee_video_id: trainee }),
     scores: (p) => api.get(`/scores${qs(p)}`),
-    scoresCsv: (p) => api.blobUrl(`/scores${qs({ ...p, format: 'csv' })}`),
+    /** blob: URL of the runs as CSV; a server without the export answers its JSON list instead. */
+    scoresCsv: async (p) => {
+      const body = await api.get(`/scores${qs({ ...p, format: 'csv' })}`);
+      if (typeof body !== 'string') throw new ApiError(404, 'not_found', 'no route for GET /scores?format=csv (the server answered JSON)');
+      return URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
+    },
     review: (id, decision, comment) => api.post(`/score/${enc(id)}/review`, { decision, comment }),
     batch: (body) => api.post('/score/batch', body),
     batchStatus: (id) => api.get(`/score/batch/${enc(id)}`),
