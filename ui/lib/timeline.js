@@ -82,6 +82,7 @@ export function drawTimeline(container, result, handlers) {
       svg.append(bg);
     }
 
+    const slots = [];
     steps.forEach((st, i) => {
       const colour = STEP_COLOURS[(st.index ?? i) % STEP_COLOURS.length];
       const g = st.gold;
@@ -114,10 +115,12 @@ export function drawTimeline(container, result, handlers) {
           const what = `Step ${st.index + 1} ${st.name} missing: its slot in the trainee at ${slot.start_sec.toFixed(1)} s`;
           hole.append(s('title', {}, what));
           pressable(hole, what, () => handlers.onMissing(st, slot));
-          svg.append(hole);
+          slots.push(hole); // drawn over the segments, so a slot between touching steps shows
         }
       }
     });
+
+    svg.append(...slots);
 
     // Deviations: outlined on the trainee lane where they have a trainee range, else on the
     // gold step they concern (a missing step); numbered like the deviation list.
