@@ -28,6 +28,7 @@ test('below the threshold, a pass, a task threshold and a critical step', () => 
   const v = explainVerdict({ score: 92, passed: false, deviations: [dev('rework', 'low', 3)] }, rules, task);
   assert.equal(v.threshold, 90);
   assert.match(v.summary, /blocked by #1 rework \(low\): step 4 is critical/);
+  assert.match(explainVerdict({ score: 71, passed: false, deviations: [dev('order_swap', 'medium')] }, rules, null).summary, /blocked by #1 order swap \(medium\): an order swap of medium severity/);
   assert.match(explainVerdict({ score: 95, passed: false, deviations: [], breakdown: { blocking_deviations: 1 } }, null, null).summary, /^Failed: 1 blocking finding\(s\)\. Pass rule: not known/);
 });
 

@@ -17,7 +17,7 @@ export function explainVerdict(s, rules, task) {
   (s.deviations || []).forEach((d, index) => {
     const min = rules?.blocking_severity?.[d.type];
     if (d.gold_step && critical.has(d.gold_step.index)) blocking.push({ index, why: `step ${d.gold_step.index + 1} is critical: any deviation on it fails the run` });
-    else if (min && RANK[d.severity] >= RANK[min]) blocking.push({ index, why: `a ${words(d.type)} of ${min} severity or more fails the run` });
+    else if (min && RANK[d.severity] >= RANK[min]) blocking.push({ index, why: `${/^[aeiou]/.test(d.type) ? 'an' : 'a'} ${words(d.type)} of ${min} severity or more fails the run` });
   });
   const score = s.score === null || s.score === undefined ? null : Number(s.score);
   const scoreText = score === null ? '—' : score.toFixed(1);
