@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { defineHttpFunction } from '../../shared/functions.js';
 import { buildHttpApp } from '../../shared/http/app.js';
 import { registerRouteDoc } from '../../shared/http/openapi.js';
-import { route } from '../../shared/http/route.js';
+import { authorize } from '../../shared/http/authorize.js';
 import { getContext } from '../../shared/context.js';
 import { scoringOptions } from '../../shared/scores/compute.js';
 import { AppError } from '../../shared/errors.js';
@@ -86,14 +86,11 @@ export function createUiFunction(o: UiOptions = {}) {
       };
       // The verdict rule, so the page can say why a run failed (the score itself stores only
       // the count of blocking deviations). Per-task thresholds come from GET /tasks/:id.
-      route(
-        router,
-        { method: 'get', path: '/ui/scoring-rules', summary: 'Pass threshold and blocking severity per deviation type (for the UI)', role: 'viewer', tag: 'ui', errors: [401] },
-        async (_req, res) => {
-          const o = scoringOptions(await getContext());
-          res.json({ pass_threshold: o.passThreshold, blocking_severity: o.blockingSeverity });
-        },
-      );
+      // Kept out of the route registry (and docs/api.md) on purpose: a page helper, not API.
+      router.get('/ui/scoring-rules', authorize('viewer'), async (_req: Request, res: Response) => {
+        const o = scoringOptions(await getContext());
+        res.json({ pass_threshold: o.passThreshold, blocking_severity: o.blockingSeverity });
+      });
       router.get('/ui', entry);
       router.get('/ui/{*path}', serve);
     },

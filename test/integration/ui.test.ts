@@ -250,6 +250,7 @@ test('upload gold and trainee, score them, read score and deviations, players in
   assert.equal(verdict, api.passed ? 'PASS' : 'FAIL');
   const rules = await apiGet('/ui/scoring-rules');
   assert.equal(rules.pass_threshold, 70);
+  assert.equal((await fetch(`${base}/ui/scoring-rules`)).status, 401, 'the rules need a token like the rest of the API');
   const rank: Record<string, number> = { low: 0, medium: 1, high: 2 };
   const rows = await page.$$eval('#deviations tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
   assert.equal(rows.length, api.deviations.length);
