@@ -376,6 +376,9 @@ test('a swap plays right: each trainee step leads the gold inside its own gold s
   // Gold leads: the middle of that gold step puts the trainee back in its (early) span.
   await page.evaluate((t) => { (document.querySelector('#video-gold') as HTMLVideoElement).currentTime = t; }, mid(early.gold) + 0.2);
   await page.waitForFunction(([a, b]) => { const t = (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime; return t >= a && t <= b; }, [early.trainee!.start_sec - 0.35, early.trainee!.end_sec + 0.35] as const);
+  // Similar past failures name the earlier run (the mixed one) by file and date, not by id.
+  assert.ok(s.similar_failures.length > 0, 'the failed mixed run is a similar past failure');
+  await page.waitForFunction(() => [...document.querySelectorAll('#similar a.run-link')].every((a) => /^mixed\.mp4 · /.test(a.textContent!)));
   await shot('08b-swap-result', false);
   assert.deepEqual(errors, []);
 });

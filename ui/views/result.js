@@ -23,6 +23,7 @@ export function createResultView(app) {
   let alive = null;
   let blobs = [];
   let cleanup = [];
+  const runLabels = new Map(); // score id -> Promise<"trainee file · date"> of earlier runs
 
   function release() {
     for (const f of cleanup) f();
@@ -355,6 +356,17 @@ export function createResultView(app) {
     }
   }
 
+  /**
+   * A link to an earlier run, labelled "trainee file · date" once its score is read (the
+   * matches carry only the score id; an id prefix alone would not tell two runs apart).
+   */
+  function runLink(scoreId) {
+    const a = h('a', { href: `#/result/${encodeURIComponent(scoreId)}`, title: scoreId, class: 'run-link' }, String(scoreId));
+    if (!runLabels.has(scoreId)) runLabels.set(scoreId, app.ep.score(scoreId).then(async (r) => `${await app.names.videoName(r.trainee_video_id)} · ${fmtDate(r.created_at)}`));
+    runLabels.get(scoreId).then((label) => mount(a, label)).catch(() => runLabels.delete(scoreId));
+    return a;
+  }
+
   function similarCard(s) {
     // Earlier failed runs that look like this one's deviations (server: same task, step and type first).
     const similar = Array.isArray(s.similar_failures) ? s.similar_failures : [];
@@ -373,7 +385,7 @@ export function createResultView(app) {
             'tr',
             {},
             h('td', {}, `#${(g.deviation_index ?? 0) + 1} `, badge(g.type, 'type')),
-            h('td', {}, h('a', { href: `#/result/${encodeURIComponent(m.score_id)}`, title: m.score_id }, m.trainee_name || m.original_name || (m.created_at ? `run of ${fmtDate(m.created_at)}` : `score ${String(m.score_id).slice(0, 8)}`))),
+            h('td', {}, runLink(m.score_id)),
             h('td', {}, m.worker_id || '—'),
             h('td', {}, m.step_name || m.gold_step?.name || '—', m.type ? [' ', badge(m.type, 'type')] : null),
             h('td', { class: 'num' }, fmtRange(m)),
