@@ -1,10 +1,13 @@
 // SOPilot web UI: token sign-in, hash routing between the views, shared state (task, picks).
-import { Api, ApiError, describeError } from './lib/api.js';
+import { Api, ApiError, describeError, endpoints } from './lib/api.js';
 import { $, h, mount, notice } from './lib/dom.js';
+import { createNames } from './lib/names.js';
 import { createVideosView } from './views/videos.js';
 import { createScoreView } from './views/score.js';
 import { createResultView } from './views/result.js';
 import { createOpsView } from './views/ops.js';
+import { createTasksView } from './views/tasks.js';
+import { createDashboardView } from './views/dashboard.js';
 
 // The API lives at the root the UI is mounted under (…/ui/ -> …/).
 const apiBase = new URL('../', new URL('./', location.href)).toString();
@@ -22,8 +25,16 @@ function jwtClaims(token) {
   }
 }
 
+const api = new Api(apiBase);
+const ep = endpoints(api);
+let rulesP = null;
+
 const app = {
-  api: new Api(apiBase),
+  api,
+  ep,
+  names: createNames(ep),
+  /** The signed-in role from GET /auth/me (null until known): views disable what it may not do. */
+  role: null,
   task: sessionStorage.getItem(TASK_KEY) || '',
   selection: { gold: null, trainee: null },
   lastScore: null,
@@ -37,6 +48,11 @@ const app = {
     app.selection[role] = video;
     if (video.task_id) app.setTask(video.task_id);
     app.go('#/score');
+  },
+  /** The pass threshold and blocking rule (null when the server cannot say). */
+  rules() {
+    rulesP ??= ep.scoringRules().catch(() => ((rulesP = null), null));
+    return rulesP;
   },
   go(hash) {
     if (location.hash === hash) route();
@@ -59,6 +75,8 @@ function showSession() {
 
 function signOut(message) {
   app.api.token = '';
+  app.role = null;
+  app.names.forget();
   current?.hide();
   current = null;
   showSession();
@@ -68,13 +86,27 @@ function signOut(message) {
   $('#token-input').focus();
 }
 
+async function whoAmI() {
+  try {
+    const me = await ep.me();
+    app.role = me.role;
+    mount($('#session-label'), 'Signed in: ', h('strong', {}, me.subject), ` (${me.role})`);
+  } catch {
+    app.role = null; // unknown: buttons stay enabled and the API decides
+  }
+}
+
 function route() {
   if (!app.api.token) return signOut();
   const [, name = 'videos', ...params] = (location.hash || '#/videos').split('/');
   const view = views[name] ? name : 'videos';
   current?.hide();
   for (const v of document.querySelectorAll('.view')) v.hidden = v.id !== `view-${view}`;
-  for (const a of document.querySelectorAll('#tabs a')) a.classList.toggle('active', a.dataset.view === view);
+  for (const a of document.querySelectorAll('#tabs a')) {
+    a.classList.toggle('active', a.dataset.view === view);
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
   current = views[view];
   current.show(params);
 }
@@ -94,7 +126,10 @@ async function onLogin(e) {
     mount($('#login-msg'));
     $('#view-login').hidden = true;
     showSession();
+    await whoAmI();
     route();
+    // Keyboard and screen-reader users land on what they signed in for.
+    $('#main').focus();
   } catch (err) {
     const msg = err instanceof ApiError && err.status === 401 ? `The API refused this token (401): ${err.message}` : describeError(err);
     mount($('#login-msg'), notice('error', msg));
@@ -109,13 +144,16 @@ function start() {
     score: createScoreView(app),
     result: createResultView(app),
     ops: createOpsView(app),
+    tasks: createTasksView(app),
+    dashboard: createDashboardView(app),
   };
   app.api.onUnauthorized = (err) => signOut(`Your session ended: the API refused the token (401): ${err.message}`);
   $('#login-form').addEventListener('submit', onLogin);
   $('#signout').addEventListener('click', () => signOut());
   window.addEventListener('hashchange', route);
   showSession();
-  route();
+  if (app.api.token) whoAmI().then(route);
+  else route();
 }
 
 start();

@@ -4,12 +4,23 @@ import type { Request, Response } from 'express';
 import { defineHttpFunction } from '../../shared/functions.js';
 import { buildHttpApp } from '../../shared/http/app.js';
 import { registerRouteDoc } from '../../shared/http/openapi.js';
+import { authorize } from '../../shared/http/authorize.js';
+import { getContext } from '../../shared/context.js';
+import { scoringOptions } from '../../shared/scores/compute.js';
 import { AppError } from '../../shared/errors.js';
 import { PALETTE } from '../../shared/report/palette.js';
 import { createStaticReader, etagMatches, resolveStaticPath } from './static.js';
 
 /** The folder of the UI's static files (ui/ at the repository root). */
 export const UI_ROOT = fileURLToPath(new URL('../../ui/', import.meta.url));
+
+/**
+ * Browser libraries the page loads from node_modules (no CDN): URL name under /ui/vendor/ ->
+ * file. A fixed list, so nothing else in node_modules is reachable.
+ */
+export const VENDOR_FILES: Readonly<Record<string, string>> = {
+  'chart.umd.min.js': fileURLToPath(new URL('../../node_modules/chart.js/dist/chart.umd.min.js', import.meta.url)),
+};
 
 // The page loads only its own files; videos and PDFs come in as blob: URLs fetched with the token.
 const CSP = [
@@ -42,7 +53,7 @@ export function createUiFunction(o: UiOptions = {}) {
     } catch {
       throw new AppError(400, 'bad_path', 'malformed path');
     }
-    const file = resolveStaticPath(root, rel);
+    const file = rel.startsWith('vendor/') ? (Object.hasOwn(VENDOR_FILES, rel.slice(7)) ? VENDOR_FILES[rel.slice(7)] : null) : resolveStaticPath(root, rel);
     const found = file ? await read(file) : null;
     if (!found) throw new AppError(404, 'not_found', `no UI file ${req.path}`);
     res.setHeader('Content-Type', found.contentType);
@@ -79,6 +90,13 @@ export function createUiFunction(o: UiOptions = {}) {
       router.get('/ui/palette.json', (_req, res) => {
         res.setHeader('Cache-Control', 'no-cache');
         res.json(PALETTE);
+      });
+      // The verdict rule, so the page can say why a run failed (the score itself stores only
+      // the count of blocking deviations). Per-task thresholds come from GET /tasks/:id.
+      registerRouteDoc({ method: 'get', path: '/ui/scoring-rules', summary: "The engine's pass threshold and blocking severities (the page says why a run failed)", role: 'viewer', tag: 'ui', errors: [401, 403] });
+      router.get('/ui/scoring-rules', authorize('viewer'), async (_req: Request, res: Response) => {
+        const o = scoringOptions(await getContext());
+        res.json({ pass_threshold: o.passThreshold, blocking_severity: o.blockingSeverity });
       });
       router.get('/ui', entry);
       router.get('/ui/{*path}', serve);

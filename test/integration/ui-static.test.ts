@@ -160,3 +160,15 @@ test('etagMatches handles lists, weak tags and *', () => {
   assert.equal(etagMatches('*', '"a"'), true);
   assert.equal(etagMatches('"b"', '"a"'), false);
 });
+
+test('the chart library comes from node_modules under /ui/vendor/, and nothing else there does', async () => {
+  const r = await fetch(`${base}/ui/vendor/chart.umd.min.js`);
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type') ?? '', /^text\/javascript/);
+  assert.match(await r.text(), /Chart\.js v4\./);
+  for (const p of ['/ui/vendor/chart.js', '/ui/vendor/../package.json', '/ui/vendor/%2e%2e/node_modules/chart.js/package.json', '/ui/vendor/']) {
+    assert.equal((await rawGet(base, p)).status, 404, p);
+  }
+  // The page's own index.html is untouched by the vendor route.
+  assert.equal((await fetch(`${base}/ui/`)).status, 200);
+});

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 // @ts-expect-error plain browser ES module without type declarations
-import { buildTimeMap, deviationTargets } from '../../ui/lib/sync.js';
+import { buildSyncMap, buildTimeMap, deviationTargets, missingSlot } from '../../ui/lib/sync.js';
 
 type Clip = { start_sec: number; end_sec: number };
 /** Clips of `len` seconds every `stride` seconds (overlapping when stride < len). */
@@ -71,4 +71,56 @@ test('deviation targets: gold step and trainee range starts, null where absent',
   assert.deepEqual(deviationTargets({ gold_step: { start_sec: 4 }, trainee: { start_sec: 9 } }), { gold: 4, trainee: 9 });
   assert.deepEqual(deviationTargets({ gold_step: { start_sec: 4 }, trainee: null }), { gold: 4, trainee: null });
   assert.deepEqual(deviationTargets({ gold_step: null, other_step: { start_sec: 2 }, trainee: { start_sec: 0 } }), { gold: 2, trainee: 0 });
+});
+
+// --- step by step, both ways (buildSyncMap): each gold step plays against its own match
+
+const r = (a: number, b: number) => ({ start_sec: a, end_sec: b });
+/** Gold steps 0-2 at [0,4) [4,8) [8,12); the trainee did step 1 before step 0, and left out 2 at first. */
+const swapped = {
+  steps: [
+    { index: 0, name: 'a', gold: r(0, 4), trainee: r(5, 9) },
+    { index: 1, name: 'b', gold: r(4, 8), trainee: r(0, 5) },
+    { index: 2, name: 'c', gold: r(8, 12), trainee: r(9, 11) },
+  ],
+  path: [],
+  gold_clips: [],
+  trainee_clips: [],
+};
+
+test('a swapped step maps into its own gold span, both ways, at its own pace', () => {
+  const m = buildSyncMap(swapped);
+  // Trainee 2.5 s is the middle of step b (done first): gold is the middle of b, not of a.
+  close(m.toGold(2.5), 6);
+  close(m.toGold(7), 2);
+  close(m.toTrainee(6), 2.5);
+  close(m.toTrainee(2), 7);
+  // b: 4 s of gold in 5 s of trainee.
+  close(m.rate('trainee', 2.5), 0.8);
+  close(m.rate('gold', 6), 1.25);
+  // The same times through the monotone DTW path could never go backwards like this.
+  assert.ok(m.toGold(7) < m.toGold(2.5));
+});
+
+test('a missing step has no trainee time; its slot is between its found neighbours', () => {
+  const missing = { ...swapped, steps: [swapped.steps[0], { index: 1, name: 'b', gold: r(4, 8), trainee: null }, { index: 2, name: 'c', gold: r(8, 12), trainee: r(6, 9) }] };
+  missing.steps[0] = { index: 0, name: 'a', gold: r(0, 4), trainee: r(0, 5) };
+  const m = buildSyncMap(missing);
+  assert.equal(m.toTrainee(5), null);
+  assert.deepEqual(m.missingAt(5).slot, r(5, 6));
+  assert.equal(m.missingAt(5).step.name, 'b');
+  assert.equal(m.missingAt(2), null);
+  assert.deepEqual(missingSlot(missing.steps, 1), r(5, 6));
+  // Left out at the start: the slot is where the first found step begins.
+  assert.deepEqual(missingSlot([{ index: 0, gold: r(0, 1), trainee: null }, { index: 1, gold: r(1, 2), trainee: r(3, 4) }], 0), r(3, 3));
+  assert.equal(missingSlot([{ index: 0, gold: r(0, 1), trainee: null }], 0), null);
+});
+
+test('between steps the DTW path decides, and gold -> trainee inverts it', () => {
+  const c = clips(10);
+  const m = buildSyncMap({ steps: [], path: c.map((_: Clip, i: number) => [i, i]), gold_clips: c, trainee_clips: c });
+  for (const t of [0.5, 1.7, 3.2]) {
+    close(m.toGold(t), t);
+    close(m.toTrainee(t), t);
+  }
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,7 @@ import { loadConfig } from '../../shared/config.js';
 import { QUEUES } from '../../shared/events/types.js';
 import { generateDemo } from '../../shared/demo/generate.js';
 import type { DemoManifest } from '../../shared/demo/plan.js';
+import { axeViolations } from '../helpers/axe.js';
 
 const CHROMIUM = process.env.SOPILOT_CHROMIUM ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `chromium not installed at ${CHROMIUM} (apt-get install -y chromium)`;
@@ -38,16 +39,31 @@ async function shot(name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 }
 
-async function signIn(token: string): Promise<void> {
-  await page.fill('#token-input', token);
-  await page.click('#login-submit');
+async function signIn(token: string, p: Page = page): Promise<void> {
+  await p.fill('#token-input', token);
+  await p.click('#login-submit');
+}
+
+/** No serious or critical axe-core violation on what the page shows now. */
+async function assertAccessible(view: string, p: Page = page): Promise<void> {
+  const v = await axeViolations(p);
+  assert.deepEqual(v, [], `${view}: ${v.join('\n')}`);
+}
+
+const apiGet = async (pathname: string, token = ADMIN) => (await fetch(`${base}${pathname}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+
+/** The id of the task's latest score (made by the upload-and-score test). */
+async function latestScoreId(): Promise<string> {
+  const page = await apiGet(`/scores?task_id=${TASK}`);
+  assert.ok(page.items?.length, `no score of ${TASK}: ${JSON.stringify(page)} / all: ${JSON.stringify(await apiGet('/scores?limit=3'))}`);
+  return page.items[0].id;
 }
 
 before(async () => {
   if (skip) return;
   dir = await mkdtemp(path.join(os.tmpdir(), 'sopilot-ui-e2e-'));
   // The demo's gold and its 'mixed' variant (a changed step and a slow one), at low resolution.
-  manifest = await generateDemo({ outDir: path.join(dir, 'videos'), seed: 7, scale: 1, width: 160, height: 120, fps: 10, only: ['gold', 'mixed'] });
+  manifest = await generateDemo({ outDir: path.join(dir, 'videos'), seed: 7, scale: 1, width: 160, height: 120, fps: 10, only: ['gold', 'mixed', 'swap'] });
   started = await startHost({
     config: loadConfig({
       ...process.env,
@@ -78,12 +94,13 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('sign-in: a wrong token is refused with the 401 message, a viewer sees the list but not the audit check', { skip }, async () => {
+test('sign-in: a wrong token is refused with the 401 message; a viewer reads, and what a viewer may not do is disabled with the reason', { skip }, async () => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}/ui`);
   assert.equal(new URL(page.url()).pathname, '/ui/');
   await page.waitForSelector('#view-login:not([hidden])');
+  await assertAccessible('sign-in');
   await signIn('not-a-real-token-at-all');
   const msg = await page.textContent('#login-msg .notice.error');
   assert.match(msg ?? '', /401/);
@@ -91,25 +108,32 @@ test('sign-in: a wrong token is refused with the 401 message, a viewer sees the 
 
   await signIn(VIEWER);
   await page.waitForSelector('#videos-table');
+  // Focus goes to the main content after sign-in; each view has one level-one heading.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
   assert.match((await page.textContent('#videos-table tbody')) ?? '', /No videos yet/);
-  assert.match((await page.textContent('#session-label')) ?? '', /Signed in/);
+  assert.match((await page.textContent('#session-label')) ?? '', /Signed in.*\(viewer\)/);
   // The token lives in sessionStorage, not in the URL or localStorage.
   assert.equal(await page.evaluate(() => sessionStorage.getItem('sopilot.token')), VIEWER);
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 
+  // Upload is disabled for a viewer, and says why (instead of a 403 after the click).
+  assert.equal(await page.isDisabled('#upload-submit'), true);
+  assert.match((await page.textContent('#view-videos .reason')) ?? '', /Needs the operator role; you are signed in as viewer/);
+  assert.equal(await page.$$eval('#view-videos h1', (x) => x.length), 1);
+  await assertAccessible('videos (viewer)');
+
+  await page.click('#tabs a[data-view="score"]');
+  await page.waitForSelector('#scores-table');
+  assert.equal(await page.isDisabled('#score-submit'), true);
+  assert.match((await page.textContent('#view-score .reason')) ?? '', /Needs the operator role/);
+  await assertAccessible('score (viewer)');
+
   await page.click('#tabs a[data-view="ops"]');
   await page.waitForSelector('#queues tbody tr');
-  const audit = await page.waitForSelector('#audit-status .notice.error');
-  assert.match((await audit.textContent()) ?? '', /403/);
-  await shot('02-viewer-ops-403');
-
-  // A viewer may not upload: the API's 403 shows on the upload line.
-  await page.click('#tabs a[data-view="videos"]');
-  await page.setInputFiles('#upload-file', path.join(dir, 'videos', 'gold.mp4'));
-  await page.fill('#upload-task', TASK);
-  await page.click('#upload-submit');
-  const denied = await page.waitForSelector('#uploads li .notice.error');
-  assert.match((await denied.textContent()) ?? '', /403/);
+  assert.equal(await page.isDisabled('#audit-verify'), true);
+  assert.match((await page.textContent('#audit-why')) ?? '', /Needs the admin role/);
+  await assertAccessible('ops (viewer)');
+  await shot('02-viewer-ops');
 
   await page.click('#signout');
   await page.waitForSelector('#view-login:not([hidden])');
@@ -117,10 +141,11 @@ test('sign-in: a wrong token is refused with the 401 message, a viewer sees the 
   assert.deepEqual(errors, []);
 });
 
-test('upload gold and trainee, score them, read score and deviations, players in step', { skip, timeout: 90_000 }, async () => {
+test('upload gold and trainee, score them, read score and deviations, players in step', { skip, timeout: 300_000 }, async () => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await signIn(ADMIN);
+  await page.click('#tabs a[data-view="videos"]');
   await page.waitForSelector('#videos-table');
 
   async function upload(file: string, role: 'gold' | 'trainee') {
@@ -129,15 +154,48 @@ test('upload gold and trainee, score them, read score and deviations, players in
     await page.selectOption('#upload-role', role);
     await page.click('#upload-submit');
     // The upload line ends with the ingest job completed.
-    await page.waitForFunction((f) => [...document.querySelectorAll('#uploads li')].some((li) => li.textContent!.includes(f) && li.classList.contains('done')), file, { timeout: 40_000 });
+    await page
+      .waitForFunction((f) => [...document.querySelectorAll('#uploads li')].some((li) => li.textContent!.includes(f) && li.classList.contains('done')), file, { timeout: 120_000 })
+      .catch(async (e) => assert.fail(`${file}: ${e.message}; upload lines: ${await page.textContent('#uploads')}`));
   }
   await upload('gold.mp4', 'gold');
 
-  // The supervisor names the gold steps and sets their bounds (as the demo rendered them).
   await page.waitForSelector('#videos-table tbody tr .badge.status-indexed');
+  const goldId = await page.getAttribute('#videos-table tbody tr', 'data-id');
   await page.click('#videos-table tbody tr button[data-action="steps"]');
   await page.waitForSelector('#steps-table');
-  while (await page.$('#steps-table tbody tr')) await page.click('#steps-table tbody tr:first-child button');
+
+  // Detected steps: shown without overlap (each start at or after the previous end), they save
+  // as shown, and after the save the editor shows what GET answers; a rename saves again.
+  const bounds = () => page.$$eval('#steps-table tbody tr', (trs) => trs.map((tr) => ['.step-name', '.step-start', '.step-end'].map((c) => (tr.querySelector(c) as HTMLInputElement).value)));
+  const detected = await bounds();
+  assert.ok(detected.length >= 2, `detected ${detected.length} steps`);
+  for (let i = 1; i < detected.length; i++) assert.ok(Number(detected[i][1]) >= Number(detected[i - 1][2]), `step ${i + 1} starts before step ${i} ends: ${detected[i - 1]} / ${detected[i]}`);
+  const { clampSteps } = await import('../../ui/views/steps.js' as string);
+  const shownAfter = async () => clampSteps((await apiGet(`/gold/${goldId}/steps`)).steps).map((st: { name: string; start_sec: number; end_sec: number }) => [st.name, String(st.start_sec), String(st.end_sec)]);
+  await page.click('#steps-save');
+  await page.waitForSelector('#steps-msg .notice.ok');
+  assert.deepEqual(await bounds(), await shownAfter());
+  await page.fill('#steps-table tbody tr:first-child .step-name', 'renamed first step');
+  await page.evaluate(() => document.querySelector('#steps-msg')!.replaceChildren()); // the first save's notice
+  await page.click('#steps-save');
+  await page.waitForSelector('#steps-msg .notice.ok');
+  const afterRename = await bounds();
+  assert.equal(afterRename[0][0], 'renamed first step');
+  assert.deepEqual(afterRename, await shownAfter());
+  assert.deepEqual(afterRename.map((r) => r.slice(1)), detected.map((r) => r.slice(1)), 'saving what is shown keeps the bounds');
+
+  // Thumbnails, and a bound taken from the gold player's position.
+  await page.waitForFunction(() => [...document.querySelectorAll('#steps-table img.step-thumb')].every((i) => (i as HTMLImageElement).src.startsWith('data:image/')), undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (document.querySelector('#steps-player') as HTMLVideoElement).readyState >= 1);
+  await page.evaluate(() => { (document.querySelector('#steps-player') as HTMLVideoElement).currentTime = 1.3; });
+  await page.waitForFunction(() => Math.abs((document.querySelector('#steps-player') as HTMLVideoElement).currentTime - 1.3) < 0.05);
+  await page.click('#steps-table tbody tr:first-child button[data-action="set-end"]');
+  assert.equal(await page.inputValue('#steps-table tbody tr:first-child .step-end'), '1.3');
+  await assertAccessible('videos with the steps editor');
+
+  // The supervisor names the gold steps and sets their bounds (as the demo rendered them).
+  while (await page.$('#steps-table tbody tr')) await page.click('#steps-table tbody tr:first-child button[data-action="remove"]');
   for (const seg of manifest.variants.gold.segments) {
     await page.click('#steps-add');
     await page.fill('#steps-table tbody tr:last-child .step-name', seg.name);
@@ -154,6 +212,9 @@ test('upload gold and trainee, score them, read score and deviations, players in
   await page.waitForFunction(() => document.querySelectorAll('#videos-table tbody .badge.status-indexed').length === 2);
   const roles = await page.$$eval('#videos-table tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent).sort());
   assert.deepEqual(roles, ['gold', 'trainee']);
+  // File names, not ids.
+  const files = await page.$$eval('#videos-table tbody tr td:nth-child(1)', (tds) => tds.map((t) => t.textContent).sort());
+  assert.deepEqual(files, ['gold.mp4', 'mixed.mp4']);
   await shot('04-videos');
 
   // Pick the trainee from its row: the Score form opens with both selected.
@@ -163,7 +224,7 @@ test('upload gold and trainee, score them, read score and deviations, players in
   await shot('05-score-form');
   await page.click('#score-submit');
 
-  await page.waitForSelector('#score-value', { timeout: 40_000 });
+  await page.waitForSelector('#score-value', { timeout: 120_000 });
   assert.match(page.url(), /#\/result\//);
   const score = Number(await page.textContent('#score-value'));
   assert.ok(score >= 0 && score <= 100, `score ${score}`);
@@ -173,14 +234,33 @@ test('upload gold and trainee, score them, read score and deviations, players in
   // What the page shows must be what the API says.
   const id = decodeURIComponent(page.url().split('#/result/')[1]);
   const api = await (await fetch(`${base}/score/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json();
+  // Names, and the rule beside the verdict: the threshold, and which finding blocks a FAIL.
+  assert.equal(await page.textContent('#meta-gold'), 'gold.mp4');
+  assert.equal(await page.textContent('#meta-trainee'), 'mixed.mp4');
+  const why = (await page.textContent('#verdict-why')) ?? '';
+  assert.match(why, /Pass rule: score ≥ 70 and no blocking finding/);
+  assert.equal(api.passed, false, 'the mixed variant leaves a step out');
+  assert.match(why, /^Failed: /);
+  if (api.score >= 70) assert.match(why, /blocked by #\d+ missing step \((medium|high)\): a missing step of medium severity or more fails the run/);
+  const blocking = api.deviations.filter((d: { type: string; severity: string }) => d.type === 'missing_step' && d.severity !== 'low').length;
+  assert.ok(blocking >= 1);
+  await page.waitForSelector('#review-state');
+  assert.match((await page.textContent('#review-state')) ?? '', /Not reviewed yet\. Engine verdict: FAIL/);
   assert.equal(Number(score.toFixed(1)), Number(Number(api.score).toFixed(1)));
   assert.equal(verdict, api.passed ? 'PASS' : 'FAIL');
+  const rules = await apiGet('/ui/scoring-rules');
+  assert.equal(rules.pass_threshold, 70);
+  assert.equal((await fetch(`${base}/ui/scoring-rules`)).status, 401, 'the rules need a token like the rest of the API');
+  const rank: Record<string, number> = { low: 0, medium: 1, high: 2 };
   const rows = await page.$$eval('#deviations tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())));
   assert.equal(rows.length, api.deviations.length);
   assert.ok(api.deviations.length > 0, 'the mixed variant has planted deviations');
   for (const [i, d] of api.deviations.entries()) {
     assert.equal(rows[i][1], d.type.replace(/_/g, ' '));
-    assert.equal(rows[i][2], d.severity);
+    // Severity, and "blocks pass" exactly where the engine's blocking rule applies.
+    const min = rules.blocking_severity[d.type];
+    const blocks = min !== null && rank[d.severity] >= rank[min];
+    assert.equal(rows[i][2], d.severity + (blocks ? 'blocks pass' : ''));
     assert.equal(rows[i][3].split(' ↔ ')[0], d.gold_step?.name ?? '—');
     assert.ok(rows[i][6].startsWith(d.message));
   }
@@ -210,26 +290,51 @@ test('upload gold and trainee, score them, read score and deviations, players in
   );
   await shot('07-result');
 
-  // Seeking the trainee moves the gold to the DTW-matched time.
-  await page.evaluate(() => {
-    const tv = document.querySelector('#video-trainee') as HTMLVideoElement;
-    tv.play().catch(() => {});
-    tv.pause();
-    tv.currentTime = tv.duration * 0.6;
-  });
-  const expected = await page.evaluate(async () => {
-    const { buildTimeMap } = await import(new URL('lib/sync.js', location.href).toString());
-    const id = decodeURIComponent(location.hash.split('/')[2]);
-    const s = await (await fetch(`../score/${id}`, { headers: { Authorization: `Bearer ${sessionStorage.getItem('sopilot.token')}` } })).json();
-    const tv = document.querySelector('#video-trainee') as HTMLVideoElement;
-    return buildTimeMap(s.path, s.gold_clips, s.trainee_clips).toGold(tv.duration * 0.6);
-  });
-  await page.waitForFunction((g) => Math.abs((document.querySelector('#video-gold') as HTMLVideoElement).currentTime - g) < 0.35, expected);
+  // Sync both ways, step by step: seeking the trainee moves the gold to the matched time in
+  // that step's own gold span, and seeking the gold moves the trainee back.
+  const { buildSyncMap } = await import('../../ui/lib/sync.js' as string);
+  const sync = buildSyncMap(api);
+  const found = api.steps.filter((st: { trainee: unknown }) => st.trainee);
+  const inStep = found[found.length - 1];
+  const tMid = (inStep.trainee.start_sec + inStep.trainee.end_sec) / 2;
+  await page.evaluate((t) => { (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime = t; }, tMid);
+  await page.waitForFunction((g) => Math.abs((document.querySelector('#video-gold') as HTMLVideoElement).currentTime - g) < 0.35, sync.toGold(tMid));
+  assert.ok(sync.toGold(tMid) >= inStep.gold.start_sec && sync.toGold(tMid) <= inStep.gold.end_sec);
+  const first = found[0];
+  const gMid = (first.gold.start_sec + first.gold.end_sec) / 2;
+  await page.evaluate((g) => { (document.querySelector('#video-gold') as HTMLVideoElement).currentTime = g; }, gMid);
+  await page.waitForFunction((t) => Math.abs((document.querySelector('#video-trainee') as HTMLVideoElement).currentTime - t) < 0.35, sync.toTrainee(gMid));
+
+  // The missing step: its slot on the trainee lane; Enter on it shows the gold step and the
+  // place in the trainee where it should have been.
+  const missing = api.steps.findIndex((st: { trainee: unknown }) => !st.trainee);
+  assert.ok(missing >= 0);
+  const { missingSlot } = await import('../../ui/lib/sync.js' as string);
+  const slot = missingSlot(api.steps, missing);
+  await page.focus(`#timeline rect.slot[data-slot="${api.steps[missing].index}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    ([g, t]) => Math.abs((document.querySelector('#video-gold') as HTMLVideoElement).currentTime - g) < 0.1 && Math.abs((document.querySelector('#video-trainee') as HTMLVideoElement).currentTime - t) < 0.1,
+    [api.steps[missing].gold.start_sec, slot.start_sec] as const,
+  );
+  // Timeline marks answer the keyboard too: Space on a deviation mark seeks as its row does.
+  const last = api.deviations.length - 1;
+  await page.focus(`#timeline g.dev[data-dev="${last}"]`);
+  await page.keyboard.press(' ');
+  await page.waitForSelector(`#deviations tbody tr[data-index="${last}"].active`);
+  await assertAccessible('result');
 
   // The PDF report opens in a new tab from a blob.
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.click('#open-report')]);
   await popup.waitForURL(/^blob:/);
   await popup.close();
+
+  // The score list tells scores apart by what they are: trainee file and time.
+  await page.click('#tabs a[data-view="score"]');
+  await page.waitForSelector(`#scores-table tbody tr[data-id="${id}"]`);
+  assert.match((await page.textContent(`#scores-table tbody tr[data-id="${id}"] td:first-child`)) ?? '', /^mixed\.mp4 · /);
+  assert.equal(await page.textContent(`#scores-table tbody tr[data-id="${id}"] td:nth-child(5)`), 'gold.mp4');
+  await assertAccessible('score');
 
   // Ops as admin: queue table and an intact audit chain.
   await page.click('#tabs a[data-view="ops"]');
@@ -237,5 +342,245 @@ test('upload gold and trainee, score them, read score and deviations, players in
   assert.match((await page.textContent('#audit-status')) ?? '', /Chain intact/);
   assert.ok((await page.$$('#queues tbody tr')).length > 0);
   await shot('08-ops');
+  await assertAccessible('ops');
   assert.deepEqual(errors, []);
+});
+
+test('a swap plays right: each trainee step leads the gold inside its own gold step, and back', { skip, timeout: 300_000 }, async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // Upload and score through the API (the form is covered above); the page is what is tested.
+  const gold = (await apiGet(`/videos?task_id=${TASK}&role=gold`)).items[0];
+  const form = new FormData();
+  form.append('task_id', TASK);
+  form.append('role', 'trainee');
+  form.append('file', new Blob([await readFile(path.join(dir, 'videos', 'swap.mp4'))], { type: 'video/mp4' }), 'swap.mp4');
+  const up = await (await fetch(`${base}/videos`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}` }, body: form })).json();
+  const scored = await (await fetch(`${base}/score`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ gold_video_id: gold.id, trainee_video_id: up.video_id }) })).json();
+  await page.goto(`${base}/ui/#/result/${scored.score_job_id}`);
+  await page.waitForSelector('#score-value', { timeout: 240_000 });
+  const s = await apiGet(`/score/${scored.score_job_id}`);
+  assert.ok(s.deviations.some((d: { type: string }) => d.type === 'order_swap'), 'the swap variant is scored as a swap');
+  await page.waitForFunction(() => ['#video-gold', '#video-trainee'].every((q) => (document.querySelector(q) as HTMLVideoElement).readyState >= 1), undefined, { timeout: 20_000 });
+  // The step the trainee did early: its trainee span starts before that of a step that comes
+  // before it in the gold.
+  type Row = { index: number; gold: { start_sec: number; end_sec: number }; trainee: { start_sec: number; end_sec: number } | null };
+  const rows: Row[] = s.steps.filter((st: Row) => st.trainee);
+  const early = rows.find((st) => rows.some((o) => o.index < st.index && o.trainee!.start_sec > st.trainee!.start_sec));
+  assert.ok(early, 'one step was done out of order');
+  const mid = (r: { start_sec: number; end_sec: number }) => (r.start_sec + r.end_sec) / 2;
+  // Trainee leads: in the middle of the early step, the gold stands in that step's own span.
+  await page.evaluate((t) => { (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime = t; }, mid(early.trainee!));
+  await page.waitForFunction(([a, b]) => { const g = (document.querySelector('#video-gold') as HTMLVideoElement).currentTime; return g >= a && g <= b; }, [early.gold.start_sec - 0.35, early.gold.end_sec + 0.35] as const);
+  assert.match((await page.textContent('#caption-gold')) ?? '', new RegExp(`step ${early.index + 1}:`));
+  // Gold leads: the middle of that gold step puts the trainee back in its (early) span.
+  await page.evaluate((t) => { (document.querySelector('#video-gold') as HTMLVideoElement).currentTime = t; }, mid(early.gold) + 0.2);
+  await page.waitForFunction(([a, b]) => { const t = (document.querySelector('#video-trainee') as HTMLVideoElement).currentTime; return t >= a && t <= b; }, [early.trainee!.start_sec - 0.35, early.trainee!.end_sec + 0.35] as const);
+  // Similar past failures name the earlier run (the mixed one) by file and date, not by id.
+  assert.ok(s.similar_failures.length > 0, 'the failed mixed run is a similar past failure');
+  await page.waitForFunction(() => [...document.querySelectorAll('#similar a.run-link')].every((a) => /^mixed\.mp4 · /.test(a.textContent!)));
+  await shot('08b-swap-result', false);
+  assert.deepEqual(errors, []);
+});
+
+test('a failed ingest shows its reason and a Retry; an admin deletes it; a network error offers Retry', { skip, timeout: 300_000 }, async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.click('#tabs a[data-view="videos"]');
+  await page.waitForSelector('#videos-table tbody tr');
+  // A cut-off mp4 (its header passes the upload's sniffing, the rest is gone): ingest fails,
+  // and the row says why.
+  const bad = path.join(dir, 'not-a-video.mp4');
+  const head = (await readFile(path.join(dir, 'videos', 'gold.mp4'))).subarray(0, 48);
+  await writeFile(bad, Buffer.concat([head, Buffer.from('the rest of this file was lost')]));
+  await page.setInputFiles('#upload-file', bad);
+  await page.fill('#upload-task', TASK);
+  await page.selectOption('#upload-role', 'trainee');
+  await page.fill('#upload-worker_id', 'w-0042');
+  await page.click('#upload-submit');
+  const row = 'tr:has(td:first-child:text-is("not-a-video.mp4"))';
+  await page
+    .waitForSelector(`#videos-table ${row} .badge.status-failed`, { timeout: 120_000 })
+    .catch(async (e) => assert.fail(`${e.message}; upload lines: ${await page.textContent('#uploads')}; rows: ${await page.textContent('#videos-table tbody')}`));
+  const reason = (await page.textContent(`#videos-table ${row} [data-field="error"]`)) ?? '';
+  const stored = (await apiGet('/videos?limit=50')).items.find((v: { original_name: string }) => v.original_name === 'not-a-video.mp4');
+  assert.ok(stored.error && reason === stored.error, `row shows "${reason}", API has "${stored.error}"`);
+  // Retry queues ingest again (POST /videos/:id/reingest) and the row follows it to failed again.
+  const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith(`/videos/${stored.id}/reingest`)), page.click(`#videos-table ${row} button[data-action="retry"]`)]);
+  assert.equal(res.status(), 202);
+  await page.waitForSelector(`#videos-table ${row} .badge.status-failed`, { timeout: 120_000 });
+  await assertAccessible('videos with a failed ingest');
+
+  // Delete (admin): confirmed in a dialog, the row goes, the API no longer lists it.
+  page.once('dialog', (d) => void d.accept());
+  await page.click(`#videos-table ${row} button[data-action="delete"]`);
+  await page.waitForSelector(`#videos-table ${row}`, { state: 'detached' });
+  assert.equal((await apiGet('/videos?limit=50')).items.some((v: { id: string }) => v.id === stored.id), false);
+
+  // The network drops the list request once: the error offers Retry, and Retry loads the list.
+  let dropped = 0;
+  await page.route('**/videos?*', (r) => (dropped++ === 0 ? r.abort('internetdisconnected') : r.continue()));
+  await page.click('#view-videos .filters button[type="submit"]');
+  await page.waitForSelector('#view-videos .notice.error button.retry');
+  assert.match((await page.textContent('#view-videos .notice.error')) ?? '', /could not be reached/);
+  await page.click('#view-videos .notice.error button.retry');
+  await page.waitForSelector('#view-videos .notice.error', { state: 'detached' });
+  assert.ok((await page.$$('#videos-table tbody tr[data-id]')).length >= 2);
+  await page.unroute('**/videos?*');
+  assert.deepEqual(errors, []);
+});
+
+test('tasks, dashboard and review: "not available" on a server without those endpoints, never a crash', { skip, timeout: 60_000 }, async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.click('#tabs a[data-view="tasks"]');
+  await page.waitForSelector('#tasks-msg .notice.info');
+  assert.match((await page.textContent('#tasks-msg')) ?? '', /not available on this server yet/);
+  await assertAccessible('tasks (no endpoint)');
+  await page.goto(`${base}/ui/#/dashboard/${TASK}`);
+  await page.waitForSelector('#dash-summary .notice.info');
+  assert.match((await page.textContent('#dash-summary')) ?? '', /Task analytics is not available on this server yet/);
+  assert.match((await page.textContent('#dash-workers')) ?? '', /not available on this server yet/);
+  // The review queue works from GET /scores alone: the failed mixed run, not reviewed.
+  await page.waitForSelector('#dash-queue-table tbody tr[data-id]');
+  // CSV: this server answers JSON whatever the format, which is not a CSV file.
+  await page.click('#dash-csv');
+  await page.waitForSelector('#dash-csv-msg .notice');
+  assert.match((await page.textContent('#dash-csv-msg')) ?? '', /CSV export is not available on this server yet/);
+  await assertAccessible('dashboard (no endpoint)');
+  const scoreId = await page.getAttribute('#dash-queue-table tbody tr[data-id]', 'data-id');
+  await page.goto(`${base}/ui/#/result/${scoreId}`);
+  await page.waitForSelector('#review');
+  await page.fill('#review-comment', 'seen on the floor');
+  await page.click('#review button[data-decision="confirm"]');
+  await page.waitForSelector('#review-msg .notice.info');
+  assert.match((await page.textContent('#review-msg')) ?? '', /Review is not available on this server yet/);
+  assert.deepEqual(errors, []);
+});
+
+// Issue 11's server contracts (GET /tasks, GET /analytics/tasks/:id, POST /score/:id/review,
+// POST /score/batch) answered in the browser from fixtures shaped as the issue writes them, since
+// the server side is built on another branch: this checks what the page does with those answers
+// (charts drawn by Chart.js from node_modules, review and batch requests as sent).
+test('tasks, dashboard charts, review and batch against the issue-11 contracts', { skip, timeout: 60_000 }, async () => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The chart library must work under the page's strict CSP (no inline styles or eval).
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
+  const videos = (await apiGet(`/videos?task_id=${TASK}&role=gold`)).items;
+  const goldId = videos[0].id;
+  const scoreId = await latestScoreId();
+  const task = { id: TASK, name: 'Pump maintenance', description: 'Power off, open, replace, close, test, power on', gold_video_id: goldId, pass_threshold: 80, version: 3, steps: [0, 1, 2, 3, 4, 5].map((i) => ({ index: i, name: `step ${i + 1}`, optional: false, critical: i === 0, max_duration_sec: null, min_duration_sec: null, order_group: null })) };
+  const analytics = {
+    task_id: TASK, runs: 12, pass_rate: 0.5,
+    by_week: [{ week: '2026-W46', runs: 4, pass_rate: 0.25 }, { week: '2026-W47', runs: 4, pass_rate: 0.5 }, { week: '2026-W48', runs: 4, pass_rate: 0.75 }],
+    steps: [
+      { index: 0, name: 'power off', deviations: { missing_step: 1 }, gold_duration_sec: 2, median_duration_sec: 2.2, p90_duration_sec: 3 },
+      { index: 1, name: 'open cover', deviations: { missing_step: 4, over_time: 2 }, gold_duration_sec: 3, median_duration_sec: 3.5, p90_duration_sec: 5.5 },
+      { index: 2, name: 'replace seal', deviations: {}, gold_duration_sec: 4, median_duration_sec: 4.1, p90_duration_sec: 4.8 },
+    ],
+    by_worker: [{ worker_id: 'w-0042', runs: 7, pass_rate: 0.43 }, { worker_id: 'w-0007', runs: 5, pass_rate: 0.6 }],
+  };
+  const sent: Array<{ url: string; body: unknown }> = [];
+  const json = (body: unknown, status = 200) => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  await page.route(new RegExp(`^${base}/tasks(/[^/?]+)?(\\?.*)?$`), (r) => r.fulfill(json(r.request().url().includes(`/tasks/${TASK}`) ? task : { items: [task] })));
+  await page.route(/\/analytics\/tasks\//, (r) => r.fulfill(json(analytics)));
+  await page.route(/\/analytics\/workers\//, (r) => r.fulfill(json({ worker_id: 'w-0042', runs: 7, pass_rate: 0.43 })));
+  await page.route(/\/score\/batch(\/.*)?$/, (r) => {
+    if (r.request().method() === 'POST') {
+      sent.push({ url: r.request().url(), body: r.request().postDataJSON() });
+      return r.fulfill(json({ batch_id: 'b1', status: 'running', total: 2, completed: 0, failed: 0 }, 202));
+    }
+    return r.fulfill(json({ batch_id: 'b1', status: 'completed', total: 2, completed: 2, failed: 0 }));
+  });
+  await page.route(/\/scores\?.*format=csv/, (r) => {
+    sent.push({ url: r.request().url(), body: null });
+    return r.fulfill({ status: 200, contentType: 'text/csv; charset=utf-8', body: 'id,score,passed\ns1,95,false\n' });
+  });
+  await page.route(new RegExp(`/score/${scoreId}/review$`), (r) => {
+    sent.push({ url: r.request().url(), body: r.request().postDataJSON() });
+    return r.fulfill(json({ id: 'rev1', decision: 'override_pass' }, 201));
+  });
+
+  // Tasks: the name, the current gold by file name, threshold; batch sends the contract's body.
+  await page.goto(`${base}/ui/#/tasks`);
+  await page.waitForSelector(`#tasks-table tbody tr[data-id="${TASK}"]`);
+  const cells = await page.$$eval(`#tasks-table tbody tr[data-id="${TASK}"] td`, (tds) => tds.map((t) => t.textContent));
+  assert.match(cells[0] ?? '', /^Pump maintenance/);
+  assert.equal(cells[1], 'gold.mp4');
+  assert.equal(cells[2], '80');
+  await assertAccessible('tasks');
+  await page.click(`#tasks-table tbody tr[data-id="${TASK}"] button[data-action="batch"]`);
+  await page.waitForSelector(`#tasks-table tbody tr[data-id="${TASK}"] .batch-msg .notice.ok`);
+  assert.match((await page.textContent(`#tasks-table tbody tr[data-id="${TASK}"] .batch-msg`)) ?? '', /Batch done: 2 scored/);
+  const batchBody = sent.find((x) => x.url.endsWith('/score/batch'))!.body as { task_id: string; since?: string };
+  assert.equal(batchBody.task_id, TASK);
+  assert.ok(batchBody.since && !Number.isNaN(Date.parse(batchBody.since)));
+
+  // Dashboard: three charts drawn by Chart.js (served from node_modules), the step that fails
+  // most named, workers listed; a worker's history.
+  await page.click(`#tasks-table tbody tr[data-id="${TASK}"] a`);
+  await page.waitForSelector('#dash-kpis');
+  assert.match((await page.textContent('#dash-kpis')) ?? '', /12 runs · pass rate 50 %.*fails most: step 2 open cover \(6 deviations\)/);
+  await page.waitForFunction(() => ['chart-pass', 'chart-fails', 'chart-durations'].every((id) => (window as unknown as { Chart?: { getChart(c: Element): unknown } }).Chart?.getChart(document.getElementById(id)!)));
+  const passData = await page.evaluate(() => (window as unknown as { Chart: { getChart(c: Element): { data: { datasets: Array<{ data: number[] }> } } } }).Chart.getChart(document.getElementById('chart-pass')!).data.datasets[0].data);
+  assert.deepEqual(passData, [25, 50, 75]);
+  assert.match((await page.getAttribute('#chart-durations', 'aria-label')) ?? '', /open cover 3 \/ 3\.5 \/ 5\.5/);
+  assert.deepEqual(await page.$$eval('#dash-workers-table tbody td:first-child', (t) => t.map((x) => x.textContent)), ['w-0042', 'w-0007']);
+  // CSV export: the file the server sends, with the filters of the view.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#dash-csv')]);
+  assert.equal(download.suggestedFilename(), `sopilot-runs-${TASK}.csv`);
+  assert.equal(await readFile(await download.path(), 'utf8'), 'id,score,passed\ns1,95,false\n');
+  assert.ok(sent.some((x) => x.url.includes('format=csv') && x.url.includes(`task_id=${TASK}`)));
+  await page.click('#dash-workers-table tbody tr:first-child button');
+  await page.waitForSelector('#dash-worker-kpis');
+  assert.match((await page.textContent('#dash-worker-kpis')) ?? '', /7 runs · pass rate 43 %/);
+  await assertAccessible('dashboard');
+  await shot('09-dashboard');
+
+  // Result with the task's definition: its threshold (80) and its critical step decide the words.
+  await page.goto(`${base}/ui/#/result/${scoreId}`);
+  await page.waitForSelector('#verdict-why');
+  assert.match((await page.textContent('#verdict-why')) ?? '', /Pass rule: score ≥ 80/);
+  assert.match((await page.textContent('#meta-task')) ?? '', /^Pump maintenance \(ui-test-task\)$/);
+  // Review: an override needs a comment; the request carries decision and comment.
+  await page.click('#review button[data-decision="override_pass"]');
+  assert.match((await page.textContent('#review-msg')) ?? '', /Say why/);
+  await page.fill('#review-comment', 'camera hid the step; supervisor saw it done');
+  await page.click('#review button[data-decision="override_pass"]');
+  await page.waitForSelector('#review-msg .notice.ok');
+  assert.deepEqual(sent.find((x) => x.url.endsWith('/review'))!.body, { decision: 'override_pass', comment: 'camera hid the step; supervisor saw it done' });
+  await page.unrouteAll();
+  assert.deepEqual(errors, []);
+});
+
+test('phone (390 px) and tablet: nothing runs off screen, timeline fits, no serious axe violation', { skip, timeout: 90_000 }, async () => {
+  const scoreId = await latestScoreId();
+  for (const [label, width, height] of [['phone', 390, 844], ['tablet', 820, 1180]] as const) {
+    const ctx = await browser!.newContext({ viewport: { width, height }, isMobile: label === 'phone', hasTouch: label === 'phone' });
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${base}/ui/`);
+    await signIn(ADMIN, p);
+    await p.waitForSelector('#videos-table tbody tr[data-id]');
+    for (const [view, ready] of [['videos', '#videos-table'], ['score', '#scores-table tbody tr[data-id]'], ['tasks', '#tasks-msg .notice'], ['dashboard', '#dash-summary .notice'], ['ops', '#queues tbody tr'], ['result', '#timeline svg']] as const) {
+      await p.goto(`${base}/ui/#/${view === 'result' ? `result/${scoreId}` : view === 'dashboard' ? `dashboard/${TASK}` : view}`);
+      await p.waitForSelector(ready);
+      // The page itself never scrolls sideways (wide tables scroll inside their card).
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(over <= 0, `${label} ${view}: page is ${over} px wider than the screen`);
+      const header = await p.evaluate(() => [...document.querySelectorAll('.topbar *')].filter((e) => (e as HTMLElement).offsetParent !== null && !e.closest('.tabs')).map((e) => e.getBoundingClientRect().right).reduce((a, b) => Math.max(a, b), 0));
+      assert.ok(header <= width, `${label} ${view}: header reaches ${header} px`);
+      if (view === 'result') {
+        const tl = await p.evaluate(() => ({ svg: document.querySelector('#timeline svg')!.getBoundingClientRect().width, box: document.querySelector('#timeline')!.getBoundingClientRect().width }));
+        assert.ok(tl.svg <= tl.box + 0.5, `${label}: timeline ${tl.svg} px in a ${tl.box} px box`);
+      }
+      await assertAccessible(`${view} (${label})`, p);
+      if (shots) await p.screenshot({ path: path.join(shots, `10-${label}-${view}.png`), fullPage: true });
+    }
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  }
 });

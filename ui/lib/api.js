@@ -13,12 +13,23 @@ export class ApiError extends Error {
   }
 }
 
+/** True when the API has no such route (an endpoint this server does not have yet), not a missing record. */
+export function notAvailable(e) {
+  return e instanceof ApiError && (e.status === 404 || e.status === 405 || e.status === 501) && /^no route for/.test(e.message);
+}
+
+/** Errors worth a Retry button: the network, or the server being busy or down for a moment. */
+export function retryable(e) {
+  return e instanceof ApiError && (e.status === 0 || e.status === 502 || e.status === 503 || e.status === 504);
+}
+
 /** A human sentence for an error, naming what 401/403 mean for the user. */
 export function describeError(e) {
   if (!(e instanceof ApiError)) return String(e && e.message ? e.message : e);
   if (e.status === 401) return `Not signed in or the token was refused (401): ${e.message}`;
   if (e.status === 403) return `Your role may not do this (403): ${e.message}`;
   if (e.status === 0) return `The server could not be reached: ${e.message}`;
+  if (notAvailable(e)) return `Not available on this server yet (${e.message}).`;
   return `${e.message} (${e.status} ${e.code})`;
 }
 
@@ -88,6 +99,12 @@ export class Api {
   post(path, body) {
     return this.request('POST', path, { body });
   }
+  put(path, body) {
+    return this.request('PUT', path, { body });
+  }
+  del(path) {
+    return this.request('DELETE', path);
+  }
 
   /** Fetches a protected file (video, PDF) with the token into a blob: URL; the caller revokes it. */
   async blobUrl(path) {
@@ -147,4 +164,61 @@ export async function poll(fn, { intervalMs = 1000, timeoutMs = 30 * 60 * 1000, 
     if (Date.now() > until) throw new Error('gave up waiting');
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** The list a GET /tasks answer holds ({items} or a bare array), and a task's id. */
+export const taskItems = (r) => (Array.isArray(r) ? r : r?.items || r?.tasks || []);
+export const taskId = (t) => t.id ?? t.task_id;
+
+const enc = encodeURIComponent;
+/** Query string from an object, leaving out empty values. */
+function qs(params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * Every API call the page makes, by name: the one place that knows paths and shapes (issue 11's
+ * contracts for tasks, analytics, review and batch; the server may not have them yet, so views
+ * check notAvailable(err)).
+ * @param {Api} api
+ */
+export function endpoints(api) {
+  return {
+    me: () => api.get('/auth/me'),
+    scoringRules: () => api.get('/ui/scoring-rules'),
+    // videos
+    videos: (p) => api.get(`/videos${qs(p)}`),
+    video: (id) => api.get(`/videos/${enc(id)}`),
+    ingestJob: (id) => api.get(`/videos/jobs/${enc(id)}`),
+    deleteVideo: (id, force = false) => api.del(`/videos/${enc(id)}${force ? '?force=true' : ''}`),
+    reingest: (id) => api.post(`/videos/${enc(id)}/reingest`),
+    videoFile: (id) => api.blobUrl(`/videos/${enc(id)}/file`),
+    // gold steps
+    goldSteps: (id) => api.get(`/gold/${enc(id)}/steps`),
+    saveGoldSteps: (id, steps) => api.put(`/gold/${enc(id)}/steps`, { steps }),
+    // scores: filters task_id, video_id, worker_id, station, passed, since, until, deviation_type, reviewed, cursor, limit
+    score: (id) => api.get(`/score/${enc(id)}`),
+    startScore: (gold, trainee) => api.post('/score', { gold_video_id: gold, trainee_video_id: trainee }),
+    scores: (p) => api.get(`/scores${qs(p)}`),
+    /** blob: URL of the runs as CSV; a server without the export answers its JSON list instead. */
+    scoresCsv: async (p) => {
+      const body = await api.get(`/scores${qs({ ...p, format: 'csv' })}`);
+      if (typeof body !== 'string') throw new ApiError(404, 'not_found', 'no route for GET /scores?format=csv (the server answered JSON)');
+      return URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
+    },
+    review: (id, decision, comment) => api.post(`/score/${enc(id)}/review`, { decision, comment }),
+    batch: (body) => api.post('/score/batch', body),
+    batchStatus: (id) => api.get(`/score/batch/${enc(id)}`),
+    // tasks and analytics
+    tasks: () => api.get('/tasks'),
+    task: (id) => api.get(`/tasks/${enc(id)}`),
+    taskAnalytics: (id, p) => api.get(`/analytics/tasks/${enc(id)}${qs(p)}`),
+    workerAnalytics: (id, p) => api.get(`/analytics/workers/${enc(id)}${qs(p)}`),
+    // ops
+    queues: () => api.get('/ops/queue'),
+    verifyAudit: () => api.get('/audit/verify'),
+  };
 }

@@ -1,4 +1,5 @@
 // Tiny DOM helpers. Text always goes in as text nodes, never as HTML, so API data cannot inject markup.
+import { describeError, retryable } from './api.js';
 
 /**
  * h('div', {class: 'x', onclick: fn, dataset: {id: 1}}, 'text', child, [more])
@@ -75,4 +76,27 @@ export function badge(value, kind = 'status') {
 /** A message line (kind: error | info | ok) inside a view. */
 export function notice(kind, text) {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+/**
+ * An error notice; when the failure is passing (network, 502-504) and a retry is given, with a
+ * Retry button that runs it.
+ */
+export function errorNotice(err, retry) {
+  const box = notice('error', describeError(err));
+  if (retry && retryable(err)) {
+    box.append(' ', h('button', { type: 'button', class: 'small secondary retry', onclick: () => retry() }, 'Retry'));
+  }
+  return box;
+}
+
+/** Lets a wide table scroll sideways inside its card instead of widening the page (phones). */
+export function scroller(table) {
+  // Focusable, so keyboard users can scroll it too (axe: scrollable-region-focusable).
+  return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Table (scrolls sideways on small screens)' }, table);
+}
+
+/** A table header cell that screen readers read but that takes no room ("Actions" columns). */
+export function srTh(text) {
+  return h('th', {}, h('span', { class: 'sr-only' }, text));
 }

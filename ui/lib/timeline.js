@@ -2,8 +2,24 @@
 // same colours, bands joining each pair, deviations marked, and a playhead per video.
 // Drawn as SVG in pixels (re-drawn on resize, so text is never stretched).
 
+import { missingSlot } from './sync.js';
+
 const NS = 'http://www.w3.org/2000/svg';
 export const STEP_COLOURS = ['#2f6fde', '#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#b8860b', '#17becf', '#a6761d', '#6b6b6b'];
+
+/** Makes an SVG element a keyboard button: focusable, named, Enter or Space runs it like a click. */
+function pressable(el, label, run) {
+  el.setAttribute('tabindex', '0');
+  el.setAttribute('role', 'button');
+  el.setAttribute('aria-label', label);
+  el.addEventListener('click', run);
+  el.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      run();
+    }
+  });
+}
 
 function s(tag, attrs = {}, text) {
   const el = document.createElementNS(NS, tag);
@@ -12,7 +28,6 @@ function s(tag, attrs = {}, text) {
   return el;
 }
 
-const LABEL_W = 78;
 const GOLD_Y = 22;
 const LANE_H = 30;
 const TRAINEE_Y = 96;
@@ -36,7 +51,7 @@ function tickStep(total, px) {
  * Draws the timeline into container.
  * @param {HTMLElement} container
  * @param {object} result GET /score/:id answer
- * @param {{ onSeek: (which: 'gold'|'trainee', sec: number) => void, onDeviation: (index: number) => void }} handlers
+ * @param {{ onSeek: (which: 'gold'|'trainee', sec: number) => void, onDeviation: (index: number) => void, onMissing: (step: object, slot: object) => void }} handlers
  * @returns {{ setTimes(gold: number|null, trainee: number|null): void, destroy(): void }}
  */
 export function drawTimeline(container, result, handlers) {
@@ -49,21 +64,25 @@ export function drawTimeline(container, result, handlers) {
   let heads = null;
   let times = { gold: null, trainee: null };
   let scale = 1;
+  let labelW = 78;
 
-  const x = (sec) => LABEL_W + sec * scale;
+  const x = (sec) => labelW + sec * scale;
 
   function draw() {
-    const width = Math.max(400, container.clientWidth);
-    scale = (width - LABEL_W - 12) / total;
-    svg = s('svg', { width, height: HEIGHT, class: 'timeline-svg', role: 'img', 'aria-label': 'Timeline of gold steps against the trainee' });
+    // Fit the card (phones included); the lane labels take less room on narrow screens.
+    const width = Math.max(240, container.clientWidth);
+    labelW = width < 480 ? 56 : 78;
+    scale = (width - labelW - 12) / total;
+    svg = s('svg', { width, height: HEIGHT, class: 'timeline-svg', role: 'group', 'aria-label': 'Timeline of gold steps against the trainee' });
 
     for (const [y, label, dur, which] of [[GOLD_Y, 'Gold', goldDur, 'gold'], [TRAINEE_Y, 'Trainee', traineeDur, 'trainee']]) {
       svg.append(s('text', { x: 4, y: y + LANE_H / 2 + 4, class: 'lane-label' }, label));
-      const bg = s('rect', { x: LABEL_W, y, width: Math.max(1, dur * scale), height: LANE_H, class: 'lane-bg', 'data-lane': which });
-      bg.addEventListener('click', (e) => handlers.onSeek(which, (e.offsetX - LABEL_W) / scale));
+      const bg = s('rect', { x: labelW, y, width: Math.max(1, dur * scale), height: LANE_H, class: 'lane-bg', 'data-lane': which });
+      bg.addEventListener('click', (e) => handlers.onSeek(which, (e.offsetX - labelW) / scale));
       svg.append(bg);
     }
 
+    const slots = [];
     steps.forEach((st, i) => {
       const colour = STEP_COLOURS[(st.index ?? i) % STEP_COLOURS.length];
       const g = st.gold;
@@ -77,8 +96,9 @@ export function drawTimeline(container, result, handlers) {
         if (!r) continue;
         const w = Math.max(2, (r.end_sec - r.start_sec) * scale);
         const seg = s('rect', { x: x(r.start_sec), y: y + 2, width: w, height: LANE_H - 4, rx: 3, fill: colour, class: 'seg', 'data-step': st.index });
-        seg.append(s('title', {}, `${st.name} (${which}) ${r.start_sec.toFixed(1)}–${r.end_sec.toFixed(1)} s`));
-        seg.addEventListener('click', () => handlers.onSeek(which, r.start_sec));
+        const what = `Step ${st.index + 1} ${st.name} (${which}) ${r.start_sec.toFixed(1)}–${r.end_sec.toFixed(1)} s`;
+        seg.append(s('title', {}, what));
+        pressable(seg, `${what}: play from here`, () => handlers.onSeek(which, r.start_sec));
         svg.append(seg);
         const maxChars = Math.floor((w - 6) / 6.5);
         if (maxChars >= 3) {
@@ -86,7 +106,21 @@ export function drawTimeline(container, result, handlers) {
           svg.append(s('text', { x: x(r.start_sec) + 4, y: y + LANE_H / 2 + 4, class: 'seg-label' }, name));
         }
       }
+      if (!t) {
+        // A step the trainee left out: its empty slot on the trainee lane, where it belonged.
+        const slot = missingSlot(steps, i);
+        if (slot) {
+          const w = Math.max(8, (slot.end_sec - slot.start_sec) * scale);
+          const hole = s('rect', { x: x(slot.start_sec) - (slot.end_sec > slot.start_sec ? 0 : 4), y: TRAINEE_Y + 2, width: w, height: LANE_H - 4, rx: 3, stroke: colour, class: 'slot', 'data-slot': st.index });
+          const what = `Step ${st.index + 1} ${st.name} missing: its slot in the trainee at ${slot.start_sec.toFixed(1)} s`;
+          hole.append(s('title', {}, what));
+          pressable(hole, what, () => handlers.onMissing(st, slot));
+          slots.push(hole); // drawn over the segments, so a slot between touching steps shows
+        }
+      }
     });
+
+    svg.append(...slots);
 
     // Deviations: outlined on the trainee lane where they have a trainee range, else on the
     // gold step they concern (a missing step); numbered like the deviation list.
@@ -96,14 +130,15 @@ export function drawTimeline(container, result, handlers) {
       if (!r) return;
       const y = onTrainee ? TRAINEE_Y : GOLD_Y;
       const w = Math.max(6, (r.end_sec - r.start_sec) * scale);
-      const grp = s('g', { class: `dev dev-${d.severity}`, 'data-dev': i, tabindex: 0 });
+      const grp = s('g', { class: `dev dev-${d.severity}`, 'data-dev': i });
       grp.append(s('rect', { x: x(r.start_sec), y: y - 1, width: w, height: LANE_H + 2, rx: 3, class: 'dev-outline' }));
       const my = onTrainee ? TRAINEE_Y + LANE_H + 12 : GOLD_Y - 12;
       const mx = x(r.start_sec) + Math.min(w / 2, 10);
       grp.append(s('circle', { cx: mx, cy: my, r: 8, class: 'dev-dot' }));
       grp.append(s('text', { x: mx, y: my + 3.5, class: 'dev-num' }, String(i + 1)));
-      grp.append(s('title', {}, `#${i + 1} ${d.type.replace(/_/g, ' ')} (${d.severity}): ${d.message}`));
-      grp.addEventListener('click', () => handlers.onDeviation(i));
+      const what = `Deviation ${i + 1}: ${d.type.replace(/_/g, ' ')} (${d.severity}): ${d.message}`;
+      grp.append(s('title', {}, what));
+      pressable(grp, what, () => handlers.onDeviation(i));
       svg.append(grp);
     });
 

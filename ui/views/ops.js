@@ -1,6 +1,6 @@
 // Ops view: queue depths per pipeline stage and the audit chain check (admin).
-import { describeError } from '../lib/api.js';
-import { badge, h, mount, notice } from '../lib/dom.js';
+import { badge, errorNotice, h, mount, notice, scroller } from '../lib/dom.js';
+import { guard, may } from '../lib/roles.js';
 
 const COLS = ['waiting', 'active', 'delayed', 'failed', 'completed', 'dead_letter'];
 
@@ -14,19 +14,23 @@ export function createOpsView(app) {
   const qBody = h('tbody');
   const auditBox = h('div', { id: 'audit-status' });
   const verifyBtn = h('button', { type: 'button', id: 'audit-verify', onclick: () => verify() }, 'Verify audit chain');
+  const verifyWhy = h('p', { class: 'muted small-text reason', id: 'audit-why', hidden: true });
 
   mount(
     el,
+    h('h1', { class: 'view-title' }, 'Ops'),
     h(
       'div',
       { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', {}, 'Queues ', transport), h('button', { type: 'button', class: 'secondary', onclick: () => loadQueues() }, 'Refresh')),
       queueMsg,
-      h(
-        'table',
-        { class: 'grid', id: 'queues' },
-        h('thead', {}, h('tr', {}, ['Queue', 'Waiting', 'Active', 'Delayed', 'Failed', 'Completed', 'Dead letter', 'Oldest waiting'].map((t) => h('th', {}, t)))),
-        qBody,
+      scroller(
+        h(
+          'table',
+          { class: 'grid', id: 'queues' },
+          h('thead', {}, h('tr', {}, ['Queue', 'Waiting', 'Active', 'Delayed', 'Failed', 'Completed', 'Dead letter', 'Oldest waiting'].map((t) => h('th', {}, t)))),
+          qBody,
+        ),
       ),
       rejected,
       h('p', { class: 'muted small-text' }, 'Refreshes every 5 s while this tab is open.'),
@@ -36,13 +40,14 @@ export function createOpsView(app) {
       { class: 'card' },
       h('div', { class: 'card-head' }, h('h2', {}, 'Audit trail'), verifyBtn),
       h('p', { class: 'muted small-text' }, 'Recomputes the hash chain of the append-only audit log and reports the first row that does not match (admin only).'),
+      verifyWhy,
       auditBox,
     ),
   );
 
   async function loadQueues() {
     try {
-      const q = await app.api.get('/ops/queue');
+      const q = await app.ep.queues();
       mount(transport, `(${q.transport})`);
       const n = q.rejected_events ?? 0;
       mount(rejected, n ? h('span', { class: 'badge status-failed' }, `${n} rejected events`) : null, n ? ' events the pipeline refused as malformed (kept in the rejected_events table).' : null);
@@ -62,7 +67,7 @@ export function createOpsView(app) {
       );
       mount(queueMsg);
     } catch (e) {
-      mount(queueMsg, notice('error', describeError(e)));
+      mount(queueMsg, errorNotice(e, loadQueues));
     }
   }
 
@@ -70,7 +75,7 @@ export function createOpsView(app) {
     verifyBtn.disabled = true;
     mount(auditBox, notice('info', 'Verifying…'));
     try {
-      const r = await app.api.get('/audit/verify');
+      const r = await app.ep.verifyAudit();
       mount(
         auditBox,
         r.ok
@@ -78,16 +83,18 @@ export function createOpsView(app) {
           : h('div', { class: 'notice error', role: 'alert' }, badge('broken', 'status'), ` Chain broken at row ${r.first_bad_row} of ${r.rows}: the log was altered from there on.`),
       );
     } catch (e) {
-      mount(auditBox, notice('error', describeError(e)));
+      mount(auditBox, errorNotice(e, verify));
     } finally {
-      verifyBtn.disabled = false;
+      guard(verifyBtn, verifyWhy, app.role, 'verifyAudit');
     }
   }
 
   return {
     show() {
       loadQueues();
-      verify();
+      guard(verifyBtn, verifyWhy, app.role, 'verifyAudit');
+      if (may(app.role, 'verifyAudit')) verify();
+      else mount(auditBox);
       clearInterval(timer);
       timer = setInterval(loadQueues, 5000);
     },

@@ -1,28 +1,29 @@
-// Result view: score and verdict, deviations, per-step table, timeline, and the two videos
-// played in step through the DTW path.
-import { describeError, poll } from '../lib/api.js';
-import { badge, fmtDate, fmtRange, h, mount, notice, shortId } from '../lib/dom.js';
-import { buildTimeMap, deviationTargets } from '../lib/sync.js';
+// Result view: score and verdict (with the rule that decided it), review, the two videos played
+// in step both ways, the timeline, deviations, per-step table, similar past failures.
+import { poll } from '../lib/api.js';
+import { badge, errorNotice, fmtDate, fmtRange, h, mount, notice, scroller, shortId } from '../lib/dom.js';
+import { buildSyncMap, deviationTargets } from '../lib/sync.js';
 import { drawTimeline, STEP_COLOURS } from '../lib/timeline.js';
+import { explainVerdict } from '../lib/verdict.js';
+import { createReviewPanel } from './review.js';
 
-const DRIFT_SEC = 0.3; // gold is re-seeked when it strays further than this from the mapped time
-
-function stepAt(steps, which, sec) {
-  return steps.find((st) => st[which] && sec >= st[which].start_sec && sec < st[which].end_sec) || null;
-}
+const DRIFT_SEC = 0.3; // the follower is re-seeked when it strays further than this from the mapped time
 
 function evidenceText(ev) {
   if (!ev || typeof ev !== 'object') return '';
   return Object.entries(ev)
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toFixed(3) : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? +v.toFixed(3) : JSON.stringify(v)}`)
     .join(', ');
 }
+
+const swatch = (index) => h('span', { class: 'swatch', dataset: { colour: String(index % STEP_COLOURS.length) } });
 
 export function createResultView(app) {
   const el = document.getElementById('view-result');
   let alive = null;
   let blobs = [];
   let cleanup = [];
+  const runLabels = new Map(); // score id -> Promise<"trainee file · date"> of earlier runs
 
   function release() {
     for (const f of cleanup) f();
@@ -31,112 +32,143 @@ export function createResultView(app) {
     blobs = [];
   }
 
+  const card = (...c) => h('div', { class: 'card' }, h('h1', {}, 'Result'), ...c);
+
   async function open(id) {
     release();
     alive?.abort();
     alive = new AbortController();
     const signal = alive.signal;
     if (!id) {
-      mount(el, h('div', { class: 'card' }, h('h2', {}, 'Result'), notice('info', 'Open a score from the Score tab (Recent scores), or start a new one there.')));
+      mount(el, card(notice('info', 'Open a score from the Score tab (Recent scores), or start a new one there.')));
       return;
     }
-    mount(el, h('div', { class: 'card' }, notice('info', 'Loading score…')));
+    mount(el, card(notice('info', 'Loading score…')));
     let s;
     try {
       s = await poll(
         async () => {
-          const r = await app.api.get(`/score/${encodeURIComponent(id)}`);
-          if (r.status !== 'completed' && r.status !== 'failed') mount(el, h('div', { class: 'card' }, h('h2', {}, 'Score ', shortId(id)), h('p', {}, 'Status: ', badge(r.status), ' — this page updates when it is done.')));
+          const r = await app.ep.score(id);
+          if (r.status !== 'completed' && r.status !== 'failed') mount(el, card(h('p', {}, 'Status: ', badge(r.status), ' — this page updates when it is done.')));
           return r.status === 'completed' || r.status === 'failed' ? r : null;
         },
         { intervalMs: 1000, signal },
       );
     } catch (e) {
       if (signal.aborted) return;
-      mount(el, h('div', { class: 'card' }, h('h2', {}, 'Score ', shortId(id)), notice('error', describeError(e))));
+      mount(el, card(errorNotice(e, () => open(id))));
       return;
     }
     if (signal.aborted) return;
     if (s.status === 'failed') {
-      mount(el, h('div', { class: 'card' }, h('h2', {}, 'Score ', shortId(id)), notice('error', `Scoring failed: ${s.error || 'unknown error'}`)));
+      mount(el, card(notice('error', `Scoring failed: ${s.error || 'unknown error'}`)));
       return;
     }
-    render(s, signal);
+    // Names and the pass rule; each may be missing (old server, deleted video) without failing the page.
+    const [gold, trainee, task, rules] = await Promise.all([
+      app.names.video(s.gold_video_id),
+      app.names.video(s.trainee_video_id),
+      s.task_id ? app.ep.task(s.task_id).catch(() => null) : null,
+      app.rules(),
+    ]);
+    if (signal.aborted) return;
+    render(s, { gold, trainee, task, rules }, signal);
   }
 
-  function render(s, signal) {
+  function render(s, { gold, trainee, task, rules }, signal) {
     const steps = s.steps || [];
     const devs = s.deviations || [];
-    const map = buildTimeMap(s.path, s.gold_clips, s.trainee_clips);
+    const sync = buildSyncMap(s);
+    const verdict = explainVerdict(s, rules, task);
+    const blocks = new Map(verdict.blocking.map((b) => [b.index, b.why]));
+    const goldName = gold?.original_name || s.gold_video_id;
+    const traineeName = trainee?.original_name || s.trainee_video_id;
+    const who = trainee ? [trainee.worker_id, trainee.station, trainee.shift].filter(Boolean).join(' · ') : '';
 
-    // --- header: score and verdict
+    // --- header: score, verdict and why
     const reportMsg = h('span', { class: 'report-msg' });
     const reportBtn = h('button', { type: 'button', class: 'secondary', id: 'open-report', onclick: () => openReport(s, reportMsg) }, 'PDF report');
     const header = h(
       'div',
       { class: 'card result-head' },
+      h('h1', { class: 'result-title' }, 'Result: ', traineeName, h('span', { class: 'muted' }, ` against ${goldName}`)),
       h(
         'div',
-        { class: `scorebox ${s.passed ? 'pass' : 'fail'}` },
-        h('div', { class: 'score-num', id: 'score-value' }, s.score === null || s.score === undefined ? '—' : Number(s.score).toFixed(1)),
-        h('div', { class: 'score-of' }, '/ 100'),
-        h('div', { class: 'verdict', id: 'score-verdict' }, s.passed ? 'PASS' : 'FAIL'),
+        { class: 'result-body' },
+        h(
+          'div',
+          { class: `scorebox ${s.passed ? 'pass' : 'fail'}` },
+          h('div', { class: 'score-num', id: 'score-value' }, s.score === null || s.score === undefined ? '—' : Number(s.score).toFixed(1)),
+          h('div', { class: 'score-of' }, '/ 100'),
+          h('div', { class: 'verdict', id: 'score-verdict' }, s.passed ? 'PASS' : 'FAIL'),
+        ),
+        h(
+          'dl',
+          { class: 'meta' },
+          h('dt', {}, 'Gold'), h('dd', { id: 'meta-gold', title: s.gold_video_id }, goldName),
+          h('dt', {}, 'Trainee'), h('dd', { id: 'meta-trainee', title: s.trainee_video_id }, traineeName),
+          s.task_id ? [h('dt', {}, 'Task'), h('dd', { id: 'meta-task' }, task?.name ? `${task.name} (${s.task_id})` : s.task_id)] : null,
+          who ? [h('dt', {}, 'Worker'), h('dd', { id: 'meta-worker' }, who)] : null,
+          h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.completed_at || s.created_at)),
+          h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),
+          h('dt', {}, 'Score id'), h('dd', {}, shortId(s.id)),
+          // The engine corrected for a moved camera (docs/scoring.md, view compensation): say so.
+          s.breakdown && (s.breakdown.view_compensation_applied || s.breakdown.gold_view > 0)
+            ? [
+                h('dt', {}, 'Camera'),
+                h('dd', { id: 'view-compensation' },
+                  s.breakdown.gold_view > 0
+                    ? `moved: scored against synthetic gold view ${s.breakdown.gold_view}${s.breakdown.view_compensation_applied ? ', compensated' : ''}`
+                    : 'view differs from the gold: compensated',
+                  h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_as_filmed ?? s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
+              ]
+            : null,
+        ),
+        h('div', { class: 'head-actions' }, reportBtn, reportMsg),
       ),
-      h(
-        'dl',
-        { class: 'meta' },
-        h('dt', {}, 'Score id'), h('dd', {}, shortId(s.id)),
-        h('dt', {}, 'Gold'), h('dd', {}, shortId(s.gold_video_id)),
-        h('dt', {}, 'Trainee'), h('dd', {}, shortId(s.trainee_video_id)),
-        s.task_id ? [h('dt', {}, 'Task'), h('dd', {}, s.task_id)] : null,
-        h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.finished_at || s.updated_at || s.created_at)),
-        h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),
-        // The engine corrected for a moved camera (docs/scoring.md, view compensation): say so.
-        s.breakdown && (s.breakdown.view_compensation_applied || s.breakdown.gold_view > 0)
-          ? [
-              h('dt', {}, 'Camera'),
-              h('dd', { id: 'view-compensation' },
-                s.breakdown.gold_view > 0
-                  ? `moved: scored against synthetic gold view ${s.breakdown.gold_view}${s.breakdown.view_compensation_applied ? ', compensated' : ''}`
-                  : 'view differs from the gold: compensated',
-                h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_as_filmed ?? s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
-            ]
-          : null,
-      ),
-      h('div', { class: 'head-actions' }, reportBtn, reportMsg),
+      h('p', { class: `verdict-why ${s.passed ? 'pass' : 'fail'}`, id: 'verdict-why' }, verdict.summary),
     );
 
+    const review = createReviewPanel(app, s, () => app.ep.score(s.id));
+
     // --- players
-    const goldVideo = h('video', { id: 'video-gold', controls: true, preload: 'auto', playsinline: true, muted: true });
-    const traineeVideo = h('video', { id: 'video-trainee', controls: true, preload: 'auto', playsinline: true, muted: true });
-    const goldCap = h('div', { class: 'caption', id: 'caption-gold' }, '—');
-    const traineeCap = h('div', { class: 'caption', id: 'caption-trainee' }, '—');
+    const goldVideo = h('video', { id: 'video-gold', controls: true, preload: 'auto', playsinline: true, muted: true, 'aria-label': `Gold video: ${goldName}` });
+    const traineeVideo = h('video', { id: 'video-trainee', controls: true, preload: 'auto', playsinline: true, muted: true, 'aria-label': `Trainee video: ${traineeName}` });
+    const vids = { gold: goldVideo, trainee: traineeVideo };
+    const caps = { gold: h('div', { class: 'caption', id: 'caption-gold' }, '—'), trainee: h('div', { class: 'caption', id: 'caption-trainee' }, '—') };
     const syncBox = h('input', { type: 'checkbox', id: 'sync-toggle', checked: true });
     const players = h(
       'div',
       { class: 'card' },
-      h('div', { class: 'card-head' }, h('h2', {}, 'Side by side'), h('label', { class: 'toggle', for: 'sync-toggle' }, syncBox, ' Keep gold in step with the trainee (DTW path)')),
+      h('div', { class: 'card-head' }, h('h2', {}, 'Side by side'), h('label', { class: 'toggle', for: 'sync-toggle' }, syncBox, ' Keep the videos in step, step by step (either one leads)')),
       h(
         'div',
         { class: 'players' },
-        h('figure', { class: 'player' }, h('figcaption', {}, 'Gold'), h('div', { class: 'video-box', id: 'box-gold' }, goldVideo), goldCap),
-        h('figure', { class: 'player' }, h('figcaption', {}, 'Trainee'), h('div', { class: 'video-box', id: 'box-trainee' }, traineeVideo), traineeCap),
+        h('figure', { class: 'player' }, h('figcaption', {}, 'Gold: ', goldName), h('div', { class: 'video-box', id: 'box-gold' }, goldVideo), caps.gold),
+        h('figure', { class: 'player' }, h('figcaption', {}, 'Trainee: ', traineeName), h('div', { class: 'video-box', id: 'box-trainee' }, traineeVideo), caps.trainee),
       ),
     );
 
     // --- timeline
     const tlBox = h('div', { class: 'timeline', id: 'timeline' });
-    const legend = h('div', { class: 'legend' }, steps.map((st, i) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', dataset: { colour: String((st.index ?? i) % STEP_COLOURS.length) } }), `${(st.index ?? i) + 1}. ${st.name}`)));
-    const timelineCard = h('div', { class: 'card' }, h('h2', {}, 'Timeline'), h('p', { class: 'muted small-text' }, 'Top: the gold steps. Bottom: where the trainee did each step (joined by bands). Numbered outlines are deviations. Click a segment or a lane to seek.'), tlBox, legend);
+    const legend = h('div', { class: 'legend' }, steps.map((st, i) => h('span', { class: 'legend-item' }, swatch(st.index ?? i), `${(st.index ?? i) + 1}. ${st.name}`)));
+    const timelineCard = h(
+      'div',
+      { class: 'card' },
+      h('h2', {}, 'Timeline'),
+      h('p', { class: 'muted small-text' }, 'Top: the gold steps. Bottom: where the trainee did each step (joined by bands); a dashed box is the slot of a step the trainee left out. Numbered outlines are deviations. Click, or Tab to and press Enter, a segment, slot or mark to show it.'),
+      tlBox,
+      legend,
+    );
 
     // --- deviations
     const devRows = devs.map((d, i) =>
       h(
         'tr',
-        { class: `dev-row dev-sev-${d.severity}`, dataset: { index: i }, tabindex: 0, title: 'Click to show it in both videos', onclick: () => seekDeviation(i), onkeydown: (e) => { if (e.key === 'Enter') seekDeviation(i); } },
+        { class: `dev-row dev-sev-${d.severity}`, dataset: { index: i }, tabindex: 0, title: 'Show it in both videos', onclick: () => seekDeviation(i), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); seekDeviation(i); } } },
         h('td', { class: 'num' }, String(i + 1)),
         h('td', {}, badge(d.type, 'type')),
-        h('td', {}, badge(d.severity, 'sev')),
+        h('td', {}, badge(d.severity, 'sev'), blocks.has(i) ? h('span', { class: 'badge blocks', title: blocks.get(i) }, 'blocks pass') : null),
         h('td', {}, d.gold_step ? d.gold_step.name : '—', d.other_step ? h('span', { class: 'muted' }, ` ↔ ${d.other_step.name}`) : null),
         h('td', { class: 'num' }, fmtRange(d.gold_step)),
         h('td', { class: 'num' }, fmtRange(d.trainee)),
@@ -148,7 +180,7 @@ export function createResultView(app) {
       { class: 'card' },
       h('h2', {}, `Deviations (${devs.length})`),
       devs.length
-        ? h('table', { class: 'grid clickable', id: 'deviations' }, h('thead', {}, h('tr', {}, ['#', 'Type', 'Severity', 'Step', 'Gold time', 'Trainee time', 'What happened'].map((t) => h('th', {}, t)))), h('tbody', {}, devRows))
+        ? scroller(h('table', { class: 'grid clickable', id: 'deviations' }, h('thead', {}, h('tr', {}, ['#', 'Type', 'Severity', 'Step', 'Gold time', 'Trainee time', 'What happened'].map((t) => h('th', {}, t)))), h('tbody', {}, devRows)))
         : notice('ok', 'No deviations: the trainee followed the procedure.'),
     );
 
@@ -161,133 +193,213 @@ export function createResultView(app) {
       'div',
       { class: 'card' },
       h('h2', {}, 'Steps'),
-      h(
-        'table',
-        { class: 'grid', id: 'steps' },
-        h('thead', {}, h('tr', {}, ['#', 'Step', 'Gold time', 'Trainee time', 'Duration ratio', 'Similarity', 'Findings'].map((t) => h('th', {}, t)))),
+      scroller(
         h(
-          'tbody',
-          {},
-          steps.map((st, i) =>
-            h(
-              'tr',
-              {},
-              h('td', { class: 'num' }, h('span', { class: 'swatch', dataset: { colour: String((st.index ?? i) % STEP_COLOURS.length) } }), ` ${(st.index ?? i) + 1}`),
-              h('td', {}, st.name),
-              h('td', { class: 'num' }, fmtRange(st.gold)),
-              h('td', { class: 'num' }, st.trainee ? fmtRange(st.trainee) : h('span', { class: 'muted' }, 'not found')),
-              h('td', { class: 'num' }, st.duration_ratio === null || st.duration_ratio === undefined ? '—' : `${Number(st.duration_ratio).toFixed(2)}×`),
-              h('td', { class: 'num' }, st.mean_similarity === null || st.mean_similarity === undefined ? '—' : Number(st.mean_similarity).toFixed(3)),
-              h('td', {}, (devsByStep.get(st.index) || []).map((t) => badge(t, 'type')), devsByStep.has(st.index) ? null : badge('ok', 'status')),
+          'table',
+          { class: 'grid', id: 'steps' },
+          h('thead', {}, h('tr', {}, ['#', 'Step', 'Gold time', 'Trainee time', 'Duration ratio', 'Similarity', 'Findings'].map((t) => h('th', {}, t)))),
+          h(
+            'tbody',
+            {},
+            steps.map((st, i) =>
+              h(
+                'tr',
+                {},
+                h('td', { class: 'num' }, swatch(st.index ?? i), ` ${(st.index ?? i) + 1}`),
+                h('td', {}, st.name),
+                h('td', { class: 'num' }, fmtRange(st.gold)),
+                h('td', { class: 'num' }, st.trainee ? fmtRange(st.trainee) : h('span', { class: 'muted' }, 'not found')),
+                h('td', { class: 'num' }, st.duration_ratio === null || st.duration_ratio === undefined ? '—' : `${Number(st.duration_ratio).toFixed(2)}×`),
+                h('td', { class: 'num' }, st.mean_similarity === null || st.mean_similarity === undefined ? '—' : Number(st.mean_similarity).toFixed(3)),
+                h('td', {}, (devsByStep.get(st.index) || []).map((t) => badge(t, 'type')), devsByStep.has(st.index) ? null : badge('ok', 'status')),
+              ),
             ),
           ),
         ),
       ),
     );
 
-    // --- earlier failed performances that look like this one's deviations (pgvector search)
-    const similar = Array.isArray(s.similar_failures) ? s.similar_failures : [];
-    const similarCard = similar.length
-      ? h(
-          'div',
-          { class: 'card', id: 'similar' },
-          h('h2', {}, 'Similar past failures'),
-          h('p', { class: 'muted small-text' }, 'Clips of earlier failed scores of this task that look most like the footage of each deviation.'),
-          h(
-            'table',
-            { class: 'grid' },
-            h('thead', {}, h('tr', {}, ['Deviation', 'Earlier score', 'Their time', 'Distance'].map((t) => h('th', {}, t)))),
-            h(
-              'tbody',
-              {},
-              similar.flatMap((g) =>
-                (g.matches || []).map((m) =>
-                  h(
-                    'tr',
-                    {},
-                    h('td', {}, `#${(g.deviation_index ?? 0) + 1} `, badge(g.type, 'type')),
-                    h('td', {}, h('a', { href: `#/result/${encodeURIComponent(m.score_id)}` }, String(m.score_id).slice(0, 14))),
-                    h('td', { class: 'num' }, fmtRange(m)),
-                    h('td', { class: 'num' }, Number(m.distance).toFixed(3)),
-                  ),
-                ),
-              ),
-            ),
-          ),
-        )
-      : null;
-
-    mount(el, header, players, timelineCard, devCard, stepsCard, similarCard);
+    mount(el, header, review.el, players, timelineCard, devCard, stepsCard, similarCard(s));
 
     const timeline = drawTimeline(tlBox, s, {
       onSeek: (which, sec) => {
-        const v = which === 'gold' ? goldVideo : traineeVideo;
-        if (which === 'gold') followPaused = true;
-        v.currentTime = Math.max(0, sec);
+        held = false;
+        driver = which;
+        vids[which].currentTime = Math.max(0, sec);
       },
       onDeviation: (i) => seekDeviation(i),
+      onMissing: (st, slot) => showBoth(st.gold.start_sec, slot.start_sec),
     });
     cleanup.push(() => timeline.destroy());
 
-    // --- synchronisation: the trainee drives, the gold follows the DTW map
-    let followPaused = false; // set by deviation clicks, so a chosen gold position is not overwritten until play
-    const target = () => map.toGold(traineeVideo.currentTime);
+    // --- synchronisation, both ways: the video the user last played or moved leads, the other
+    // follows the step-by-step map. Our own seeks, plays and pauses are remembered so they are
+    // not taken for the user's.
+    let driver = 'trainee';
+    let held = false; // a deviation or slot was chosen: keep both where they are until play
+    const ours = { gold: { seek: null, play: false, pause: false }, trainee: { seek: null, play: false, pause: false } };
+    const peer = (w) => (w === 'gold' ? 'trainee' : 'gold');
+    function seekOurs(w, t) {
+      ours[w].seek = Math.max(0, t);
+      vids[w].currentTime = ours[w].seek;
+    }
+    function playOurs(w) {
+      if (!vids[w].paused) return;
+      ours[w].play = true;
+      vids[w].play().catch(() => (ours[w].play = false));
+    }
+    function pauseOurs(w) {
+      if (vids[w].paused) return;
+      ours[w].pause = true;
+      vids[w].pause();
+    }
+    let missingNote = null; // the gold leads through a step the trainee left out
     function follow(force) {
-      if (!syncBox.checked || followPaused) return;
-      const t = target();
-      if (force || Math.abs(goldVideo.currentTime - t) > DRIFT_SEC) goldVideo.currentTime = Math.max(0, t);
-      if (!traineeVideo.paused) goldVideo.playbackRate = map.rate(traineeVideo.currentTime) * traineeVideo.playbackRate;
+      if (!syncBox.checked || held) return;
+      const lead = vids[driver];
+      const other = peer(driver);
+      const t = driver === 'trainee' ? sync.toGold(lead.currentTime) : sync.toTrainee(lead.currentTime);
+      missingNote = null;
+      if (t === null) {
+        // No trainee time for this gold moment: park the trainee at the step's slot.
+        const m = sync.missingAt(lead.currentTime);
+        missingNote = m ? `step ${m.step.index + 1} (${m.step.name}) is missing here` : 'step missing';
+        pauseOurs(other);
+        if (m?.slot && (force || Math.abs(vids[other].currentTime - m.slot.start_sec) > DRIFT_SEC)) seekOurs(other, m.slot.start_sec);
+        captions();
+        return;
+      }
+      if (force || Math.abs(vids[other].currentTime - t) > DRIFT_SEC) seekOurs(other, t);
+      if (!lead.paused) {
+        vids[other].playbackRate = sync.rate(driver, lead.currentTime) * lead.playbackRate;
+        playOurs(other);
+      }
     }
     const on = (v, ev, f) => {
       v.addEventListener(ev, f);
       cleanup.push(() => v.removeEventListener(ev, f));
     };
-    on(traineeVideo, 'play', () => {
-      followPaused = false;
-      if (!syncBox.checked) return;
-      follow(true);
-      goldVideo.play().catch(() => {});
-    });
-    on(traineeVideo, 'pause', () => {
-      if (syncBox.checked) goldVideo.pause();
-    });
-    on(traineeVideo, 'seeked', () => follow(true));
-    on(traineeVideo, 'timeupdate', () => follow(false));
-    on(traineeVideo, 'ratechange', () => follow(false));
+    for (const w of ['gold', 'trainee']) {
+      const v = vids[w];
+      on(v, 'play', () => {
+        if (ours[w].play) return void (ours[w].play = false);
+        held = false;
+        driver = w;
+        follow(true);
+      });
+      on(v, 'pause', () => {
+        if (ours[w].pause) return void (ours[w].pause = false);
+        if (syncBox.checked) pauseOurs(peer(w));
+      });
+      on(v, 'seeked', () => {
+        if (ours[w].seek !== null && Math.abs(v.currentTime - ours[w].seek) < 0.05) return void (ours[w].seek = null);
+        // The user moved this player: it leads now, whatever was chosen before.
+        held = false;
+        driver = w;
+        follow(true);
+      });
+      on(v, 'timeupdate', () => {
+        if (w === driver) follow(false);
+      });
+      on(v, 'ratechange', () => {
+        if (w === driver) follow(false);
+      });
+      for (const ev of ['timeupdate', 'seeked', 'loadedmetadata']) on(v, ev, captions);
+    }
 
     function captions() {
       timeline.setTimes(goldVideo.readyState ? goldVideo.currentTime : null, traineeVideo.readyState ? traineeVideo.currentTime : null);
-      const gs = stepAt(steps, 'gold', goldVideo.currentTime);
-      const ts = stepAt(steps, 'trainee', traineeVideo.currentTime);
-      mount(goldCap, `${goldVideo.currentTime.toFixed(1)} s`, gs ? ` · step ${gs.index + 1}: ${gs.name}` : '');
-      mount(traineeCap, `${traineeVideo.currentTime.toFixed(1)} s`, ts ? ` · step ${ts.index + 1}: ${ts.name}` : '');
+      const gs = sync.stepAtGold(goldVideo.currentTime);
+      const ts = sync.stepAtTrainee(traineeVideo.currentTime);
+      mount(caps.gold, `${goldVideo.currentTime.toFixed(1)} s`, gs ? ` · step ${gs.index + 1}: ${gs.name}` : '');
+      mount(caps.trainee, `${traineeVideo.currentTime.toFixed(1)} s`, missingNote ? h('strong', { class: 'missing-note' }, ` · ${missingNote}`) : ts ? ` · step ${ts.index + 1}: ${ts.name}` : '');
     }
-    for (const v of [goldVideo, traineeVideo]) for (const ev of ['timeupdate', 'seeked', 'loadedmetadata']) on(v, ev, captions);
+
+    /** Pauses both players at the given times and keeps them there until play. */
+    function showBoth(goldSec, traineeSec, note = null) {
+      pauseOurs('gold');
+      pauseOurs('trainee');
+      held = true;
+      if (traineeSec !== null) seekOurs('trainee', traineeSec);
+      if (goldSec !== null) seekOurs('gold', goldSec);
+      missingNote = note;
+      captions();
+      players.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
 
     function seekDeviation(i) {
       const d = devs[i];
       const t = deviationTargets(d);
       for (const r of el.querySelectorAll('.dev-row.active')) r.classList.remove('active');
       el.querySelector(`.dev-row[data-index="${i}"]`)?.classList.add('active');
-      traineeVideo.pause();
-      goldVideo.pause();
-      followPaused = true;
-      if (t.trainee !== null) traineeVideo.currentTime = t.trainee;
-      if (t.gold !== null) goldVideo.currentTime = t.gold;
-      players.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      // A missing step has no trainee range: show where it belonged.
+      const slot = !d.trainee && d.type === 'missing_step' && d.gold_step ? sync.missingAt(d.gold_step.start_sec)?.slot : null;
+      showBoth(t.gold, t.trainee ?? slot?.start_sec ?? null, slot ? `step ${d.gold_step.index + 1} (${d.gold_step.name}) is missing here` : null);
     }
 
     // Videos: the file endpoint needs the token, so fetch each into a blob: URL.
     for (const [v, vid, box] of [[goldVideo, s.gold_video_id, 'box-gold'], [traineeVideo, s.trainee_video_id, 'box-trainee']]) {
-      app.api
-        .blobUrl(`/videos/${encodeURIComponent(vid)}/file`)
-        .then((u) => {
-          if (signal.aborted) return URL.revokeObjectURL(u);
-          blobs.push(u);
-          v.src = u;
-        })
-        .catch((e) => document.getElementById(box)?.append(notice('error', describeError(e))));
+      const load = () =>
+        app.ep
+          .videoFile(vid)
+          .then((u) => {
+            if (signal.aborted) return URL.revokeObjectURL(u);
+            blobs.push(u);
+            v.src = u;
+          })
+          .catch((e) => {
+            const boxEl = document.getElementById(box);
+            const msg = errorNotice(e, () => { msg.remove(); load(); });
+            boxEl?.append(msg);
+          });
+      load();
     }
+  }
+
+  /**
+   * A link to an earlier run, labelled "trainee file · date" once its score is read (the
+   * matches carry only the score id; an id prefix alone would not tell two runs apart).
+   */
+  function runLink(scoreId) {
+    const a = h('a', { href: `#/result/${encodeURIComponent(scoreId)}`, title: scoreId, class: 'run-link' }, String(scoreId));
+    if (!runLabels.has(scoreId)) runLabels.set(scoreId, app.ep.score(scoreId).then(async (r) => `${await app.names.videoName(r.trainee_video_id)} · ${fmtDate(r.created_at)}`));
+    runLabels.get(scoreId).then((label) => mount(a, label)).catch(() => runLabels.delete(scoreId));
+    return a;
+  }
+
+  function similarCard(s) {
+    // Earlier failed runs that look like this one's deviations (server: same task, step and type first).
+    const similar = Array.isArray(s.similar_failures) ? s.similar_failures : [];
+    if (!similar.length) return null;
+    const seen = new Set();
+    const rows = similar.flatMap((g) =>
+      (g.matches || [])
+        .filter((m) => {
+          const key = `${g.deviation_index}:${m.score_id}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        })
+        .map((m) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, `#${(g.deviation_index ?? 0) + 1} `, badge(g.type, 'type')),
+            h('td', {}, runLink(m.score_id)),
+            h('td', {}, m.worker_id || '—'),
+            h('td', {}, m.step_name || m.gold_step?.name || '—', m.type ? [' ', badge(m.type, 'type')] : null),
+            h('td', { class: 'num' }, fmtRange(m)),
+            h('td', { class: 'num' }, m.distance === undefined ? '—' : Number(m.distance).toFixed(3)),
+          ),
+        ),
+    );
+    return h(
+      'div',
+      { class: 'card', id: 'similar' },
+      h('h2', {}, 'Similar past failures'),
+      h('p', { class: 'muted small-text' }, 'Earlier failed runs of this task whose footage looks most like each deviation.'),
+      scroller(h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['Deviation', 'Earlier run', 'Worker', 'Their step', 'Their time', 'Distance'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))),
+    );
   }
 
   async function openReport(s, msg) {
@@ -305,7 +417,7 @@ export function createResultView(app) {
       }
     } catch (e) {
       win?.close();
-      mount(msg, notice('error', describeError(e)));
+      mount(msg, errorNotice(e, () => openReport(s, msg)));
     }
   }
 
@@ -325,3 +437,4 @@ export function createResultView(app) {
     },
   };
 }
+

@@ -1,9 +1,18 @@
 // Score view: pick a gold and a trainee video of a task, start scoring, follow the job, list past scores.
-import { ApiError, describeError, poll } from '../lib/api.js';
-import { badge, fmtDate, fmtTime, h, mount, notice, shortId } from '../lib/dom.js';
+import { ApiError, poll } from '../lib/api.js';
+import { badge, errorNotice, fmtDate, fmtTime, h, mount, notice, scroller, shortId, srTh } from '../lib/dom.js';
+import { guard } from '../lib/roles.js';
 
 function optionText(v) {
   return `${v.original_name || 'video'} · ${fmtTime(v.duration_sec)} · ${v.status} · ${v.id.slice(0, 8)}`;
+}
+
+/**
+ * A score's label in lists: the trainee's file name and when it was scored, so two scores are
+ * told apart by what they are, not by an id prefix.
+ */
+export function scoreLabel(s, traineeName) {
+  return `${traineeName || 'trainee'} · ${fmtDate(s.created_at)}`;
 }
 
 export function createScoreView(app) {
@@ -14,6 +23,7 @@ export function createScoreView(app) {
   const goldSel = h('select', { id: 'score-gold', required: true });
   const traineeSel = h('select', { id: 'score-trainee', required: true });
   const startBtn = h('button', { type: 'submit', id: 'score-submit' }, 'Score');
+  const startWhy = h('p', { class: 'muted small-text reason', hidden: true });
   const runMsg = h('div', { id: 'score-status' });
   const pickMsg = h('div');
   const scoresBody = h('tbody');
@@ -21,6 +31,7 @@ export function createScoreView(app) {
 
   mount(
     el,
+    h('h1', { class: 'view-title' }, 'Score'),
     h(
       'div',
       { class: 'card' },
@@ -33,10 +44,11 @@ export function createScoreView(app) {
         h('div', { class: 'field' }, h('label', { for: 'score-trainee' }, 'Trainee video'), traineeSel),
         h('div', { class: 'field end' }, startBtn),
       ),
+      startWhy,
       pickMsg,
       runMsg,
     ),
-    h('div', { class: 'card' }, h('h2', {}, 'Recent scores'), scoresMsg, h('table', { class: 'grid', id: 'scores-table' }, h('thead', {}, h('tr', {}, ['Id', 'When', 'Status', 'Score', 'Result', 'Gold', 'Trainee', ''].map((t) => h('th', {}, t)))), scoresBody)),
+    h('div', { class: 'card' }, h('h2', {}, 'Recent scores'), scoresMsg, scroller(h('table', { class: 'grid', id: 'scores-table' }, h('thead', {}, h('tr', {}, ['Run', 'Status', 'Score', 'Result', 'Gold', 'Trainee'].map((t) => h('th', {}, t)), srTh('Actions'))), scoresBody))),
   );
 
   function fill(sel, videos, wanted) {
@@ -48,38 +60,41 @@ export function createScoreView(app) {
     const q = (role) => `/videos?${new URLSearchParams({ ...(task ? { task_id: task } : {}), role, limit: '200' })}`;
     try {
       const [gold, trainee] = await Promise.all([app.api.get(q('gold')), app.api.get(q('trainee'))]);
+      app.names.remember([...gold.items, ...trainee.items]);
       fill(goldSel, gold.items, app.selection.gold?.id);
       fill(traineeSel, trainee.items, app.selection.trainee?.id);
       mount(pickMsg, !task ? notice('info', 'Tip: enter a task id to see only its videos.') : null);
     } catch (e) {
-      mount(pickMsg, notice('error', describeError(e)));
+      mount(pickMsg, errorNotice(e, loadVideos));
     }
   }
 
-  function scoreRow(s) {
+  function scoreRow(s, names) {
+    const [goldName, traineeName] = names;
+    const label = scoreLabel(s, traineeName);
     return h(
       'tr',
       { dataset: { id: s.id } },
-      h('td', {}, shortId(s.id)),
-      h('td', {}, fmtDate(s.created_at)),
+      h('td', { title: s.id }, label),
       h('td', {}, badge(s.status)),
       h('td', { class: 'num' }, s.score === null || s.score === undefined ? '—' : Number(s.score).toFixed(1)),
       h('td', {}, s.passed === null || s.passed === undefined ? '—' : badge(s.passed ? 'PASS' : 'FAIL', 'verdict')),
-      h('td', {}, s.gold_video_id ? shortId(s.gold_video_id) : '—'),
-      h('td', {}, s.trainee_video_id ? shortId(s.trainee_video_id) : '—'),
-      h('td', { class: 'actions' }, h('a', { href: `#/result/${encodeURIComponent(s.id)}`, class: 'button small secondary' }, 'Open')),
+      h('td', { title: s.gold_video_id }, goldName || '—'),
+      h('td', { title: s.trainee_video_id }, traineeName || '—'),
+      h('td', { class: 'actions' }, h('a', { href: `#/result/${encodeURIComponent(s.id)}`, class: 'button small secondary', 'aria-label': `Open ${label}` }, 'Open')),
     );
   }
 
   async function loadScores() {
     const task = taskInput.value.trim();
     try {
-      const page = await app.api.get(`/scores?${new URLSearchParams({ ...(task ? { task_id: task } : {}), limit: '20' })}`);
-      mount(scoresBody, page.items.length ? page.items.map(scoreRow) : h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No scores yet.')));
+      const page = await app.ep.scores({ task_id: task, limit: 20 });
+      const names = await Promise.all(page.items.map((s) => Promise.all([app.names.videoName(s.gold_video_id), app.names.videoName(s.trainee_video_id)])));
+      mount(scoresBody, page.items.length ? page.items.map((s, i) => scoreRow(s, names[i])) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No scores yet.')));
       mount(scoresMsg);
     } catch (e) {
       mount(scoresBody);
-      mount(scoresMsg, notice('error', describeError(e)));
+      mount(scoresMsg, errorNotice(e, loadScores));
     }
   }
 
@@ -91,14 +106,15 @@ export function createScoreView(app) {
       mount(runMsg, notice('error', 'Pick a gold and a trainee video first.'));
       return;
     }
+    if (startBtn.disabled) return;
     startBtn.disabled = true;
     const signal = alive?.signal;
     try {
-      const { score_job_id: id } = await app.api.post('/score', { gold_video_id: gold, trainee_video_id: trainee });
+      const { score_job_id: id } = await app.ep.startScore(gold, trainee);
       mount(runMsg, notice('info', 'Scoring queued…'));
       const done = await poll(
         async () => {
-          const s = await app.api.get(`/score/${encodeURIComponent(id)}`);
+          const s = await app.ep.score(id);
           mount(runMsg, h('div', { class: 'notice info', role: 'status' }, 'Score ', shortId(id), ' ', badge(s.status), s.status === 'queued' ? ' (starts once both videos are indexed)' : ''));
           return s.status === 'completed' || s.status === 'failed' ? s : null;
         },
@@ -109,9 +125,9 @@ export function createScoreView(app) {
       loadScores();
     } catch (err) {
       if (!(err instanceof ApiError) && signal?.aborted) return;
-      mount(runMsg, notice('error', describeError(err)));
+      mount(runMsg, errorNotice(err, () => onScore(e)));
     } finally {
-      startBtn.disabled = false;
+      guard(startBtn, startWhy, app.role, 'score');
     }
   }
 
@@ -120,6 +136,7 @@ export function createScoreView(app) {
       alive?.abort();
       alive = new AbortController();
       if (app.task && !taskInput.value) taskInput.value = app.task;
+      guard(startBtn, startWhy, app.role, 'score');
       loadVideos();
       loadScores();
     },
