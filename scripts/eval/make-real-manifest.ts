@@ -104,14 +104,22 @@ const manifest = parseManifest({
 writeFileSync('eval/real.json', JSON.stringify(manifest, null, 2) + '\n');
 console.log(`eval/real.json: ${manifest.cases.length} cases (${manifest.cases.filter((c) => c.split === 'heldout').length} held out)`);
 
-// CI's share (its time budget): every correct take, every fault kind once per task, four camera
-// changes per task, the other rooms. Same cases, same labels: a subset, not a second set.
-const CI_CAMERAS = ['crop5-shift', 'tilt3', 'dark-20', '480p-15fps-lowrate'];
+// CI's share (its time budget): every correct take, two camera changes per task (all kinds), every fault
+// kind at least twice over the three tasks, the other rooms. Same cases, same labels: a subset.
+const CI_CASES = new Set([
+  'task3-take2-cut-first', 'task3-take2-swap-adjacent', 'task3-take2-repeat', 'task3-take3-replace',
+  'task9-take2-cut-middle', 'task9-take2-slow-2.5x', 'task9-take3-replace', 'task9-take3-swap-apart',
+  'task15-take2-cut-last', 'task15-take2-swap-adjacent', 'task15-take2-slow-2.5x', 'task15-take2-repeat',
+  'task3-take3-cam-crop5-shift', 'task3-take2-cam-480p-15fps-lowrate', 'task9-take2-cam-tilt3',
+  'task9-take3-cam-tilt-neg2', 'task15-take3-cam-dark-20', 'task15-take2-cam-bright+20',
+]);
+const unknown = [...CI_CASES].filter((id) => !manifest.cases.some((c) => c.id === id));
+if (unknown.length) throw new Error(`CI share names unknown cases: ${unknown.join(', ')}`);
 const ci = parseManifest({
   ...manifest,
   name: 'real-hrt1-ci',
   description: `${manifest.description} The share CI runs within its time budget.`,
-  cases: manifest.cases.filter((c) => c.category !== 'camera' ? !/take3-(swap-apart|slow-1.5x|cut-foreign)$/.test(c.id) : CI_CAMERAS.some((k) => c.id.endsWith(`cam-${k}`))),
+  cases: manifest.cases.filter((c) => c.category === 'correct' || c.category === 'other_scene' || CI_CASES.has(c.id)),
 });
 writeFileSync('eval/real-ci.json', JSON.stringify(ci, null, 2) + '\n');
 console.log(`eval/real-ci.json: ${ci.cases.length} cases (${ci.cases.filter((c) => c.split === 'heldout').length} held out)`);
