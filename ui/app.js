@@ -28,6 +28,7 @@ function jwtClaims(token) {
 const api = new Api(apiBase);
 const ep = endpoints(api);
 let rulesP = null;
+let paletteP = null;
 
 const app = {
   api,
@@ -53,6 +54,11 @@ const app = {
   rules() {
     rulesP ??= ep.scoringRules().catch(() => ((rulesP = null), null));
     return rulesP;
+  },
+  /** The PDF's colours (GET /ui/palette.json, public); a failed read is tried again next time. */
+  palette() {
+    paletteP ??= ep.palette().catch((e) => ((paletteP = null), Promise.reject(e)));
+    return paletteP;
   },
   go(hash) {
     if (location.hash === hash) route();

@@ -166,10 +166,6 @@ export async function poll(fn, { intervalMs = 1000, timeoutMs = 30 * 60 * 1000, 
   }
 }
 
-/** The list a GET /tasks answer holds ({items} or a bare array), and a task's id. */
-export const taskItems = (r) => (Array.isArray(r) ? r : r?.items || r?.tasks || []);
-export const taskId = (t) => t.id ?? t.task_id;
-
 const enc = encodeURIComponent;
 /** Query string from an object, leaving out empty values. */
 function qs(params = {}) {
@@ -180,15 +176,17 @@ function qs(params = {}) {
 }
 
 /**
- * Every API call the page makes, by name: the one place that knows paths and shapes (issue 11's
- * contracts for tasks, analytics, review and batch; the server may not have them yet, so views
- * check notAvailable(err)).
+ * Every API call the page makes, by name: the one place that knows paths and shapes
+ * (docs/api.md, "Supervisor workflow"). A server older than the UI answers 404 "no route for",
+ * which describeError words as "not available on this server yet".
  * @param {Api} api
  */
 export function endpoints(api) {
   return {
     me: () => api.get('/auth/me'),
     scoringRules: () => api.get('/ui/scoring-rules'),
+    /** {steps: [10 colours], deviation, severity {high, medium, low}, verdict {pass, fail}}: the PDF's colours. */
+    palette: () => api.get('/ui/palette.json'),
     // videos
     videos: (p) => api.get(`/videos${qs(p)}`),
     video: (id) => api.get(`/videos/${enc(id)}`),
@@ -196,24 +194,26 @@ export function endpoints(api) {
     deleteVideo: (id, force = false) => api.del(`/videos/${enc(id)}${force ? '?force=true' : ''}`),
     reingest: (id) => api.post(`/videos/${enc(id)}/reingest`),
     videoFile: (id) => api.blobUrl(`/videos/${enc(id)}/file`),
+    /** blob: URL of a stored frame; path is a similar failure's thumbnail_url (/videos/:id/thumbnail?t=). */
+    thumbnail: (path) => api.blobUrl(path),
     // gold steps
     goldSteps: (id) => api.get(`/gold/${enc(id)}/steps`),
     saveGoldSteps: (id, steps) => api.put(`/gold/${enc(id)}/steps`, { steps }),
-    // scores: filters task_id, video_id, worker_id, station, passed, since, until, deviation_type, reviewed, cursor, limit
+    // scores: filters task_id, video_id, worker_id, station, shift, passed, since, until, deviation_type, batch_id, cursor, limit
     score: (id) => api.get(`/score/${enc(id)}`),
     startScore: (gold, trainee) => api.post('/score', { gold_video_id: gold, trainee_video_id: trainee }),
     scores: (p) => api.get(`/scores${qs(p)}`),
-    /** blob: URL of the runs as CSV; a server without the export answers its JSON list instead. */
-    scoresCsv: async (p) => {
-      const body = await api.get(`/scores${qs({ ...p, format: 'csv' })}`);
-      if (typeof body !== 'string') throw new ApiError(404, 'not_found', 'no route for GET /scores?format=csv (the server answered JSON)');
-      return URL.createObjectURL(new Blob([body], { type: 'text/csv' }));
-    },
+    /** blob: URL of the matching runs as CSV (the server's text/csv, fetched with the token). */
+    scoresCsv: async (p) => URL.createObjectURL(new Blob([await api.get(`/scores${qs({ ...p, format: 'csv' })}`)], { type: 'text/csv' })),
+    /** Failed runs nobody reviewed (current scores): filters task_id, worker_id, station, limit, cursor. */
+    reviewQueue: (p) => api.get(`/reviews/queue${qs(p)}`),
+    /** Answers the score (GET /score/:id shape) with its new review. */
     review: (id, decision, comment) => api.post(`/score/${enc(id)}/review`, { decision, comment }),
+    /** {task_id, since?} or {gold_video_id, trainee_video_ids}; answers the batch plus left_out. */
     batch: (body) => api.post('/score/batch', body),
     batchStatus: (id) => api.get(`/score/batch/${enc(id)}`),
     // tasks and analytics
-    tasks: () => api.get('/tasks'),
+    tasks: async () => (await api.get('/tasks')).items,
     task: (id) => api.get(`/tasks/${enc(id)}`),
     taskAnalytics: (id, p) => api.get(`/analytics/tasks/${enc(id)}${qs(p)}`),
     workerAnalytics: (id, p) => api.get(`/analytics/workers/${enc(id)}${qs(p)}`),

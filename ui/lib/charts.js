@@ -1,6 +1,6 @@
 // Charts drawn by Chart.js, served by the ui function from node_modules (/ui/vendor/, no CDN) and
 // loaded on first use only, so the other views do not pay for it.
-import { STEP_COLOURS } from './timeline.js';
+import { stepColour } from './palette.js';
 
 let loading = null;
 
@@ -52,14 +52,14 @@ export function deviationsConfig(steps, types) {
   };
 }
 
-export function durationsConfig(steps) {
+export function durationsConfig(steps, palette) {
   return {
     type: 'bar',
     data: {
       labels: steps.map((st) => `${st.index + 1}. ${st.name}`),
       datasets: [
         { label: 'gold (s)', data: steps.map((st) => st.gold), backgroundColor: '#9aa3b2' },
-        { label: 'median (s)', data: steps.map((st) => st.median), backgroundColor: steps.map((st) => STEP_COLOURS[st.index % STEP_COLOURS.length]) },
+        { label: 'median (s)', data: steps.map((st) => st.median), backgroundColor: steps.map((st) => stepColour(palette, st.index)) },
         { label: 'p90 (s)', data: steps.map((st) => st.p90), backgroundColor: '#17202e' },
       ],
     },

@@ -3,9 +3,9 @@
 // Drawn as SVG in pixels (re-drawn on resize, so text is never stretched).
 
 import { missingSlot } from './sync.js';
+import { stepColour } from './palette.js';
 
 const NS = 'http://www.w3.org/2000/svg';
-export const STEP_COLOURS = ['#2f6fde', '#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#b8860b', '#17becf', '#a6761d', '#6b6b6b'];
 
 /** Makes an SVG element a keyboard button: focusable, named, Enter or Space runs it like a click. */
 function pressable(el, label, run) {
@@ -51,10 +51,11 @@ function tickStep(total, px) {
  * Draws the timeline into container.
  * @param {HTMLElement} container
  * @param {object} result GET /score/:id answer
+ * @param {object} palette GET /ui/palette.json (steps and severities in the PDF's colours)
  * @param {{ onSeek: (which: 'gold'|'trainee', sec: number) => void, onDeviation: (index: number) => void, onMissing: (step: object, slot: object) => void }} handlers
  * @returns {{ setTimes(gold: number|null, trainee: number|null): void, destroy(): void }}
  */
-export function drawTimeline(container, result, handlers) {
+export function drawTimeline(container, result, palette, handlers) {
   const steps = result.steps || [];
   const devs = result.deviations || [];
   const goldDur = duration(result.gold_clips, steps.map((st) => st.gold));
@@ -84,7 +85,7 @@ export function drawTimeline(container, result, handlers) {
 
     const slots = [];
     steps.forEach((st, i) => {
-      const colour = STEP_COLOURS[(st.index ?? i) % STEP_COLOURS.length];
+      const colour = stepColour(palette, st.index ?? i);
       const g = st.gold;
       const t = st.trainee;
       if (t) {
@@ -131,10 +132,10 @@ export function drawTimeline(container, result, handlers) {
       const y = onTrainee ? TRAINEE_Y : GOLD_Y;
       const w = Math.max(6, (r.end_sec - r.start_sec) * scale);
       const grp = s('g', { class: `dev dev-${d.severity}`, 'data-dev': i });
-      grp.append(s('rect', { x: x(r.start_sec), y: y - 1, width: w, height: LANE_H + 2, rx: 3, class: 'dev-outline' }));
+      grp.append(s('rect', { x: x(r.start_sec), y: y - 1, width: w, height: LANE_H + 2, rx: 3, class: 'dev-outline', stroke: palette.severity[d.severity] }));
       const my = onTrainee ? TRAINEE_Y + LANE_H + 12 : GOLD_Y - 12;
       const mx = x(r.start_sec) + Math.min(w / 2, 10);
-      grp.append(s('circle', { cx: mx, cy: my, r: 8, class: 'dev-dot' }));
+      grp.append(s('circle', { cx: mx, cy: my, r: 8, class: 'dev-dot', fill: palette.severity[d.severity] }));
       grp.append(s('text', { x: mx, y: my + 3.5, class: 'dev-num' }, String(i + 1)));
       const what = `Deviation ${i + 1}: ${d.type.replace(/_/g, ' ')} (${d.severity}): ${d.message}`;
       grp.append(s('title', {}, what));

@@ -3,8 +3,9 @@
 import { poll } from '../lib/api.js';
 import { badge, errorNotice, fmtDate, fmtRange, h, mount, notice, scroller, shortId } from '../lib/dom.js';
 import { buildSyncMap, deviationTargets } from '../lib/sync.js';
-import { drawTimeline, STEP_COLOURS } from '../lib/timeline.js';
-import { explainVerdict } from '../lib/verdict.js';
+import { drawTimeline } from '../lib/timeline.js';
+import { swatch } from '../lib/palette.js';
+import { explainVerdict, reviewNote } from '../lib/verdict.js';
 import { createReviewPanel } from './review.js';
 
 const DRIFT_SEC = 0.3; // the follower is re-seeked when it strays further than this from the mapped time
@@ -16,14 +17,11 @@ function evidenceText(ev) {
     .join(', ');
 }
 
-const swatch = (index) => h('span', { class: 'swatch', dataset: { colour: String(index % STEP_COLOURS.length) } });
-
 export function createResultView(app) {
   const el = document.getElementById('view-result');
   let alive = null;
   let blobs = [];
   let cleanup = [];
-  const runLabels = new Map(); // score id -> Promise<"trainee file · date"> of earlier runs
 
   function release() {
     for (const f of cleanup) f();
@@ -64,28 +62,49 @@ export function createResultView(app) {
       mount(el, card(notice('error', `Scoring failed: ${s.error || 'unknown error'}`)));
       return;
     }
-    // Names and the pass rule; each may be missing (old server, deleted video) without failing the page.
-    const [gold, trainee, task, rules] = await Promise.all([
-      app.names.video(s.gold_video_id),
-      app.names.video(s.trainee_video_id),
-      s.task_id ? app.ep.task(s.task_id).catch(() => null) : null,
-      app.rules(),
-    ]);
+    // Names, the task's name and the old-score pass rule may each be missing (deleted video,
+    // task without a definition) without failing the page; the colours are needed.
+    let extra;
+    try {
+      extra = await Promise.all([
+        app.names.video(s.gold_video_id),
+        app.names.video(s.trainee_video_id),
+        s.task_id ? app.ep.task(s.task_id).catch(() => null) : null,
+        s.verdict ? null : app.rules(),
+        app.palette(),
+      ]);
+    } catch (e) {
+      if (!signal.aborted) mount(el, card(errorNotice(e, () => open(id))));
+      return;
+    }
     if (signal.aborted) return;
-    render(s, { gold, trainee, task, rules }, signal);
+    const [gold, trainee, task, rules, palette] = extra;
+    render(s, { gold, trainee, task, rules, palette }, signal);
   }
 
-  function render(s, { gold, trainee, task, rules }, signal) {
+  function render(s, { gold, trainee, task, rules, palette }, signal) {
     const steps = s.steps || [];
     const devs = s.deviations || [];
     const sync = buildSyncMap(s);
-    const verdict = explainVerdict(s, rules, task);
+    const verdict = explainVerdict(s, rules);
     const blocks = new Map(verdict.blocking.map((b) => [b.index, b.why]));
     const goldName = gold?.original_name || s.gold_video_id;
     const traineeName = trainee?.original_name || s.trainee_video_id;
-    const who = trainee ? [trainee.worker_id, trainee.station, trainee.shift].filter(Boolean).join(' · ') : '';
+    // Who and where as the score recorded them (they outlive the video).
+    const who = [s.worker_id, s.station, s.shift].filter(Boolean).join(' · ');
 
-    // --- header: score, verdict and why
+    // --- header: score, the verdict after review, and why the automatic verdict is what it is
+    const verdictEl = h('div', { class: 'verdict', id: 'score-verdict' });
+    const scorebox = h('div', {}, h('div', { class: 'score-num', id: 'score-value' }, s.score === null || s.score === undefined ? '—' : Number(s.score).toFixed(1)), h('div', { class: 'score-of' }, '/ 100'), verdictEl);
+    const overrideEl = h('p', { class: 'review-note', id: 'verdict-review' });
+    const showVerdict = (x) => {
+      scorebox.className = `scorebox ${x.passed ? 'pass' : 'fail'}`;
+      mount(verdictEl, x.passed ? 'PASS' : 'FAIL');
+      const note = reviewNote(x);
+      mount(overrideEl, note);
+      overrideEl.hidden = !note;
+    };
+    showVerdict(s);
     const reportMsg = h('span', { class: 'report-msg' });
     const reportBtn = h('button', { type: 'button', class: 'secondary', id: 'open-report', onclick: () => openReport(s, reportMsg) }, 'PDF report');
     const header = h(
@@ -95,13 +114,7 @@ export function createResultView(app) {
       h(
         'div',
         { class: 'result-body' },
-        h(
-          'div',
-          { class: `scorebox ${s.passed ? 'pass' : 'fail'}` },
-          h('div', { class: 'score-num', id: 'score-value' }, s.score === null || s.score === undefined ? '—' : Number(s.score).toFixed(1)),
-          h('div', { class: 'score-of' }, '/ 100'),
-          h('div', { class: 'verdict', id: 'score-verdict' }, s.passed ? 'PASS' : 'FAIL'),
-        ),
+        scorebox,
         h(
           'dl',
           { class: 'meta' },
@@ -126,10 +139,12 @@ export function createResultView(app) {
         ),
         h('div', { class: 'head-actions' }, reportBtn, reportMsg),
       ),
-      h('p', { class: `verdict-why ${s.passed ? 'pass' : 'fail'}`, id: 'verdict-why' }, verdict.summary),
+      h('p', { class: `verdict-why ${verdict.passed ? 'pass' : 'fail'}`, id: 'verdict-why' }, verdict.summary),
+      overrideEl,
+      s.notice ? notice('info', s.notice) : null,
     );
 
-    const review = createReviewPanel(app, s, () => app.ep.score(s.id));
+    const review = createReviewPanel(app, s, showVerdict);
 
     // --- players
     const goldVideo = h('video', { id: 'video-gold', controls: true, preload: 'auto', playsinline: true, muted: true, 'aria-label': `Gold video: ${goldName}` });
@@ -151,7 +166,7 @@ export function createResultView(app) {
 
     // --- timeline
     const tlBox = h('div', { class: 'timeline', id: 'timeline' });
-    const legend = h('div', { class: 'legend' }, steps.map((st, i) => h('span', { class: 'legend-item' }, swatch(st.index ?? i), `${(st.index ?? i) + 1}. ${st.name}`)));
+    const legend = h('div', { class: 'legend' }, steps.map((st, i) => h('span', { class: 'legend-item' }, swatch(palette, st.index ?? i), `${(st.index ?? i) + 1}. ${st.name}`)));
     const timelineCard = h(
       'div',
       { class: 'card' },
@@ -205,7 +220,7 @@ export function createResultView(app) {
               h(
                 'tr',
                 {},
-                h('td', { class: 'num' }, swatch(st.index ?? i), ` ${(st.index ?? i) + 1}`),
+                h('td', { class: 'num' }, swatch(palette, st.index ?? i), ` ${(st.index ?? i) + 1}`),
                 h('td', {}, st.name),
                 h('td', { class: 'num' }, fmtRange(st.gold)),
                 h('td', { class: 'num' }, st.trainee ? fmtRange(st.trainee) : h('span', { class: 'muted' }, 'not found')),
@@ -219,9 +234,9 @@ export function createResultView(app) {
       ),
     );
 
-    mount(el, header, review.el, players, timelineCard, devCard, stepsCard, similarCard(s));
+    mount(el, header, review.el, players, timelineCard, devCard, stepsCard, breakdownCard(s), similarCard(s, signal));
 
-    const timeline = drawTimeline(tlBox, s, {
+    const timeline = drawTimeline(tlBox, s, palette, {
       onSeek: (which, sec) => {
         held = false;
         driver = which;
@@ -356,49 +371,54 @@ export function createResultView(app) {
     }
   }
 
-  /**
-   * A link to an earlier run, labelled "trainee file · date" once its score is read (the
-   * matches carry only the score id; an id prefix alone would not tell two runs apart).
-   */
-  function runLink(scoreId) {
-    const a = h('a', { href: `#/result/${encodeURIComponent(scoreId)}`, title: scoreId, class: 'run-link' }, String(scoreId));
-    if (!runLabels.has(scoreId)) runLabels.set(scoreId, app.ep.score(scoreId).then(async (r) => `${await app.names.videoName(r.trainee_video_id)} · ${fmtDate(r.created_at)}`));
-    runLabels.get(scoreId).then((label) => mount(a, label)).catch(() => runLabels.delete(scoreId));
-    return a;
+  /** How the score was made, in the PDF's words, and what the task's rules let pass. */
+  function breakdownCard(s) {
+    if (!s.breakdown_text.length && !s.information.length) return null;
+    return h(
+      'div',
+      { class: 'card', id: 'breakdown' },
+      h('h2', {}, 'How the score was made'),
+      s.breakdown_text.length ? h('ul', { id: 'breakdown-text' }, s.breakdown_text.map((t) => h('li', {}, t))) : null,
+      s.information.length ? [h('h3', {}, 'Allowed by the task'), h('ul', { id: 'information' }, s.information.map((i) => h('li', {}, badge(i.type, 'type'), ' ', i.message)))] : null,
+    );
   }
 
-  function similarCard(s) {
-    // Earlier failed runs that look like this one's deviations (server: same task, step and type first).
-    const similar = Array.isArray(s.similar_failures) ? s.similar_failures : [];
-    if (!similar.length) return null;
-    const seen = new Set();
-    const rows = similar.flatMap((g) =>
-      (g.matches || [])
-        .filter((m) => {
-          const key = `${g.deviation_index}:${m.score_id}`;
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        })
-        .map((m) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, `#${(g.deviation_index ?? 0) + 1} `, badge(g.type, 'type')),
-            h('td', {}, runLink(m.score_id)),
-            h('td', {}, m.worker_id || '—'),
-            h('td', {}, m.step_name || m.gold_step?.name || '—', m.type ? [' ', badge(m.type, 'type')] : null),
-            h('td', { class: 'num' }, fmtRange(m)),
-            h('td', { class: 'num' }, m.distance === undefined ? '—' : Number(m.distance).toFixed(3)),
-          ),
-        ),
+  function similarCard(s, signal) {
+    // Earlier failed runs like each deviation (server: same task, gold and step; same type first).
+    const rows = s.similar_failures.flatMap((g) =>
+      g.matches.map((m) => {
+        const label = h('a', { href: `#/result/${encodeURIComponent(m.score_id)}`, title: m.score_id, class: 'run-link' }, `${m.video_id} · ${fmtDate(m.performed_at)}`);
+        // The trainee's file name instead of its id, once known.
+        app.names.videoName(m.video_id).then((n) => mount(label, `${n} · ${fmtDate(m.performed_at)}`));
+        const img = h('img', { class: 'similar-thumb', alt: `Frame of the earlier run at ${fmtRange(m)}`, width: 64, height: 48 });
+        app.ep
+          .thumbnail(m.thumbnail_url)
+          .then((u) => {
+            if (signal.aborted) return URL.revokeObjectURL(u);
+            blobs.push(u);
+            img.src = u;
+          })
+          .catch(() => img.replaceWith(h('span', { class: 'muted' }, 'no frame')));
+        return h(
+          'tr',
+          {},
+          h('td', {}, `#${g.deviation_index + 1} `, badge(g.type, 'type')),
+          h('td', { class: 'thumb' }, img),
+          h('td', {}, label),
+          h('td', {}, m.worker_id || '—', m.station ? h('div', { class: 'muted small-text' }, m.station) : null),
+          h('td', {}, m.step.name, ' ', badge(m.type, 'type')),
+          h('td', { class: 'num' }, fmtRange(m)),
+          h('td', { class: 'num' }, m.distance === null ? '—' : Number(m.distance).toFixed(3)),
+        );
+      }),
     );
+    if (!rows.length) return null;
     return h(
       'div',
       { class: 'card', id: 'similar' },
       h('h2', {}, 'Similar past failures'),
-      h('p', { class: 'muted small-text' }, 'Earlier failed runs of this task whose footage looks most like each deviation.'),
-      scroller(h('table', { class: 'grid' }, h('thead', {}, h('tr', {}, ['Deviation', 'Earlier run', 'Worker', 'Their step', 'Their time', 'Distance'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))),
+      h('p', { class: 'muted small-text' }, 'Earlier failed runs of this task with a deviation on the same step: the same type first, then the footage most alike.'),
+      scroller(h('table', { class: 'grid', id: 'similar-table' }, h('thead', {}, h('tr', {}, ['Deviation', 'Frame', 'Earlier run', 'Worker', 'Their step', 'Their time', 'Distance'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))),
     );
   }
 
