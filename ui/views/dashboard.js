@@ -1,15 +1,13 @@
 // Dashboard of one task (#/dashboard/<task id>): runs and pass rate, pass rate by week, the step
 // that fails most, step duration spread (GET /analytics/tasks/:id, drawn by Chart.js); runs by
 // worker and one worker's history (GET /analytics/workers/:id, GET /scores?worker_id); the review
-// queue (failed runs not reviewed yet); the filtered runs as CSV.
-import { notAvailable, taskId, taskItems } from '../lib/api.js';
+// queue (GET /reviews/queue); the filtered runs as CSV.
 import { badge, errorNotice, fmtDate, h, mount, notice, scroller, srTh } from '../lib/dom.js';
-import { readTaskAnalytics } from '../lib/analytics.js';
+import { readTaskAnalytics, readWorkerAnalytics } from '../lib/analytics.js';
 import { deviationsConfig, drawChart, durationsConfig, passRateConfig } from '../lib/charts.js';
-import { currentReview } from './review.js';
 
 const pctText = (v) => (v === null || v === undefined ? '—' : `${v.toFixed(0)} %`);
-const NOT_YET = (what) => notice('info', `${what} is not available on this server yet.`);
+const scoreText = (v) => (v === null || v === undefined ? '—' : Number(v).toFixed(1));
 
 export function createDashboardView(app) {
   const el = document.getElementById('view-dashboard');
@@ -70,19 +68,29 @@ export function createDashboardView(app) {
     mount(chartBox);
     mount(summary, notice('info', 'Loading…'));
     let a;
+    let palette;
     try {
-      a = readTaskAnalytics(await app.ep.taskAnalytics(task, range()));
+      [a, palette] = await Promise.all([app.ep.taskAnalytics(task, range()).then(readTaskAnalytics), app.palette()]);
     } catch (e) {
-      mount(summary, notAvailable(e) ? NOT_YET('Task analytics') : errorNotice(e, () => analytics(signal)));
+      mount(summary, errorNotice(e, () => analytics(signal)));
       return null;
     }
     if (signal.aborted) return null;
-    mount(summary, h('p', { id: 'dash-kpis' }, h('strong', {}, String(a.runs)), ' runs · pass rate ', h('strong', {}, pctText(a.passRate)), a.worstStep ? [' · fails most: ', h('strong', { id: 'dash-worst' }, `step ${a.worstStep.index + 1} ${a.worstStep.name}`), ` (${a.worstStep.total} deviations)`] : null));
+    mount(
+      summary,
+      h(
+        'p',
+        { id: 'dash-kpis' },
+        h('strong', {}, String(a.runs)), ' runs · pass rate ', h('strong', {}, pctText(a.passRate)),
+        ` · ${a.failed} failed, ${a.reviewed} reviewed · median score ${scoreText(a.medianScore)}`,
+        a.worstStep ? [' · fails most: ', h('strong', { id: 'dash-worst' }, `step ${a.worstStep.index + 1} ${a.worstStep.name}`), ` (${a.worstStep.runsWithDeviation} runs with a deviation)`] : null,
+      ),
+    );
     try {
       const made = await Promise.all([
         drawChart(chartCard('chart-pass', 'Pass rate over time'), `Pass rate by week: ${a.weeks.map((w) => `${w.label} ${pctText(w.passRate)}`).join(', ') || 'no runs'}`, passRateConfig(a.weeks)),
         drawChart(chartCard('chart-fails', 'Deviations per step', a.worstStep ? `Step ${a.worstStep.index + 1} (${a.worstStep.name}) fails most.` : 'No deviations yet.'), `Deviations per step: ${a.steps.map((st) => `${st.name} ${st.total}`).join(', ')}`, deviationsConfig(a.steps, a.types)),
-        drawChart(chartCard('chart-durations', 'Step duration spread'), `Step durations, gold / median / p90 seconds: ${a.steps.map((st) => `${st.name} ${st.gold ?? '—'} / ${st.median ?? '—'} / ${st.p90 ?? '—'}`).join(', ')}`, durationsConfig(a.steps)),
+        drawChart(chartCard('chart-durations', 'Step duration spread'), `Step durations, gold / median / p90 seconds: ${a.steps.map((st) => `${st.name} ${st.gold ?? '—'} / ${st.median ?? '—'} / ${st.p90 ?? '—'}`).join(', ')}`, durationsConfig(a.steps, palette)),
       ]);
       if (signal.aborted) made.forEach((c) => c.destroy());
       else charts = made;
@@ -99,7 +107,21 @@ export function createDashboardView(app) {
         'table',
         { class: 'grid', id: 'dash-workers-table' },
         h('thead', {}, h('tr', {}, ['Worker', 'Runs', 'Pass rate'].map((t) => h('th', {}, t)), srTh('Actions'))),
-        h('tbody', {}, list.map((w) => h('tr', {}, h('td', {}, w.id), h('td', { class: 'num' }, String(w.runs)), h('td', { class: 'num' }, pctText(w.passRate)), h('td', { class: 'actions' }, h('button', { type: 'button', class: 'small secondary', 'aria-label': `History of ${w.id}`, onclick: () => workerHistory(w.id) }, 'History'))))),
+        h(
+          'tbody',
+          {},
+          list.map((w) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, w.id === null ? h('span', { class: 'muted' }, w.label) : w.id),
+              h('td', { class: 'num' }, String(w.runs)),
+              h('td', { class: 'num' }, pctText(w.passRate)),
+              // Runs without a worker have no worker history to show.
+              h('td', { class: 'actions' }, w.id === null ? null : h('button', { type: 'button', class: 'small secondary', 'aria-label': `History of ${w.id}`, onclick: () => workerHistory(w.id) }, 'History')),
+            ),
+          ),
+        ),
       ),
     );
   }
@@ -135,9 +157,8 @@ export function createDashboardView(app) {
   async function reviewQueue() {
     mount(queue, notice('info', 'Loading…'));
     try {
-      const page = await app.ep.scores({ task_id: task, passed: false, reviewed: false, limit: 50, ...range() });
-      // A server without these filters answers every run: keep only failed, unreviewed ones.
-      mount(queue, await runsTable(page.items.filter((s) => s.passed === false && !currentReview(s)), 'dash-queue-table'));
+      const page = await app.ep.reviewQueue({ task_id: task, limit: 50 });
+      mount(queue, await runsTable(page.items, 'dash-queue-table'));
     } catch (e) {
       mount(queue, errorNotice(e, reviewQueue));
     }
@@ -146,13 +167,17 @@ export function createDashboardView(app) {
   async function workerHistory(id) {
     mount(history, notice('info', `Loading ${id}…`));
     try {
-      const [a, runs] = await Promise.all([app.ep.workerAnalytics(id, range()).catch((e) => (notAvailable(e) ? null : Promise.reject(e))), app.ep.scores({ worker_id: id, limit: 50, ...range() })]);
-      // Likewise: only runs that name this worker.
-      runs.items = runs.items.filter((s) => s.worker_id === id);
+      const [a, runs] = await Promise.all([app.ep.workerAnalytics(id, range()).then(readWorkerAnalytics), app.ep.scores({ worker_id: id, limit: 50, ...range() })]);
       mount(
         history,
         h('h3', {}, `History of ${id}`),
-        a ? h('p', { id: 'dash-worker-kpis' }, `${a.runs ?? '—'} runs · pass rate ${pctText(readTaskAnalytics(a).passRate)}`) : NOT_YET('Worker analytics'),
+        h(
+          'p',
+          { id: 'dash-worker-kpis' },
+          `${a.runs} runs · pass rate ${pctText(a.passRate)} · median score ${scoreText(a.medianScore)}`,
+          a.deviations.length ? ` · deviations: ${a.deviations.map(([t, n]) => `${t.replace(/_/g, ' ')} ${n}`).join(', ')}` : '',
+          a.tasks.length > 1 ? ` · tasks: ${a.tasks.map((t) => `${t.name} ${t.runs}`).join(', ')}` : '',
+        ),
         await runsTable(runs.items, 'dash-history-table'),
       );
     } catch (e) {
@@ -168,7 +193,7 @@ export function createDashboardView(app) {
       mount(csvMsg, a);
       a.click();
     } catch (e) {
-      mount(csvMsg, notAvailable(e) ? NOT_YET('CSV export') : errorNotice(e, csv));
+      mount(csvMsg, errorNotice(e, csv));
     }
   }
 
@@ -178,7 +203,8 @@ export function createDashboardView(app) {
     const signal = alive.signal;
     task = params[0] ? decodeURIComponent(params[0]) : app.task;
     taskSel.value = task || '';
-    app.ep.tasks().then((r) => mount(taskList, taskItems(r).map((t) => h('option', { value: taskId(t) }, t.name || taskId(t))))).catch(() => mount(taskList));
+    // Suggestions only: without them the field still takes any task id.
+    app.ep.tasks().then((items) => mount(taskList, items.map((t) => h('option', { value: t.id }, t.name)))).catch(() => mount(taskList));
     mount(history);
     if (!task) {
       clearCharts();
@@ -192,7 +218,7 @@ export function createDashboardView(app) {
     reviewQueue();
     const a = await analytics(signal);
     if (signal.aborted) return;
-    mount(workers, a ? workerTable(a.workers) : NOT_YET('Runs by worker'));
+    mount(workers, a ? workerTable(a.workers) : null);
   }
 
   return {

@@ -120,7 +120,7 @@ export function createResultView(app) {
           { class: 'meta' },
           h('dt', {}, 'Gold'), h('dd', { id: 'meta-gold', title: s.gold_video_id }, goldName),
           h('dt', {}, 'Trainee'), h('dd', { id: 'meta-trainee', title: s.trainee_video_id }, traineeName),
-          s.task_id ? [h('dt', {}, 'Task'), h('dd', { id: 'meta-task' }, task?.name ? `${task.name} (${s.task_id})` : s.task_id)] : null,
+          s.task_id ? [h('dt', {}, 'Task'), h('dd', { id: 'meta-task' }, task && task.name !== s.task_id ? `${task.name} (${s.task_id})` : s.task_id)] : null,
           who ? [h('dt', {}, 'Worker'), h('dd', { id: 'meta-worker' }, who)] : null,
           h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.completed_at || s.created_at)),
           h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),

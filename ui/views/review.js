@@ -1,6 +1,5 @@
-// Review panel of a result: the reviewer's decision beside the engine's verdict, and the
+// Review panel of a result: the reviewer's decision beside the automatic verdict, and the
 // controls to confirm it or override it with a comment (POST /score/:id/review, operator+).
-import { notAvailable } from '../lib/api.js';
 import { badge, errorNotice, fmtDate, h, mount, notice } from '../lib/dom.js';
 import { guard } from '../lib/roles.js';
 
@@ -10,14 +9,8 @@ const DECISIONS = [
   ['override_fail', 'Override: fail'],
 ];
 
-/** The review a score answer carries, whatever the server names it (review or latest of reviews). */
-export function currentReview(s) {
-  if (s.review) return s.review;
-  if (Array.isArray(s.reviews) && s.reviews.length) return s.reviews[s.reviews.length - 1];
-  return null;
-}
-
-export function createReviewPanel(app, score, reload) {
+/** @param {(score: object) => void} onReviewed called with the score the review answers (new `passed` and `review`) */
+export function createReviewPanel(app, score, onReviewed) {
   const state = h('div', { id: 'review-state' });
   const msg = h('div', { id: 'review-msg' });
   const comment = h('textarea', { id: 'review-comment', rows: 2, maxlength: 2000, placeholder: 'Why (required for an override)' });
@@ -35,19 +28,19 @@ export function createReviewPanel(app, score, reload) {
   );
 
   function show(s) {
-    const r = currentReview(s);
-    const engine = s.engine_passed ?? s.passed;
+    const r = s.review;
+    const engine = s.engine_passed ? 'PASS' : 'FAIL';
     mount(
       state,
       r
         ? h(
             'p',
             { class: 'review-line' },
-            'Reviewed: ', badge(r.decision, 'decision'), ` by ${r.reviewer || r.subject || 'a reviewer'}`, r.created_at ? ` on ${fmtDate(r.created_at)}` : '',
+            'Reviewed: ', badge(r.decision, 'decision'), ` by ${r.reviewed_by} on ${fmtDate(r.reviewed_at)}`,
             r.comment ? ` — “${r.comment}”` : '',
-            h('span', { class: 'muted' }, ` (engine verdict: ${engine ? 'PASS' : 'FAIL'})`),
+            h('span', { class: 'muted' }, ` (automatic verdict: ${engine})`),
           )
-        : h('p', { class: 'muted' }, `Not reviewed yet. Engine verdict: ${engine ? 'PASS' : 'FAIL'}.`),
+        : h('p', { class: 'muted' }, `Not reviewed yet. Automatic verdict: ${engine}.`),
     );
   }
 
@@ -56,13 +49,13 @@ export function createReviewPanel(app, score, reload) {
     if (decision !== 'confirm' && !text) return mount(msg, notice('error', 'Say why in the comment before overriding the verdict.'));
     for (const b of buttons) b.disabled = true;
     try {
-      await app.ep.review(score.id, decision, text || undefined);
-      const fresh = await reload();
+      const fresh = await app.ep.review(score.id, decision, text || undefined);
       show(fresh);
+      onReviewed(fresh);
       comment.value = '';
       mount(msg, notice('ok', 'Review saved.'));
     } catch (e) {
-      mount(msg, notAvailable(e) ? notice('info', 'Review is not available on this server yet.') : errorNotice(e, () => send(decision)));
+      mount(msg, errorNotice(e, () => send(decision)));
     } finally {
       for (const b of buttons) guard(b, why, app.role, 'review');
     }
