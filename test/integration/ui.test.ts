@@ -534,6 +534,17 @@ test('tasks, batch, dashboard charts, review queue and review against the real e
   await assertAccessible('dashboard');
   await shot('09-dashboard');
 
+  // The videos list filters by who and where as the API does.
+  await page.goto(`${base}/ui/#/videos`);
+  await page.waitForSelector('#videos-table tbody tr[data-id]');
+  await page.fill('#videos-task', TASK);
+  await page.fill('#videos-worker', 'W-0007');
+  await page.click('#videos-task ~ button[type=submit]');
+  const want = (await apiGet(`/videos?task_id=${TASK}&worker_id=W-0007`)).items.map((v: { id: string }) => v.id);
+  assert.equal(want.length, 1);
+  await page.waitForFunction((n) => document.querySelectorAll('#videos-table tbody tr[data-id]').length === n, want.length);
+  assert.deepEqual(await page.$$eval('#videos-table tbody tr[data-id]', (rows) => rows.map((r) => (r as HTMLElement).dataset.id)), want);
+
   // A queued run: the task's threshold in the server's rule; an override with a comment.
   const id = queue.items[0].id;
   await page.goto(`${base}/ui/#/result/${id}`);

@@ -21,6 +21,9 @@ export function createVideosView(app) {
   let nextCursor = null;
 
   const taskInput = h('input', { id: 'videos-task', type: 'text', placeholder: 'all tasks', spellcheck: 'false' });
+  // Who and where filter the list as they are stored on each upload.
+  const workerFilter = h('input', { id: 'videos-worker', type: 'text', placeholder: 'any worker', spellcheck: 'false' });
+  const stationFilter = h('input', { id: 'videos-station', type: 'text', placeholder: 'any station', spellcheck: 'false' });
   const roleSelect = h('select', { id: 'videos-role' }, h('option', { value: '' }, 'all roles'), ['gold', 'trainee', 'audit'].map((r) => h('option', { value: r }, r)));
   const listMsg = h('div');
   const tbody = h('tbody');
@@ -60,6 +63,8 @@ export function createVideosView(app) {
           { class: 'filters', onsubmit: (e) => { e.preventDefault(); app.setTask(taskInput.value.trim()); load(false); } },
           h('label', { for: 'videos-task' }, 'Task'), taskInput,
           h('label', { for: 'videos-role' }, 'Role'), roleSelect,
+          h('label', { for: 'videos-worker' }, 'Worker'), workerFilter,
+          h('label', { for: 'videos-station' }, 'Station'), stationFilter,
           h('button', { type: 'submit', class: 'secondary' }, 'Refresh'),
         ),
       ),
@@ -123,6 +128,8 @@ export function createVideosView(app) {
     const q = new URLSearchParams();
     if (taskInput.value.trim()) q.set('task_id', taskInput.value.trim());
     if (roleSelect.value) q.set('role', roleSelect.value);
+    if (workerFilter.value.trim()) q.set('worker_id', workerFilter.value.trim());
+    if (stationFilter.value.trim()) q.set('station', stationFilter.value.trim());
     q.set('limit', '50');
     if (more && nextCursor) q.set('cursor', nextCursor);
     try {
