@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseCommand } from './args.js';
+import { runPool } from '../shared/run-pool.js';
 import { SopilotClient } from './http-client.js';
 import { startLocalHost } from './demo-all.js';
 import { parseManifest, type EvalCase, type EvalManifest } from '../shared/evaluation/manifest.js';
@@ -64,18 +65,6 @@ function totalsLines(name: string, t: Totals): string[] {
     `    per type (right type on the right step): ${types || '-'}`,
     `    findings per correct run: ${f ? `low ${f.low} medium ${f.medium} high ${f.high} (true over_time ${f.true_over_time})` : '-'} | boundary error ${t.boundary_error_sec ?? '-'} s | ingest ${t.ingest_sec_per_min ?? '-'} s/min, score ${t.score_sec_per_min ?? '-'} s/min${t.errors ? ` | ${t.errors} errors` : ''}`,
   ];
-}
-
-async function runPool<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
-  return out;
 }
 
 interface GoldEntry {

@@ -5,6 +5,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveFfmpegPath } from '../video/binaries.js';
+import { runPool } from '../run-pool.js';
 import { manifestOf, planDemo, type DemoManifest, type DemoOptions, type SegmentPlan, type VariantName } from './plan.js';
 import { segmentArgs, segmentKey, viewFilter } from './render.js';
 
@@ -19,14 +20,6 @@ export interface GenerateDemoOptions extends DemoOptions {
   only?: VariantName[];
   /** Keep the per-segment files under outDir/.segments (default false). */
   keepSegments?: boolean;
-}
-
-async function runPool<T>(items: T[], limit: number, fn: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 async function ffmpeg(bin: string, args: string[], what: string): Promise<void> {

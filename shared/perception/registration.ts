@@ -123,8 +123,8 @@ export async function registerCamera(gold: GreyImage, trainee: GreyImage, o: Reg
     const dg = keep(new cv.Mat()), dt = keep(new cv.Mat());
     orb.detectAndCompute(g, none, kg, dg);
     orb.detectAndCompute(t, none, kt, dt);
-    const fail = (matches: number): { camera: CameraChange; transform: Similarity } => ({
-      camera: { same_scene: false, zoom: 1, shift_x: 0, shift_y: 0, rotation_deg: 0, brightness_gain: 1, brightness_offset: 0, match_ratio: 0, inliers: 0, matches },
+    const fail = (matches: number, match_ratio = 0, inliers = 0): { camera: CameraChange; transform: Similarity } => ({
+      camera: { same_scene: false, zoom: 1, shift_x: 0, shift_y: 0, rotation_deg: 0, brightness_gain: 1, brightness_offset: 0, match_ratio, inliers, matches },
       transform: IDENTITY,
     });
     if (dg.rows < 8 || dt.rows < 8) return fail(0);
@@ -152,7 +152,7 @@ export async function registerCamera(gold: GreyImage, trainee: GreyImage, o: Reg
     const inliers = pi.length;
     const ratio = inliers / n;
     const same = ratio >= (o.minMatchRatio ?? 0.25) && inliers >= (o.minInliers ?? 20);
-    if (!same) return { ...fail(n), camera: { ...fail(n).camera, match_ratio: round(ratio, 3), inliers } };
+    if (!same) return fail(n, round(ratio, 3), inliers);
     const s = fitSimilarity(pi, qi);
     const { gain, offset } = fitGain(gold, trainee, s);
     const [cx, cy] = applySimilarity(s, gold.width / 2, gold.height / 2);
