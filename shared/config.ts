@@ -55,6 +55,7 @@ const spec = {
   QUEUE_PREFIX: [z.string().min(1), 'sopilot'],
   QUEUE_ATTEMPTS: [int(1, 100), '5'],
   QUEUE_BACKOFF_MS: [int(0, 3_600_000), '1000'],
+  QUEUE_OUTAGE_WINDOW_MS: [int(0, 86_400_000), '600000'],
   QUEUE_CONCURRENCY: [int(1, 64), '1'],
   STAGE_LEASE_MS: [int(1000, 3_600_000), '20000'],
   // upload and ingest

@@ -34,7 +34,7 @@ export async function createContext(config: Config = loadConfig(), log?: Logger)
     createBucket: config.STORE_CREATE_BUCKET,
     dataDir: config.dataDirAbs,
   });
-  const policy = { attempts: config.QUEUE_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS };
+  const policy = { attempts: config.QUEUE_ATTEMPTS, backoffMs: config.QUEUE_BACKOFF_MS, outageWindowMs: config.QUEUE_OUTAGE_WINDOW_MS };
   const onDeadLetter = async (event: SopilotEvent, error: string) => {
     logger.error({ event_type: event.type, event_id: event.id, err: error }, 'event moved to dead-letter');
     const d = (event.data ?? {}) as { video_id?: string; job_id?: string; score_id?: string };

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MalformedEventError } from './envelope.js';
 import { busyRetryDelay, QueueUnavailableError, type BusTimings, type Dispatch, type EventBus, type QueueStats, type RetryPolicy } from './bus.js';
 import { StageBusyError } from '../jobs/index.js';
+import { isDependencyOutage, outageRetryDelay, withinOutageWindow } from './outage.js';
 import { QUEUE_OF, QUEUES, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 /** Production transport: one BullMQ queue per queue name on Redis, retries with backoff, a dead-letter list. */
@@ -83,6 +84,11 @@ export class BullMqBus implements EventBus {
             // Another worker holds the stage (or held it and died): wait for it, without spending a try.
             if (e instanceof StageBusyError) {
               await job.moveToDelayed(Date.now() + busyRetryDelay(this.timings.leaseMs), token);
+              throw new DelayedError();
+            }
+            // A dependency is away (the store, PostgreSQL): wait for it, without spending a try.
+            if (isDependencyOutage(e) && withinOutageWindow(this.policy, job.timestamp)) {
+              await job.moveToDelayed(Date.now() + outageRetryDelay(this.policy), token);
               throw new DelayedError();
             }
             throw e;

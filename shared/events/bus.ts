@@ -31,6 +31,8 @@ export interface EventBus {
 export interface RetryPolicy {
   attempts: number;
   backoffMs: number;
+  /** Since publication, how long a delivery failing on an unreachable dependency is retried without spending a try (outage.ts). */
+  outageWindowMs?: number;
 }
 
 /** Exponential backoff with a cap, shared by the transports that retry themselves. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MalformedEventError } from './envelope.js';
 import { StageBusyError } from '../jobs/index.js';
 import { backoffDelay, busyRetryDelay, type Dispatch, type EventBus, type QueueStats, type RetryPolicy } from './bus.js';
+import { isDependencyOutage, outageRetryDelay, withinOutageWindow } from './outage.js';
 import { QUEUE_OF, QUEUES, type EventTypeName, type QueueName, type SopilotEvent } from './types.js';
 
 interface Item {
@@ -86,6 +87,11 @@ export class InProcessBus implements EventBus {
           // The stage is held by a claim that has not lapsed (a previous run of this host): look again later, without spending a try.
           item.attempts--;
           item.readyAt = Date.now() + busyRetryDelay(this.leaseMs);
+          state.items.push(item);
+        } else if (isDependencyOutage(e) && withinOutageWindow(this.policy, item.enqueuedAt)) {
+          // A dependency is away: look again soon, without spending a try.
+          item.attempts--;
+          item.readyAt = Date.now() + outageRetryDelay(this.policy);
           state.items.push(item);
         } else if (e instanceof MalformedEventError || item.attempts >= this.policy.attempts) {
           state.failed++;
