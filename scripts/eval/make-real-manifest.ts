@@ -7,11 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseManifest, type EvalCase, type Edit, type StepTime } from '../../shared/evaluation/manifest.js';
 
 const labels = JSON.parse(readFileSync('eval/labels/hrt1.json', 'utf8')) as {
+  heldout: string[];
   tasks: Record<string, { steps: string[]; takes: Record<string, Array<[number, number]>> }>;
 };
 const FOOTAGE = '../../shared/footage/hrt1';
 const file = (task: string, take: number) => `${FOOTAGE}/${task}_trial_${take}.mp4`;
-const HELD_OUT = new Set(['task_15']);
+// Held-out tasks are named in the labels file, so every tool splits the same way.
+const HELD_OUT = new Set(labels.heldout);
 
 const stepsOf = (task: string, take: number): StepTime[] =>
   labels.tasks[task].takes[String(take)].map(([a, b], i) => ({ name: labels.tasks[task].steps[i], start_sec: a, end_sec: b }));
