@@ -2,7 +2,7 @@ import type { Context } from '../../shared/context.js';
 import type { EventData, SopilotEvent } from '../../shared/events/types.js';
 import { EventType } from '../../shared/events/types.js';
 import { runStage } from '../../shared/jobs/index.js';
-import { getScore } from '../../shared/scores/repo.js';
+import { getScore } from '../../shared/score-jobs/repo.js';
 import { buildReport } from '../../shared/reports/build.js';
 
 /** score.done: render the PDF once per result (keyed by the result hash) and cache it. */

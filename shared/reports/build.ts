@@ -4,7 +4,7 @@ import { getTask } from '../tasks/repo.js';
 import type { ScoreOutcome } from '../scoring/types.js';
 import { frameAt } from '../videos/frame.js';
 import { reportKey } from '../videos/delete.js';
-import { finalPassed, getScore, updateScore, type ScoreRow } from '../scores/repo.js';
+import { finalPassed, getScore, updateScore, type ScoreRow } from '../score-jobs/repo.js';
 import { getVideo } from '../videos/repo.js';
 
 /** Key frames of the first deviations: trainee frame at the middle of each deviation's trainee range. */
