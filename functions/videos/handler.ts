@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { contentDisposition, servedMediaType } from '../../shared/video/media-type.js';
+import { contentDisposition, servedMediaType } from '../../shared/media/media-type.js';
 import { getContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { getJob } from '../../shared/jobs/index.js';

@@ -5,7 +5,7 @@ import { EventType } from '../events/types.js';
 import { newVideoId, registerVideo } from '../videos/register.js';
 import type { VideoRole } from '../videos/repo.js';
 import { parseWho, whoFromMetadata, whoFromSegments } from '../videos/who.js';
-import { sniffObjectMediaType } from '../video/media-type.js';
+import { sniffObjectMediaType } from '../media/media-type.js';
 
 type Records = EventData<typeof EventType.objectCreated>['Records'];
 
