@@ -8,7 +8,7 @@ import { scoreVideos, scoringOptions } from '../../shared/score-jobs/compute.js'
 import { applyTaskRules } from '../../shared/scoring/task-rules.js';
 import { taskRulesFor } from '../../shared/tasks/rules-for-score.js';
 import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
-import { getVideo } from '../../shared/videos/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
 import { appendAudit } from '../../shared/audit/index.js';
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { pipeline } from 'node:stream/promises';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
-import { getVideo } from '../../shared/videos/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
 import { getScore, listScores, scoreListItem, scoreView, type ScoreFilter } from '../../shared/score-jobs/repo.js';
 import { timeRange } from '../../shared/http/time-range.js';
 import { csvLine } from '../../shared/http/csv.js';

@@ -7,7 +7,7 @@ import { getContext } from '../../shared/context.js';
 import { AppError, badRequest } from '../../shared/errors.js';
 import { sniffVideoContainer } from '../../shared/media/probe.js';
 import { CONTAINER_MEDIA_TYPE } from '../../shared/media/media-type.js';
-import { newVideoId, rawKey, registerVideo } from '../../shared/videos/register.js';
+import { newVideoId, rawKey, registerVideo } from '../../shared/video-repo/register.js';
 import { UploadFields } from './schema.js';
 import { ensureDependencies } from '../../shared/http/dependencies.js';
 

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/index.js';
 import { getBuffer } from '../store/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
-import { getVideo, type VideoRow } from '../videos/repo.js';
+import { getVideo, type VideoRow } from '../video-repo/repo.js';
 import { cosine } from '../vision/embedder.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
