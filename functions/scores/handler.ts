@@ -11,7 +11,7 @@ import { createScoreFor, pairProblem } from '../../shared/score-jobs/request.js'
 import { requestScoring } from '../../shared/score-jobs/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
 import { ensureDependencies } from '../../shared/http/dependencies.js';
-import { buildReport } from '../../shared/reports/build.js';
+import { buildReport } from '../../shared/report/build.js';
 import type { BatchRequest, ListScoresQuery, ScoreRequest } from './schema.js';
 import { batchView, createBatch } from '../../shared/score-jobs/batch.js';
 

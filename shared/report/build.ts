@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { DEVIATION_LABEL, renderScoreReport, type ScoreReportRecord, type Thumbnail } from '../report/index.js';
+import { DEVIATION_LABEL, renderScoreReport, type ScoreReportRecord, type Thumbnail } from './index.js';
 import { getTask } from '../tasks/repo.js';
 import type { ScoreOutcome } from '../scoring/types.js';
 import { frameAt } from '../video-repo/frame.js';
