@@ -12,7 +12,7 @@ import { canonicalJson } from '../audit/index.js';
 import { getBuffer } from '../store/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
 import { getVideo, type VideoRow } from '../video-repo/repo.js';
-import { cosine } from '../vision/embedder.js';
+import { cosine } from '../vectors.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
