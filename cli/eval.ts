@@ -19,8 +19,8 @@ import { parseManifest, type EvalCase, type EvalManifest } from '../shared/evalu
 import { manifestFromDemo } from '../shared/evaluation/from-demo.js';
 import { materialise } from '../shared/evaluation/edits.js';
 import { judgeCase, missedThresholds, totalsOf, type CaseResult, type CaseRun, type Totals } from '../shared/evaluation/metrics.js';
-import { resolveFfmpegPath, resolveFfprobePath } from '../shared/video/binaries.js';
-import { probeVideo } from '../shared/video/probe.js';
+import { resolveFfmpegPath, resolveFfprobePath } from '../shared/media/binaries.js';
+import { probeVideo } from '../shared/media/probe.js';
 import type { DemoManifest } from '../shared/demo/plan.js';
 
 const USAGE =

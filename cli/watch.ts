@@ -3,7 +3,7 @@ import { promises as fs, readFileSync, existsSync } from 'node:fs';
 import { openAsBlob } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseWho, whoFromSegments } from '../shared/videos/who.js';
+import { parseWho, whoFromSegments } from '../shared/video-repo/who.js';
 
 /**
  * sopilot-watch: for plants without S3 notifications. Watches DIR laid out as

@@ -10,7 +10,7 @@ import { wireAuditHooks } from '../shared/audit-hooks.js';
 import type { EventFunction, HttpFunction } from '../shared/functions.js';
 import { bindAddress, listen } from './http-server.js';
 import { resumeInterrupted } from '../shared/jobs/resume.js';
-import { killChildren } from '../shared/video/children.js';
+import { killChildren } from '../shared/media/children.js';
 
 export interface StartOptions {
   config?: Config;

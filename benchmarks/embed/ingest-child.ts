@@ -9,7 +9,7 @@ import { startHost } from '../../hosts/start.js';
 import { httpFunctions, eventFunctions } from '../../functions/registry.js';
 import { loadConfig } from '../../shared/config.js';
 import { QUEUES } from '../../shared/events/types.js';
-import { registerVideo, newVideoId, rawKey } from '../../shared/videos/register.js';
+import { registerVideo, newVideoId, rawKey } from '../../shared/video-repo/register.js';
 import { createReadStream, statSync } from 'node:fs';
 
 const [video, backend] = process.argv.slice(2);

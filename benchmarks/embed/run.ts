@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveFfmpegPath } from '../../shared/video/binaries.js';
+import { resolveFfmpegPath } from '../../shared/media/binaries.js';
 import { runEmbedBackendsBench } from './backends.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

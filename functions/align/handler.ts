@@ -3,9 +3,9 @@ import type { EventData, SopilotEvent } from '../../shared/events/types.js';
 import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
-import { getScore, queuedScoresFor, updateScore } from '../../shared/scores/repo.js';
-import { alignVideos, loadScoreInputs } from '../../shared/scores/compute.js';
-import { requestScoring } from '../../shared/scores/pipeline.js';
+import { getScore, queuedScoresFor, updateScore } from '../../shared/score-jobs/repo.js';
+import { alignVideos, loadScoreInputs } from '../../shared/score-jobs/compute.js';
+import { requestScoring } from '../../shared/score-jobs/pipeline.js';
 
 const clipTimes = (t: { start_sec: Float64Array; end_sec: Float64Array }) =>
   Array.from(t.start_sec, (s, i) => ({ start_sec: Math.round(s * 1000) / 1000, end_sec: Math.round(t.end_sec[i] * 1000) / 1000 }));

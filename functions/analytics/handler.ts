@@ -6,7 +6,7 @@ import { timeRange } from '../../shared/http/time-range.js';
 import { loadRuns } from '../../shared/analytics/runs.js';
 import { taskStats, workerStats } from '../../shared/analytics/task-stats.js';
 import { TaskId } from '../../shared/tasks/definition.js';
-import { WhoFields } from '../../shared/videos/who.js';
+import { WhoFields } from '../../shared/video-repo/who.js';
 import type { AnalyticsQuery } from './schema.js';
 
 type Q = z.output<typeof AnalyticsQuery>;

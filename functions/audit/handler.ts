@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../shared/errors.js';
 import { buildAuditExport, listAudit, signExport, verifyAuditChain, type SignExportOptions } from '../../shared/audit/index.js';
 import { auditRequest } from '../../shared/security.js';
 import { getBuffer } from '../../shared/store/index.js';
-import { scoreView, getScore } from '../../shared/scores/repo.js';
+import { scoreView, getScore } from '../../shared/score-jobs/repo.js';
 import type { Config } from '../../shared/config.js';
 import type { ExportRequest, TrailQuery } from './schema.js';
 

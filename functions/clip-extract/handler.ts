@@ -6,7 +6,7 @@ import { runStage, isPermanent } from '../../shared/jobs/index.js';
 import { extractClips } from '../../shared/ingest/extract.js';
 import { clipsKey, framesKey, playbackKey } from '../../shared/ingest/keys.js';
 import { ingestFailed, ingestRunning } from '../../shared/ingest/ingest-job.js';
-import { getVideo, updateVideo } from '../../shared/videos/repo.js';
+import { getVideo, updateVideo } from '../../shared/video-repo/repo.js';
 import { PermanentError } from '../../shared/errors.js';
 
 type Input = EventData<typeof EventType.videoUploaded>;

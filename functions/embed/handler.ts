@@ -10,7 +10,7 @@ import { GOLD_VIEW_HYPOTHESES, contentRect, warpFrame } from '../../shared/visio
 import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
-import { getVideo, updateVideo } from '../../shared/videos/repo.js';
+import { getVideo, updateVideo } from '../../shared/video-repo/repo.js';
 import { ingestFailed } from '../../shared/ingest/ingest-job.js';
 import { clipsKey, framesKey } from '../../shared/ingest/keys.js';
 import { getBuffer } from '../../shared/store/index.js';

@@ -2,8 +2,8 @@ import type { Context } from '../../shared/context.js';
 import type { EventData, SopilotEvent } from '../../shared/events/types.js';
 import { EventType } from '../../shared/events/types.js';
 import { runStage } from '../../shared/jobs/index.js';
-import { getScore } from '../../shared/scores/repo.js';
-import { buildReport } from '../../shared/reports/build.js';
+import { getScore } from '../../shared/score-jobs/repo.js';
+import { buildReport } from '../../shared/report/build.js';
 
 /** score.done: render the PDF once per result (keyed by the result hash) and cache it. */
 export async function handleScoreDone(event: SopilotEvent<EventData<typeof EventType.scoreDone>>, ctx: Context): Promise<void> {

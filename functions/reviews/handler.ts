@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import { getContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { auditRequest } from '../../shared/security.js';
-import { finalPassed, getScore, listScores, scoreListItem, scoreView } from '../../shared/scores/repo.js';
-import { reportKey } from '../../shared/videos/delete.js';
+import { finalPassed, getScore, listScores, scoreListItem, scoreView } from '../../shared/score-jobs/repo.js';
+import { reportKey } from '../../shared/video-repo/delete.js';
 import type { ReviewQueueQuery, ReviewRequest } from './schema.js';
 
 /**

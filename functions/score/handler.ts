@@ -3,12 +3,12 @@ import type { EventData, SopilotEvent } from '../../shared/events/types.js';
 import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
-import { getScore, resultHash, updateScore } from '../../shared/scores/repo.js';
-import { scoreVideos, scoringOptions } from '../../shared/scores/compute.js';
+import { getScore, resultHash, updateScore } from '../../shared/score-jobs/repo.js';
+import { scoreVideos, scoringOptions } from '../../shared/score-jobs/compute.js';
 import { applyTaskRules } from '../../shared/scoring/task-rules.js';
 import { taskRulesFor } from '../../shared/tasks/rules-for-score.js';
 import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
-import { getVideo } from '../../shared/videos/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
 import { appendAudit } from '../../shared/audit/index.js';
 

@@ -3,17 +3,17 @@ import type { z } from 'zod';
 import { pipeline } from 'node:stream/promises';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
-import { getVideo } from '../../shared/videos/repo.js';
-import { getScore, listScores, scoreListItem, scoreView, type ScoreFilter } from '../../shared/scores/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
+import { getScore, listScores, scoreListItem, scoreView, type ScoreFilter } from '../../shared/score-jobs/repo.js';
 import { timeRange } from '../../shared/http/time-range.js';
 import { csvLine } from '../../shared/http/csv.js';
-import { createScoreFor, pairProblem } from '../../shared/scores/request.js';
-import { requestScoring } from '../../shared/scores/pipeline.js';
+import { createScoreFor, pairProblem } from '../../shared/score-jobs/request.js';
+import { requestScoring } from '../../shared/score-jobs/pipeline.js';
 import { auditRequest } from '../../shared/security.js';
 import { ensureDependencies } from '../../shared/http/dependencies.js';
-import { buildReport } from '../../shared/reports/build.js';
+import { buildReport } from '../../shared/report/build.js';
 import type { BatchRequest, ListScoresQuery, ScoreRequest } from './schema.js';
-import { batchView, createBatch } from '../../shared/scores/batch.js';
+import { batchView, createBatch } from '../../shared/score-jobs/batch.js';
 
 export async function create(req: Request, res: Response, body: z.output<typeof ScoreRequest>): Promise<void> {
   const ctx = await getContext();

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
-import { getVideo } from '../../shared/videos/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
 import { auditRequest } from '../../shared/security.js';

@@ -4,7 +4,7 @@ import { getContext } from '../../shared/context.js';
 import type { Context } from '../../shared/context.js';
 import { AppError, badRequest, notFound } from '../../shared/errors.js';
 import { auditRequest } from '../../shared/security.js';
-import { getVideo } from '../../shared/videos/repo.js';
+import { getVideo } from '../../shared/video-repo/repo.js';
 import { loadSteps } from '../../shared/ingest/steps.js';
 import { TaskId } from '../../shared/tasks/definition.js';
 import { currentGold, getTask, listTaskSummaries, saveTask, staleRunCount, stepsView, type TaskRow, type TaskSummary } from '../../shared/tasks/repo.js';

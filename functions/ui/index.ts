@@ -6,7 +6,7 @@ import { buildHttpApp } from '../../shared/http/app.js';
 import { registerRouteDoc } from '../../shared/http/openapi.js';
 import { authorize } from '../../shared/http/authorize.js';
 import { getContext } from '../../shared/context.js';
-import { scoringOptions } from '../../shared/scores/compute.js';
+import { scoringOptions } from '../../shared/score-jobs/compute.js';
 import { AppError } from '../../shared/errors.js';
 import { PALETTE } from '../../shared/report/palette.js';
 import { createStaticReader, etagMatches, resolveStaticPath } from './static.js';

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { getContext } from '../../shared/context.js';
 import { AppError, badRequest } from '../../shared/errors.js';
-import { sniffVideoContainer } from '../../shared/video/probe.js';
-import { CONTAINER_MEDIA_TYPE } from '../../shared/video/media-type.js';
-import { newVideoId, rawKey, registerVideo } from '../../shared/videos/register.js';
+import { sniffVideoContainer } from '../../shared/media/probe.js';
+import { CONTAINER_MEDIA_TYPE } from '../../shared/media/media-type.js';
+import { newVideoId, rawKey, registerVideo } from '../../shared/video-repo/register.js';
 import { UploadFields } from './schema.js';
 import { ensureDependencies } from '../../shared/http/dependencies.js';
 

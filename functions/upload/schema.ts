@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WhoFields } from '../../shared/videos/who.js';
+import { WhoFields } from '../../shared/video-repo/who.js';
 
 export const UploadFields = z.object({
   task_id: z

@@ -1,16 +1,16 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { contentDisposition, servedMediaType } from '../../shared/video/media-type.js';
+import { contentDisposition, servedMediaType } from '../../shared/media/media-type.js';
 import { getContext } from '../../shared/context.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { getJob } from '../../shared/jobs/index.js';
-import { getVideo, listVideos, videoView } from '../../shared/videos/repo.js';
-import { deleteVideo } from '../../shared/videos/delete.js';
-import { emitUploaded } from '../../shared/videos/register.js';
+import { getVideo, listVideos, videoView } from '../../shared/video-repo/repo.js';
+import { deleteVideo } from '../../shared/video-repo/delete.js';
+import { emitUploaded } from '../../shared/video-repo/register.js';
 import { setJobStatus } from '../../shared/jobs/index.js';
 import type { z } from 'zod';
 import type { DeleteQuery, ListVideosQuery, ThumbnailQuery } from './schema.js';
-import { frameAt } from '../../shared/videos/frame.js';
+import { frameAt } from '../../shared/video-repo/frame.js';
 
 export async function list(_req: Request, res: Response, q: z.output<typeof ListVideosQuery>): Promise<void> {
   const ctx = await getContext();

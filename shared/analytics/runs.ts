@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js';
 import { isoTime } from '../db/rows.js';
-import { FINAL_PASSED_SQL } from '../scores/repo.js';
+import { FINAL_PASSED_SQL } from '../score-jobs/repo.js';
 import type { Deviation, StepRow } from '../scoring/types.js';
 
 /** One run as the analytics read it: the current score of one trainee video. */

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveFfmpegPath } from '../video/binaries.js';
+import { resolveFfmpegPath } from '../media/binaries.js';
 import { runPool } from '../run-pool.js';
 import { manifestOf, planDemo, type DemoManifest, type DemoOptions, type SegmentPlan, type VariantName } from './plan.js';
 import { segmentArgs, segmentKey, viewFilter } from './render.js';

@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { Context } from '../context.js';
 import type { EventData } from '../events/types.js';
 import { EventType } from '../events/types.js';
-import { newVideoId, registerVideo } from '../videos/register.js';
-import type { VideoRole } from '../videos/repo.js';
-import { parseWho, whoFromMetadata, whoFromSegments } from '../videos/who.js';
-import { sniffObjectMediaType } from '../video/media-type.js';
+import { newVideoId, registerVideo } from '../video-repo/register.js';
+import type { VideoRole } from '../video-repo/repo.js';
+import { parseWho, whoFromMetadata, whoFromSegments } from '../video-repo/who.js';
+import { sniffObjectMediaType } from '../media/media-type.js';
 
 type Records = EventData<typeof EventType.objectCreated>['Records'];
 

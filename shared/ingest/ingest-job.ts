@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { getJob, setJobStatus } from '../jobs/index.js';
-import { updateVideo } from '../videos/repo.js';
+import { updateVideo } from '../video-repo/repo.js';
 import { redactPaths } from '../errors.js';
 
 /** The user-visible ingest job (GET /videos/jobs/:id) follows the stages under it. */

@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
 import { makeEvent } from '../events/envelope.js';
 import { EventType } from '../events/types.js';
-import { emitUploaded } from '../videos/register.js';
-import type { VideoRole } from '../videos/repo.js';
+import { emitUploaded } from '../video-repo/register.js';
+import type { VideoRole } from '../video-repo/repo.js';
 
 /**
  * The in-process queue lives in memory: work that was queued or running when the host stopped

@@ -2,7 +2,7 @@
 // at a resolution keypoints can work with (640 px wide). Moving things (an arm, a person walking
 // by) are in few of the frames and drop out; what is left is what registration matches.
 import type { Frame } from '../vision/frame.js';
-import { decodeFrames } from '../video/decode.js';
+import { decodeFrames } from '../media/decode.js';
 import { medianFrame, toGrey, type GreyImage } from './image.js';
 
 export const STILL_WIDTH = 640;

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import { isoTime } from '../db/rows.js';
 import { canonicalJson } from '../audit/index.js';
 import { loadSteps } from '../ingest/steps.js';
-import { getVideo, type VideoRow } from '../videos/repo.js';
+import { getVideo, type VideoRow } from '../video-repo/repo.js';
 import type { TaskDefinition, TaskStepDef } from './definition.js';
 
 export interface TaskRow extends TaskDefinition {

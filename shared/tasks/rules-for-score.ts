@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import type { ScoreRow } from '../scores/repo.js';
+import type { ScoreRow } from '../score-jobs/repo.js';
 import type { TaskRules } from '../scoring/task-rules.js';
 import { getTaskVersion } from './repo.js';
 

@@ -39,16 +39,6 @@ export function l2normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
-}
-
 export type ClipPooling = 'concat' | 'ramp';
 
 /**

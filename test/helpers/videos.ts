@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
-import { resolveFfmpegPath } from '../../shared/video/binaries.js';
+import { resolveFfmpegPath } from '../../shared/media/binaries.js';
 
 const execFileP = promisify(execFile);
 

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemo } from '../../shared/demo/generate.js';
-import { resolveFfmpegPath } from '../../shared/video/binaries.js';
+import { resolveFfmpegPath } from '../../shared/media/binaries.js';
 import { startLocalHost } from '../../cli/demo-all.js';
 import { SopilotClient } from '../../cli/http-client.js';
 import { embeddingsBlobKey } from '../../shared/embeddings/repo.js';

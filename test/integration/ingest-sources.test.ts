@@ -2,8 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { probeVideo } from '../../shared/video/probe.js';
-import { decodeFrames } from '../../shared/video/decode.js';
+import { probeVideo } from '../../shared/media/probe.js';
+import { decodeFrames } from '../../shared/media/decode.js';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestHost, TOKENS, until, type TestHost } from '../helpers/host.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generateBench } from '../../shared/demo/bench/generate.js';
 import type { BenchTimeline } from '../../shared/demo/bench/manifest.js';
 import { parseManifest, type EvalManifest } from '../../shared/evaluation/manifest.js';
-import { probeVideo } from '../../shared/video/probe.js';
+import { probeVideo } from '../../shared/media/probe.js';
 import { main } from '../../cli/demo-generate.js';
 
 let dir: string;

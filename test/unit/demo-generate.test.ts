@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { generateDemo } from '../../shared/demo/generate.js';
 import { manifestOf, planDemo, VARIANT_NAMES, type DemoManifest } from '../../shared/demo/plan.js';
 import { DEMO_STEPS } from '../../shared/demo/scenes.js';
-import { probeVideo } from '../../shared/video/probe.js';
-import { decodeFrames } from '../../shared/video/decode.js';
+import { probeVideo } from '../../shared/media/probe.js';
+import { decodeFrames } from '../../shared/media/decode.js';
 import { main } from '../../cli/demo-generate.js';
 
 let dir: string;

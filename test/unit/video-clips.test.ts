@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClipAssembler, planClips } from '../../shared/video/clips.js';
+import { ClipAssembler, planClips } from '../../shared/media/clips.js';
 
 test('planClips: 10 s at 4 fps, K=8, S=4 gives 9 exact clips', () => {
   const clips = planClips(40, 4, { clipFrames: 8, stride: 4 });

@@ -4,9 +4,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeAudioOnly, makeCorruptVideo, makeTestVideo } from '../helpers/videos.js';
-import { probeVideo, sniffVideoContainer, VideoProbeError, parseRate } from '../../shared/video/probe.js';
-import { decodeFrames, buildDecodeFilter, VideoDecodeError } from '../../shared/video/decode.js';
-import { resolveFfmpegPath, resolveFfprobePath, VideoBinaryError } from '../../shared/video/binaries.js';
+import { probeVideo, sniffVideoContainer, VideoProbeError, parseRate } from '../../shared/media/probe.js';
+import { decodeFrames, buildDecodeFilter, VideoDecodeError } from '../../shared/media/decode.js';
+import { resolveFfmpegPath, resolveFfprobePath, VideoBinaryError } from '../../shared/media/binaries.js';
 
 let dir: string;
 const f = (name: string) => join(dir, name);

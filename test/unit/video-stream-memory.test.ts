@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeTestVideo } from '../helpers/videos.js';
-import { decodeFrames } from '../../shared/video/decode.js';
+import { decodeFrames } from '../../shared/media/decode.js';
 
 let dir: string;
 before(async () => {

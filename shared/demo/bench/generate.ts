@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { resolveFfmpegPath } from '../../video/binaries.js';
+import { resolveFfmpegPath } from '../../media/binaries.js';
 import { encodeVideo, type EncodeJob } from './encode.js';
 import { evalManifestOf, timelineOf, type Split } from './manifest.js';
 import { planBench, type BenchOptions } from './plan.js';

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import type { Db } from '../db/index.js';
 import { isoTime } from '../db/rows.js';
 import { AppError, badRequest, notFound } from '../errors.js';
-import { getVideo, toVideo, type VideoRow } from '../videos/repo.js';
+import { getVideo, toVideo, type VideoRow } from '../video-repo/repo.js';
 import { currentGold, getTask, upToDateScoreSql } from '../tasks/repo.js';
 import { createScoreFor, pairProblem } from './request.js';
 import { finalPassed } from './repo.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js';
-import type { VideoRow } from '../videos/repo.js';
+import type { VideoRow } from '../video-repo/repo.js';
 import { createScore, newScoreId } from './repo.js';
 
 /** Why this gold/trainee pair cannot be scored, or null when it can. */

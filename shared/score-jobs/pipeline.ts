@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { makeEvent } from '../events/envelope.js';
 import { EventType } from '../events/types.js';
-import { getVideo } from '../videos/repo.js';
+import { getVideo } from '../video-repo/repo.js';
 import { getScore } from './repo.js';
 
 /** Emits score.requested once both videos are indexed; until then the score waits (video.indexed resumes it). */

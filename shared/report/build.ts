@@ -1,11 +1,11 @@
 import type { Context } from '../context.js';
-import { DEVIATION_LABEL, renderScoreReport, type ScoreReportRecord, type Thumbnail } from '../report/index.js';
+import { DEVIATION_LABEL, renderScoreReport, type ScoreReportRecord, type Thumbnail } from './index.js';
 import { getTask } from '../tasks/repo.js';
 import type { ScoreOutcome } from '../scoring/types.js';
-import { frameAt } from '../videos/frame.js';
-import { reportKey } from '../videos/delete.js';
-import { finalPassed, getScore, updateScore, type ScoreRow } from '../scores/repo.js';
-import { getVideo } from '../videos/repo.js';
+import { frameAt } from '../video-repo/frame.js';
+import { reportKey } from '../video-repo/delete.js';
+import { finalPassed, getScore, updateScore, type ScoreRow } from '../score-jobs/repo.js';
+import { getVideo } from '../video-repo/repo.js';
 
 /** Key frames of the first deviations: trainee frame at the middle of each deviation's trainee range. */
 async function deviationThumbnails(ctx: Context, s: ScoreRow, outcome: ScoreOutcome, max = 4): Promise<Thumbnail[]> {

@@ -2,8 +2,8 @@ import type { Context } from '../context.js';
 import { isoTime } from '../db/rows.js';
 import { loadVideoEmbeddings, type VideoEmbeddings } from '../embeddings/repo.js';
 import type { Deviation, DeviationType, TimeRange } from '../scoring/types.js';
-import { getVideo } from '../videos/repo.js';
-import { thumbnailUrl } from '../videos/frame.js';
+import { getVideo } from '../video-repo/repo.js';
+import { thumbnailUrl } from '../video-repo/frame.js';
 import { FINAL_PASSED_SQL, type ScoreRow } from './repo.js';
 
 export interface SimilarMatch {
