@@ -1,0 +1,153 @@
+// How well each feature family tells a task's steps apart across takes, on the real footage:
+// gold = take 1, trainees = takes 2 and 3 of each labelled task, trainee frames registered to the
+// gold (camera registration, nearest-pixel warp). For each trainee step (its labelled span) and
+// gold step, the mean over the step's trainee frames of the best centred cosine with any frame of
+// the gold step; a step is "diagonal-best" when its own gold step wins, and its margin is own
+// minus the best other. This is perception alone, before any scoring rule.
+// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json]
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { decodeFrames } from '../../shared/media/decode.js';
+import { toGrey, medianFrame } from '../../shared/perception/image.js';
+import { registerCamera, rescaleSimilarity, applySimilarity, type Similarity } from '../../shared/perception/registration.js';
+import { WorkFeatureExtractor, WORK_GRID } from '../../shared/perception/work-features.js';
+import { createEmbedder } from '../../shared/vision/create-embedder.js';
+import { poolClipFeatures, type FrameFeatureEmbedder } from '../../shared/vision/embedder.js';
+import type { Frame } from '../../shared/vision/frame.js';
+
+const FOOTAGE = '../shared/footage/hrt1';
+const FPS = 4;
+const W = 224;
+const H = 126;
+/** ±1 s of context per frame, pooled as the clips are (mean and trend). */
+const HALF = 4;
+const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'benchmarks/results/step-separability.json';
+
+if (!existsSync(FOOTAGE)) {
+  console.log(`step-separability: skipped, ${FOOTAGE} is absent`);
+  process.exit(0);
+}
+const labels = JSON.parse(readFileSync('eval/labels/hrt1.json', 'utf8')) as {
+  heldout: string[];
+  tasks: Record<string, { takes: Record<string, Array<[number, number]>> }>;
+};
+
+async function decode(file: string, width: number, height: number): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for await (const f of decodeFrames(file, { fps: FPS, width, height, resize: 'stretch' })) frames.push(f.frame);
+  return frames;
+}
+
+function warp(f: Frame, t: Similarity): Frame {
+  const o = new Uint8Array(f.data.length);
+  for (let y = 0; y < f.height; y++) {
+    for (let x = 0; x < f.width; x++) {
+      const [u, v] = applySimilarity(t, x, y);
+      const xi = Math.min(f.width - 1, Math.max(0, Math.round(u)));
+      const yi = Math.min(f.height - 1, Math.max(0, Math.round(v)));
+      o.set(f.data.subarray(3 * (yi * f.width + xi), 3 * (yi * f.width + xi) + 3), 3 * (y * f.width + x));
+    }
+  }
+  return { width: f.width, height: f.height, data: o };
+}
+
+const stillOf = (frames: Frame[]) => toGrey(medianFrame(frames.filter((_, i) => i % Math.max(1, Math.floor(frames.length / 40)) === 0)));
+
+/** The take's frames in the gold's picture coordinates (registration at twice the feature size). */
+async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Frame[]> {
+  const file = path.join(FOOTAGE, `${task}_trial_${take}.mp4`);
+  const frames = await decode(file, W, H);
+  if (!goldStill) return frames;
+  const { camera, transform } = await registerCamera(goldStill, stillOf(await decode(file, 2 * W, 2 * H)));
+  return camera.same_scene ? frames.map((f) => warp(f, rescaleSimilarity(transform, 0.5, 0.5))) : frames;
+}
+
+type Family = { name: string; perFrame: (frames: Frame[]) => Promise<Float32Array[]> };
+const mobilenet = (await createEmbedder({ backend: 'onnx' })).embedder as unknown as FrameFeatureEmbedder;
+const heuristic = (await createEmbedder({ backend: 'heuristic' })).embedder as unknown as FrameFeatureEmbedder;
+const families: Family[] = [
+  {
+    name: 'work (change vs own scene + motion, 28x16 grid)',
+    perFrame: async (fr) => {
+      const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr));
+      return fr.map((f) => ex.next(f));
+    },
+  },
+  { name: 'heuristic (colour histogram, grey grid)', perFrame: (fr) => heuristic.embedFrames(fr) },
+  {
+    name: 'mobilenet_v2 (nsfwjs backbone, pooled)',
+    perFrame: async (fr) => {
+      const r: Float32Array[] = [];
+      for (let i = 0; i < fr.length; i += 16) r.push(...(await mobilenet.embedFrames(fr.slice(i, i + 16))));
+      return r;
+    },
+  },
+];
+
+const withContext = (f: Float32Array[]) => f.map((_, i) => poolClipFeatures(f.slice(Math.max(0, i - HALF), Math.min(f.length, i + HALF + 1)), { pooling: 'concat' }));
+function centred(rows: Float32Array[], mean: Float64Array): Float32Array[] {
+  return rows.map((r) => {
+    const o = Float32Array.from(r, (v, x) => v - mean[x]);
+    const n = Math.hypot(...o) || 1;
+    return o.map((v) => v / n);
+  });
+}
+const stepOfFrame = (spans: Array<[number, number]>, i: number) => {
+  const t = (i + 0.5) / FPS;
+  const k = spans.findIndex(([a, b]) => t >= a && t < b);
+  return k < 0 ? spans.length - 1 : k;
+};
+
+interface Row { family: string; split: string; steps: number; diagonal_best: number; mean_margin: number }
+const acc = new Map<string, { steps: number; diag: number; margin: number }>();
+for (const [task, info] of Object.entries(labels.tasks)) {
+  const takes = Object.keys(info.takes);
+  if (takes.length < 2 || !takes.includes('1')) continue;
+  const split = labels.heldout.includes(task) ? 'heldout' : 'dev';
+  const goldFrames = await takeFrames(task, '1', null);
+  const goldStill = stillOf(await decode(path.join(FOOTAGE, `${task}_trial_1.mp4`), 2 * W, 2 * H));
+  const trainees = await Promise.all(takes.filter((t) => t !== '1').map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill) })));
+  for (const fam of families) {
+    const g0 = withContext(await fam.perFrame(goldFrames));
+    const mean = new Float64Array(g0[0].length);
+    for (const r of g0) r.forEach((v, x) => (mean[x] += v / g0.length));
+    const g = centred(g0, mean);
+    const gs = g.map((_, i) => stepOfFrame(info.takes['1'], i));
+    const K = info.takes['1'].length;
+    for (const tr of trainees) {
+      const t = centred(withContext(await fam.perFrame(tr.frames)), mean);
+      const S = Array.from({ length: K }, () => new Float64Array(K));
+      const cnt = new Float64Array(K);
+      t.forEach((tj, j) => {
+        const k = stepOfFrame(info.takes[tr.take], j);
+        const best = new Float64Array(K).fill(-1);
+        g.forEach((gi, i) => {
+          let c = 0;
+          for (let x = 0; x < gi.length; x++) c += gi[x] * tj[x];
+          if (c > best[gs[i]]) best[gs[i]] = c;
+        });
+        cnt[k]++;
+        best.forEach((b, l) => (S[k][l] += b));
+      });
+      const a = acc.get(`${fam.name}|${split}`) ?? { steps: 0, diag: 0, margin: 0 };
+      for (let k = 0; k < K; k++) {
+        if (!cnt[k]) continue;
+        const own = S[k][k] / cnt[k];
+        const other = Math.max(...Array.from(S[k], (v, l) => (l === k ? -Infinity : v / cnt[k])));
+        a.steps++;
+        if (own > other) a.diag++;
+        a.margin += own - other;
+      }
+      acc.set(`${fam.name}|${split}`, a);
+    }
+  }
+  console.error(`step-separability: ${task} done`);
+}
+const rows: Row[] = [...acc.entries()].map(([key, a]) => {
+  const [family, split] = key.split('|');
+  return { family, split, steps: a.steps, diagonal_best: a.diag, mean_margin: Math.round((a.margin / a.steps) * 1000) / 1000 };
+});
+console.log(`${'family'.padEnd(48)} ${'split'.padEnd(8)} diagonal-best  mean margin`);
+for (const r of rows) console.log(`${r.family.padEnd(48)} ${r.split.padEnd(8)} ${`${r.diagonal_best}/${r.steps}`.padEnd(14)} ${r.mean_margin.toFixed(3)}`);
+mkdirSync(path.dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ generated_by: 'scripts/eval/step-separability.ts', fps: FPS, frame: `${W}x${H}`, context_sec: (2 * HALF + 1) / FPS, rows }, null, 2) + '\n');
