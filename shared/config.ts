@@ -62,7 +62,7 @@ const spec = {
   UPLOAD_MAX_MB: [num(0.001, 1_000_000), '2048'],
   SAMPLE_FPS: [num(0.1, 60), '4'],
   CLIP_FRAMES: [int(1, 256), '8'],
-  CLIP_STRIDE: [int(1, 256), '4'],
+  CLIP_STRIDE: [int(1, 256), '2'],
   FRAME_SIZE: [int(32, 1024), '224'],
   FFMPEG_PATH: [z.string().min(1).optional(), undefined],
   FFPROBE_PATH: [z.string().min(1).optional(), undefined],
@@ -72,7 +72,8 @@ const spec = {
   PRIVACY_FACE_BLUR: [bool, 'false'],
   // models
   MODELS_DIR: [z.string().min(1), 'models'],
-  EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic', 'work']), 'auto'],
+  EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic', 'work', 'hybrid-work']), 'auto'],
+  EMBEDDER_WORK_WEIGHT: [num(0.05, 0.95), '0.7'],
   ONNX_MODEL_PATH: [z.string().min(1).optional(), undefined],
   EMBEDDER_BATCH_SIZE: [int(1, 4096).optional(), undefined],
   USE_GPU: [tri, 'auto'],

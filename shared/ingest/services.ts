@@ -16,6 +16,7 @@ export function getEmbedder(ctx: Context): Promise<ClipEmbedder> {
       modelPath: c.ONNX_MODEL_PATH ?? path.resolve(c.MODELS_DIR, 'mobilenet_v2/mobilenet_v2_features.onnx'),
       batchSize: c.EMBEDDER_BATCH_SIZE,
       useGpu: c.USE_GPU,
+      workWeight: c.EMBEDDER_WORK_WEIGHT,
     });
     ctx.log.info({ embedder: embedder.name, version: embedder.version, dim: embedder.dim, reason }, 'embedder selected');
     return embedder;

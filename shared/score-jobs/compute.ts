@@ -159,7 +159,8 @@ async function tryGoldViews(
   outcome.breakdown.gold_view = 0;
   const q0 = outcome.breakdown.median_step_quality;
   // Views are stored without the opt-in task adapter's transform: not comparable when it is on.
-  if (ctx.config.GOLD_VIEWS === 0 || ctx.config.SCORE_USE_TASK_ADAPTER || !(q0 > 0 && q0 < run.goldViewBelow)) return outcome;
+  // The visits method judges against the pair, with registration for the camera: no views.
+  if (run.method === 'visits' || ctx.config.GOLD_VIEWS === 0 || ctx.config.SCORE_USE_TASK_ADAPTER || !(q0 > 0 && q0 < run.goldViewBelow)) return outcome;
   const { gold: gv, trainee: tv } = videos;
   const views = (await Promise.all(Array.from({ length: ctx.config.GOLD_VIEWS }, (_, k) => loadGoldViewEmbeddings(ctx.store, gv, k + 1))))
     .map((e, k) => ({ e, view: k + 1 }))

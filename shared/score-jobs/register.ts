@@ -6,7 +6,7 @@ import { clipsKey, stillKey, type ClipsManifest } from '../ingest/keys.js';
 import { decodeStill } from '../perception/scene-still.js';
 import { registerCamera, rescaleSimilarity, type CameraChange } from '../perception/registration.js';
 import { warpGridRows } from '../perception/grid-warp.js';
-import { gridFor } from '../perception/work-features.js';
+import { gridFor, workFeatureDim } from '../perception/work-features.js';
 import { contentRect } from '../vision/view-warp.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ScoreInputs } from './compute.js';
@@ -19,8 +19,8 @@ async function pictureRect(ctx: Context, videoId: string) {
 
 /**
  * The camera change for any embedder (null when a still is missing: a video ingested before
- * stills existed); `warped` only for grid vectors (the work embedder), which registration can
- * put into the gold's coordinates.
+ * stills existed); `warped` only for vectors with a work grid (work, hybrid-work), whose grid
+ * registration puts into the gold's coordinates.
  */
 export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ camera: CameraChange; warped: Matrix | null } | null> {
   const g = inp.videos.gold.id;
@@ -29,9 +29,34 @@ export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ 
   if (!hg || !ht) return null;
   const [sg, st] = await Promise.all([getBuffer(ctx.store, stillKey(g)), getBuffer(ctx.store, stillKey(t))]).then((b) => b.map(decodeStill));
   const { camera, transform } = await registerCamera(sg, st);
-  if (!camera.same_scene || !inp.gold.embedder?.startsWith('work@')) return { camera, warped: null };
+  const tail = gridTail(inp.gold.embedder, inp.trainee.matrix.dim);
+  if (!camera.same_scene || tail === 0) return { camera, warped: null };
   const [rg, rt] = await Promise.all([pictureRect(ctx, g), pictureRect(ctx, t)]);
   // Registration ran on the stills; the grids lie over the stored frames' picture regions.
   const inRects = rescaleSimilarity(transform, rg.width / sg.width, rt.width / st.width);
-  return { camera, warped: warpGridRows(inp.trainee.matrix, gridFor(rg), gridFor(rt), inRects) };
+  return { camera, warped: warpGridTail(inp.trainee.matrix, tail, (part) => warpGridRows(part, gridFor(rg), gridFor(rt), inRects)) };
+}
+
+/** How many trailing entries of this embedder's vectors are work grids (0: none). */
+function gridTail(embedder: string | null, dim: number): number {
+  if (embedder?.startsWith('work@')) return dim;
+  if (embedder?.startsWith('hybrid-work@')) return Math.min(dim, 2 * workFeatureDim(gridFor({ x: 0, y: 0, width: 1, height: 1 })));
+  return 0;
+}
+
+/** The rows with their last `tail` entries warped; the warped part keeps each row's norm of that part. */
+function warpGridTail(m: Matrix, tail: number, warp: (part: Matrix) => Matrix): Matrix {
+  if (tail === m.dim) return warp(m);
+  const head = m.dim - tail;
+  const part = new Float32Array(m.rows * tail);
+  for (let i = 0; i < m.rows; i++) part.set(m.data.subarray(i * m.dim + head, (i + 1) * m.dim), i * tail);
+  const w = warp({ rows: m.rows, dim: tail, data: part });
+  const out = Float32Array.from(m.data);
+  for (let i = 0; i < m.rows; i++) {
+    let norm = 0;
+    for (let x = 0; x < tail; x++) norm += part[i * tail + x] ** 2;
+    const k = Math.sqrt(norm); // warpGridRows returns unit rows
+    for (let x = 0; x < tail; x++) out[i * m.dim + head + x] = w.data[i * tail + x] * k;
+  }
+  return { rows: m.rows, dim: m.dim, data: out };
 }

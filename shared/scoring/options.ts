@@ -1,16 +1,36 @@
 /**
  * Every weight and threshold of the scoring engine, with defaults. docs/scoring.md explains each.
- * Similarities are cosine (1 - cosine distance). Most thresholds are on the *match quality*
- *   q = (similarity - floor) / (baseline - floor)
- * where baseline is how similar the gold step is to itself (adjacent clips) and floor is how well
- * the step would match the best *other* gold content: q ~ 1 is "as good as a correct repeat",
- * q ~ 0 is "no better than an unrelated step". This makes the thresholds independent of the
- * embedding model's similarity scale.
+ * Similarities are cosine (1 - cosine distance). Deviation thresholds are on a *match quality*:
+ * - method 'visits' (default): q = similarity / L, L the pair's level (the median step similarity
+ *   of this trainee, never below visitLevelFloor x the gold's consecutive-row similarity);
+ * - method 'profile': q = (similarity - floor) / (baseline - floor), baseline how similar the gold
+ *   step is to itself (adjacent clips), floor how well the best *other* gold content matches it.
+ * q ~ 1 is "as good as a correct step", q ~ 0 "no better than unrelated content", which keeps
+ * the thresholds independent of the embedding model's similarity scale.
  */
 import type { DtwVariant } from '../alignment/types.js';
 import type { DeviationType, Severity } from './types.js';
 
 export interface ScoringOptions {
+  /**
+   * 'profile': per-step best matches judged against the gold's own profile (score.ts).
+   * 'visits': one alignment with drops and jumps back, judged against this pair's level (score-visits.ts).
+   */
+  method: 'profile' | 'visits';
+  /** visits: the pair's level is never taken below this fraction of the gold's consecutive-row similarity. */
+  visitLevelFloor: number;
+  /** visits: a trainee row less alike than this fraction of the level is dropped (idle, foreign footage). */
+  visitDropLevel: number;
+  /**
+   * visits: a jump back in the gold costs this fraction of the gold's median step duration, in rows
+   * at the level's similarity: a step done out of order is recognised once it is a fair part of a
+   * typical step of this procedure, whatever the procedure's pace.
+   */
+  visitJumpFraction: number;
+  /** visits: a visit counts when it lasts at least this fraction of the gold step. */
+  visitMinFraction: number;
+  /** visits: another visit at least this alike (x level) is a rework. */
+  visitReworkQuality: number;
   /** Variant of the gold-vs-trainee alignment; open_begin_end tolerates a late start / early stop. */
   globalVariant: DtwVariant;
   /** Optional Sakoe-Chiba band for the global alignment (cells); undefined = none. */
@@ -98,6 +118,12 @@ export interface ScoringOptions {
 }
 
 export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<ScoringOptions>({
+  method: 'visits',
+  visitLevelFloor: 0.3,
+  visitDropLevel: 0.4,
+  visitJumpFraction: 0.25,
+  visitMinFraction: 0.3,
+  visitReworkQuality: 0.7,
   globalVariant: 'open_begin_end',
   band: undefined,
   centerOnGold: true,
@@ -138,7 +164,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
     rework: { low: 3, medium: 6, high: 10 },
   },
   passThreshold: 70,
-  blockingSeverity: { missing_step: 'medium', order_swap: 'medium', step_deviation: 'medium', over_time: 'low', rework: null },
+  blockingSeverity: { missing_step: 'medium', order_swap: 'medium', step_deviation: 'medium', over_time: 'low', rework: 'medium' },
 });
 
 /** Defaults overlaid with the given options (penalties merged per type). */

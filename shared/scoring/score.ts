@@ -19,6 +19,7 @@ import { findSwaps } from './order.js';
 import { centerRows, rowMean } from './center.js';
 import { compensateView } from './view-offset.js';
 import { clipSpan } from './clip-span.js';
+import { scoreVisits } from './score-visits.js';
 import { consecutiveSimilarity, idleLimit, rowSimilarity, trimIdleEdges } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
@@ -74,6 +75,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     gold = centerRows(input.gold, mean);
     trainee = centerRows(input.trainee, mean);
   }
+  if (o.method === 'visits') return scoreVisits({ gold, trainee, goldSteps: steps, traineeTimes: input.traineeTimes, backend }, o);
   profile ??= goldProfile(gold, steps, backend, o.defaultFloor);
   if (profile.steps.length !== steps.length) throw new RangeError('scoring: goldProfile does not match goldSteps');
 

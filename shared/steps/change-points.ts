@@ -307,8 +307,26 @@ export function detectSteps(x: Matrix, times: ClipTimes, options: ChangePointOpt
     throw new RangeError(`detectSteps: ${x.rows} clips but ${times.start_sec.length}/${times.end_sec.length} times`);
   }
   if (x.rows === 0) return [];
-  const opts = options.overlapClips === undefined ? { ...options, overlapClips: overlapFromTimes(times, x.rows) } : options;
+  // The clip-count options mean clips 1 s apart (the defaults were set there): at another stride
+  // they are scaled, so a step is as long in seconds whatever the clip stride.
+  const perSec = 1 / strideFromTimes(times, x.rows);
+  const scale = (c: number | undefined, d: number) => Math.max(1, Math.round((c ?? d) * perSec));
+  const opts: ChangePointOptions = {
+    ...options,
+    minStepClips: scale(options.minStepClips, DEFAULT_CHANGE_POINT_OPTIONS.minStepClips),
+    contrastWindow: scale(options.contrastWindow, DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow),
+    ...(options.window !== undefined ? { window: scale(options.window, options.window) } : {}),
+    overlapClips: options.overlapClips ?? overlapFromTimes(times, x.rows),
+  };
   return stepsFromBoundaries(detectChangePoints(x, opts).boundaries, x.rows, times);
+}
+
+/** Median seconds between consecutive clip starts (1 when there is one clip). */
+export function strideFromTimes(times: ClipTimes, n: number): number {
+  const d: number[] = [];
+  for (let i = 0; i + 1 < n; i++) d.push(times.start_sec[i + 1] - times.start_sec[i]);
+  const m = d.length ? median(d) : 1;
+  return m > 0 ? m : 1;
 }
 
 /** Median number of following clips that start before a clip ends (0 for disjoint clips). */

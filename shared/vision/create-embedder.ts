@@ -8,9 +8,10 @@ import type { ClipEmbedder } from './embedder.js';
 import { HeuristicClipEmbedder, type HeuristicEmbedderOptions } from './heuristic-embedder.js';
 import { OnnxClipEmbedder, type GpuMode, type OnnxEmbedderOptions } from './onnx-embedder.js';
 import { HybridClipEmbedder } from './hybrid-embedder.js';
+import { SceneHybridEmbedder } from './scene-hybrid-embedder.js';
 import { WorkClipEmbedder } from './work-embedder.js';
 
-export type EmbedderBackend = 'auto' | 'onnx' | 'heuristic' | 'hybrid' | 'work';
+export type EmbedderBackend = 'auto' | 'onnx' | 'heuristic' | 'hybrid' | 'work' | 'hybrid-work';
 
 export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu'> {
   backend?: EmbedderBackend;
@@ -18,11 +19,13 @@ export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu
   heuristic?: HeuristicEmbedderOptions;
   /** Share of the backbone in a hybrid clip vector's cosine (default 0.5). */
   appearanceWeight?: number;
+  /** Share of the work grid in a hybrid-work clip vector's cosine (default 0.7). */
+  workWeight?: number;
 }
 
 export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<{ embedder: ClipEmbedder; reason: string }> {
   const backend = opts.backend ?? 'auto';
-  if (!['auto', 'onnx', 'heuristic', 'hybrid', 'work'].includes(backend)) throw new Error(`unknown embedder backend '${backend}' (auto|onnx|hybrid|heuristic|work)`);
+  if (!['auto', 'onnx', 'heuristic', 'hybrid', 'work', 'hybrid-work'].includes(backend)) throw new Error(`unknown embedder backend '${backend}' (auto|onnx|hybrid|heuristic|work|hybrid-work)`);
   if (backend === 'work') {
     const w = new WorkClipEmbedder();
     return { embedder: w, reason: `work: change against the static scene and motion on a grid, dim ${w.dim}` };
@@ -31,17 +34,21 @@ export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<
   try {
     const e = await OnnxClipEmbedder.create(opts);
     const desc = `${e.name} ${e.version} (${e.kind} model, input ${e.input.layout} ${e.input.h}x${e.input.w}${e.input.t ? ` T=${e.input.t}` : ''}, dim ${e.dim}, batch ${e.batchSize}) on ${e.providerReason}`;
-    if ((backend === 'auto' || backend === 'hybrid') && e.kind === 'image') {
+    if ((backend === 'auto' || backend === 'hybrid' || backend === 'hybrid-work') && e.kind === 'image') {
       const h = new HybridClipEmbedder(e, new HeuristicClipEmbedder(opts.heuristic), opts.appearanceWeight ?? 0.5);
-      return { embedder: h, reason: `hybrid: onnx ${desc} + heuristic layout/motion features, dim ${h.dim}` };
+      if (backend === 'hybrid') return { embedder: h, reason: `hybrid: onnx ${desc} + heuristic layout/motion features, dim ${h.dim}` };
+      const s = new SceneHybridEmbedder(h, opts.workWeight ?? 0.7);
+      return { embedder: s, reason: `hybrid-work: hybrid (onnx ${desc} + heuristic) beside the work grid, grid weight ${opts.workWeight ?? 0.7}, dim ${s.dim}` };
     }
-    if (backend === 'hybrid') throw new Error(`hybrid needs an image model; ${e.name} is a ${e.kind} model`);
+    if (backend === 'hybrid' || backend === 'hybrid-work') throw new Error(`${backend} needs an image model; ${e.name} is a ${e.kind} model`);
     return {
       embedder: e,
       reason: `onnx ${e.name} ${e.version} (${e.kind} model, input ${e.input.layout} ${e.input.h}x${e.input.w}${e.input.t ? ` T=${e.input.t}` : ''}, dim ${e.dim}, batch ${e.batchSize}) on ${e.providerReason}`,
     };
   } catch (err) {
-    if (backend === 'onnx' || backend === 'hybrid') throw err;
-    return { embedder: new HeuristicClipEmbedder(opts.heuristic), reason: `heuristic (onnx model failed to load: ${(err as Error).message.split('\n')[0]})` };
+    if (backend === 'onnx' || backend === 'hybrid' || backend === 'hybrid-work') throw err;
+    // Without the model, the heuristic takes the appearance part beside the work grid.
+    const s = new SceneHybridEmbedder(new HeuristicClipEmbedder(opts.heuristic), opts.workWeight ?? 0.7);
+    return { embedder: s, reason: `hybrid-work on the heuristic (onnx model failed to load: ${(err as Error).message.split('\n')[0]})` };
   }
 }

@@ -30,7 +30,13 @@ test('a correct run from a camera moved too far for an offset passes against a g
   const man = await generateDemo({ outDir: dir, seed: 5, only: ['gold', 'correct', 'missing'] });
   moveCamera(join(dir, 'correct.mp4'), join(dir, 'moved_correct.mp4'));
   moveCamera(join(dir, 'missing.mp4'), join(dir, 'moved_missing.mp4'));
-  const host = await startLocalHost({ dataDir: join(dir, 'data'), port: 0, env: { SOPILOT_LOG_LEVEL: 'warn' } });
+  // Gold views belong to the profile method with whole-frame embedders (the previous default);
+  // the default (hybrid-work, visits) registers the camera instead.
+  const host = await startLocalHost({
+    dataDir: join(dir, 'data'),
+    port: 0,
+    env: { SOPILOT_LOG_LEVEL: 'warn', SOPILOT_EMBEDDER_BACKEND: 'hybrid', SOPILOT_CLIP_STRIDE: '4', SOPILOT_SCORING_OPTIONS_JSON: '{"method":"profile"}' },
+  });
   try {
     const c = new SopilotClient({ baseUrl: host.url, token: host.token });
     const g = await c.upload(join(dir, 'gold.mp4'), 'views', 'gold');

@@ -2,72 +2,27 @@
  * Scoring on synthetic procedures: gold = K steps (random directions with motion inside each
  * step) + per-clip noise; trainees made by resampling, removing, swapping, slowing, altering or
  * repeating steps. Several seeds and step counts, so nothing is tuned to one case.
+ * These test the profile method (the previous default, still selectable); the visits method's
+ * are in scoring-visits.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scoreAlignment } from '../../shared/scoring/score.js';
-import type { Deviation, GoldStep, ScoreOutcome } from '../../shared/scoring/types.js';
-import {
-  makeProcedure,
-  makeRng,
-  makeStepModel,
-  mixStepModels,
-  render,
-  type Piece,
-  type StepModel,
-  type SyntheticVideo,
-} from '../../shared/scoring/synthetic.js';
+import type { ScoreOutcome } from '../../shared/scoring/types.js';
+import { makeProcedure, makeRng, makeStepModel, mixStepModels, render, type Piece, type SyntheticVideo } from '../../shared/scoring/synthetic.js';
+import { DIM, makeCase, ofType, pieces, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
 
-const DIM = 64;
-const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
-
-interface Case {
-  rng: () => number;
-  models: StepModel[];
-  lengths: number[];
-  gold: SyntheticVideo;
-  steps: GoldStep[];
-  k: number; // the step a scenario alters (never the first or last)
-  noise: number;
-}
-
-function stepsOf(v: SyntheticVideo): GoldStep[] {
-  return v.cuts.slice(0, -1).map((a, i) => ({
-    index: i,
-    name: `Step ${i + 1}`,
-    start_clip: a,
-    end_clip: v.cuts[i + 1],
-    start_sec: v.times.start_sec[a],
-    end_sec: v.times.end_sec[v.cuts[i + 1] - 1],
-  }));
-}
-
-function makeCase(seed: number, noise = 0.4): Case {
-  const rng = makeRng(seed * 1009);
-  const K = 3 + ((seed * 7) % 18); // 3..20 steps across seeds
-  const { models, lengths } = makeProcedure(rng, K, DIM, 5, 20);
-  const gold = render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), noise);
-  const k = 1 + Math.floor(rng() * (K - 2));
-  return { rng, models, lengths, gold, steps: stepsOf(gold), k, noise };
-}
-
-function pieces(c: Case, speed = 1): Piece[] {
-  return c.models.map((model, i) => ({ model, clips: Math.max(1, Math.round(c.lengths[i] * speed)) }));
-}
+const PROFILE = { method: 'profile' } as const;
 
 function score(c: Case, p: Piece[], noise = c.noise): ScoreOutcome {
   const t = render(c.rng, p, noise);
-  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times });
+  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, PROFILE);
 }
-
-const show = (r: ScoreOutcome) =>
-  `score ${r.score} ${r.deviations.map((d) => `${d.type}:${d.severity}:${d.gold_step?.index}${d.other_step ? '/' + d.other_step.index : ''}`).join(' ')}`;
-const ofType = (r: ScoreOutcome, t: Deviation['type']) => r.deviations.filter((d) => d.type === t);
 
 test('identical video: 100, no deviations, diagonal path', () => {
   for (const seed of SEEDS.slice(0, 4)) {
     const c = makeCase(seed);
-    const r = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times });
+    const r = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times }, PROFILE);
     assert.ok(r.score >= 95, show(r));
     assert.equal(r.deviations.length, 0, show(r));
     assert.ok(r.passed);
@@ -248,7 +203,7 @@ function withView(c: Case, p: Piece[], magnitude: number, seed: number): Synthet
 }
 
 const scoreVideo = (c: Case, t: SyntheticVideo, o: Parameters<typeof scoreAlignment>[1] = {}) =>
-  scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, o);
+  scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, { ...PROFILE, ...o });
 
 test('camera view changed (one offset on every trainee clip): view compensation keeps a correct run clean', () => {
   let helped = 0;

@@ -96,18 +96,21 @@ test('embedClipsByIndex (frames embedded once) equals embedClips on gathered fra
   for (let k = 0; k < windows.length; k++) assert.ok(cosine(byIndex[k], direct[k]) > 0.99999);
 });
 
-test('createEmbedder: auto picks hybrid (image model + heuristic), onnx alone on request, falls back to heuristic with a reason, onnx-only rethrows', async () => {
+test('createEmbedder: auto picks hybrid-work (image model + heuristic beside the work grid), hybrid and onnx alone on request, falls back to the heuristic with a reason, onnx-only rethrows', async () => {
   const auto = await createEmbedder({ backend: 'auto', useGpu: 'false' });
-  assert.match(auto.reason, /^hybrid: onnx .* batch 8\) on cpu.* \+ heuristic/);
-  assert.equal(auto.embedder.name, 'hybrid');
-  assert.equal(auto.embedder.dim, 2560 + 256);
+  assert.match(auto.reason, /^hybrid-work: hybrid \(onnx .* batch 8\) on cpu.* \+ heuristic\) beside the work grid/);
+  assert.equal(auto.embedder.name, 'hybrid-work');
+  assert.equal(auto.embedder.dim, 2560 + 256 + 1792);
+  const hybrid = await createEmbedder({ backend: 'hybrid', useGpu: 'false' });
+  assert.equal(hybrid.embedder.name, 'hybrid');
+  assert.equal(hybrid.embedder.dim, 2560 + 256);
   const only = await createEmbedder({ backend: 'onnx', useGpu: 'false' });
   assert.match(only.reason, /^onnx .* batch 8\) on cpu/);
   assert.equal(only.embedder.dim, 2560);
   await (only.embedder as OnnxClipEmbedder).dispose();
   const fb = await createEmbedder({ backend: 'auto', modelPath: '/nonexistent/model.onnx' });
-  assert.equal(fb.embedder.name, 'heuristic');
-  assert.match(fb.reason, /heuristic \(onnx model failed to load: .*nonexistent/);
+  assert.equal(fb.embedder.name, 'hybrid-work');
+  assert.match(fb.reason, /^hybrid-work on the heuristic \(onnx model failed to load: .*nonexistent/);
   await assert.rejects(createEmbedder({ backend: 'onnx', modelPath: '/nonexistent/model.onnx' }), /nonexistent/);
   await assert.rejects(createEmbedder({ backend: 'onnx', useGpu: 'true' }), /CUDA|cuda/);
   assert.equal((await createEmbedder({ backend: 'heuristic' })).reason, 'heuristic (requested)');

@@ -1,0 +1,197 @@
+/**
+ * The visits method (ScoringOptions.method = 'visits'): one alignment with drops, free forward
+ * skips and paid jumps back (visits.ts) decides every deviation; docs/scoring.md has the reasoning.
+ * 1. The pair's level L: the median step similarity of a plain in-order assignment. Across takes
+ *    everything is less alike than inside the gold, so thresholds are on q = similarity / L,
+ *    with L never below levelFloor x the gold's own consecutive-row similarity: a run that does
+ *    every step a little wrong cannot calibrate itself to look right.
+ * 2. The alignment again, now dropping rows less alike than visitDropLevel x L and paying
+ *    visitJumpFraction of the median gold step's rows, at L, for a jump back.
+ * 3. Each step's visits (runs of rows on it) at least visitMinFraction of its gold duration long:
+ *    none -> missing_step; the longest is the step; its q low -> step_deviation; longer than the
+ *    gold -> over_time; another visit as alike as visitReworkQuality x L -> rework; the steps'
+ *    visits out of gold order -> order_swap.
+ */
+import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, Severity, StepRef, StepRow } from './types.js';
+import type { Matrix } from '../alignment/types.js';
+import type { ScoringBackend } from './backend.js';
+import type { ScoringOptions } from './options.js';
+import { clipSpan } from './clip-span.js';
+import { findSwaps } from './order.js';
+import { median } from './gold-profile.js';
+import { alignWithDrops, stepVisits, type Visit } from './visits.js';
+import { cosine } from '../vectors.js';
+
+export interface VisitsInput {
+  /** Both centred on the gold mean. */
+  gold: Matrix;
+  trainee: Matrix;
+  goldSteps: GoldStep[];
+  traineeTimes: ClipTimes;
+  backend: ScoringBackend;
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome {
+  const { gold, trainee, goldSteps: steps, traineeTimes: tt, backend } = input;
+  const n = gold.rows;
+  const m = trainee.rows;
+  const K = steps.length;
+  const cost = backend.costMatrix(gold, trainee);
+  const span = (a: number, b: number) => clipSpan(tt, a, b);
+  const secs = (a: number, b: number) => {
+    const r = span(a, b);
+    return r.end_sec - r.start_sec;
+  };
+  const traineeSec = secs(0, m - 1);
+  const rowsPerSec = traineeSec > 0 ? m / traineeSec : 1;
+
+  // 1. The pair's level.
+  const plain = stepVisits(alignWithDrops(cost, n, m, { drop: Infinity, jump: Infinity }), cost, m, steps);
+  const stepSim = steps.map((_, k) => {
+    let s = 0;
+    let c = 0;
+    for (const v of plain) if (v.step === k) ((s += v.similarity * v.rows), (c += v.rows));
+    return c ? s / c : 0;
+  });
+  let goldConsecutive = 0;
+  for (let i = 0; i + 1 < n; i++) goldConsecutive += cosine(row(gold, i), row(gold, i + 1)) / Math.max(1, n - 1);
+  const levelFloor = o.visitLevelFloor * goldConsecutive;
+  const pairLevel = median(stepSim);
+  const L = Math.max(pairLevel, levelFloor, 1e-6);
+
+  // 2. Drops and jumps.
+  const jumpSec = o.visitJumpFraction * median(steps.map((s) => s.end_sec - s.start_sec));
+  const assigned = alignWithDrops(cost, n, m, { drop: 1 - o.visitDropLevel * L, jump: jumpSec * rowsPerSec * L });
+  const visits = stepVisits(assigned, cost, m, steps);
+  const goldSec = (k: number) => steps[k].end_sec - steps[k].start_sec;
+  const counts = (v: Visit) => v.rows / rowsPerSec >= o.visitMinFraction * goldSec(v.step);
+  const real = visits.filter(counts);
+  const main: Array<Visit | null> = steps.map((_, k) => real.filter((v) => v.step === k).sort((a, b) => b.rows - a.rows)[0] ?? null);
+
+  // 3. Deviations.
+  const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
+  const deviations: Deviation[] = [];
+  const rows: StepRow[] = [];
+  const qualities: number[] = [];
+  const levelEvidence = { pair_level_similarity: r3(pairLevel), level_floor_similarity: r3(levelFloor) };
+  for (let k = 0; k < K; k++) {
+    const g = steps[k];
+    const v = main[k];
+    const q = v ? v.similarity / L : 0;
+    qualities.push(q);
+    const dur = v ? secs(v.start, v.end) : null;
+    const ratio = dur !== null && goldSec(k) > 0 ? dur / goldSec(k) : null;
+    rows.push({
+      index: g.index,
+      name: g.name,
+      gold: { start_sec: g.start_sec, end_sec: g.end_sec, start_clip: g.start_clip, end_clip: g.end_clip },
+      trainee: v ? { ...span(v.start, v.end), start_clip: v.start, end_clip: v.end + 1 } : null,
+      mean_similarity: v ? r3(v.similarity) : null,
+      match_quality: r3(q),
+      duration_ratio: ratio === null ? null : r3(ratio),
+    });
+    if (!v) {
+      const seen = visits.filter((x) => x.step === k).reduce((a, x) => a + x.rows, 0) / rowsPerSec;
+      deviations.push({
+        type: 'missing_step',
+        severity: 'high',
+        gold_step: ref(g),
+        trainee: null,
+        evidence: { ...levelEvidence, matched_sec: r3(seen), gold_duration_sec: r3(goldSec(k)), min_fraction: o.visitMinFraction },
+        message: `${g.name} was not found in the trainee video: in gold order, only ${seen.toFixed(1)} s of it match (at least ${(o.visitMinFraction * goldSec(k)).toFixed(1)} s needed).`,
+      });
+      continue;
+    }
+    const trainee = span(v.start, v.end);
+    if (q < o.deviationQuality) {
+      const severity: Severity = q >= o.deviationMediumQuality ? 'low' : q >= o.deviationHighQuality ? 'medium' : 'high';
+      deviations.push({
+        type: 'step_deviation',
+        severity,
+        gold_step: ref(g),
+        trainee,
+        evidence: { ...levelEvidence, match_similarity: r3(v.similarity), match_quality: r3(q), threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality },
+        message: `${g.name} was done differently from the gold: its footage matches with similarity ${v.similarity.toFixed(2)}, ${q.toFixed(2)} of this run's typical step (${L.toFixed(2)}).`,
+      });
+    }
+    if (ratio !== null && dur !== null && ratio >= o.overTimeFactor && dur - goldSec(k) >= o.overTimeMinExtraSec) {
+      const severity: Severity = ratio >= o.overTimeHighFactor ? 'high' : ratio >= o.overTimeMediumFactor ? 'medium' : 'low';
+      deviations.push({
+        type: 'over_time',
+        severity,
+        gold_step: ref(g),
+        trainee,
+        evidence: { gold_duration_sec: r3(goldSec(k)), trainee_duration_sec: r3(dur), duration_ratio: r3(ratio), threshold_ratio: o.overTimeFactor, min_extra_sec: o.overTimeMinExtraSec, medium_from_ratio: o.overTimeMediumFactor, high_from_ratio: o.overTimeHighFactor },
+        message: `${g.name} took ${dur.toFixed(1)} s against ${goldSec(k).toFixed(1)} s in the gold (${ratio.toFixed(2)}x, limit ${o.overTimeFactor}x).`,
+      });
+    }
+    for (const x of real) {
+      if (x.step !== k || x === v || x.similarity < o.visitReworkQuality * L) continue;
+      const xr = span(x.start, x.end);
+      const extraSec = secs(x.start, x.end);
+      const coverage = goldSec(k) > 0 ? extraSec / goldSec(k) : 1;
+      deviations.push({
+        type: 'rework',
+        severity: coverage < 0.75 ? 'low' : coverage < 1.5 ? 'medium' : 'high',
+        gold_step: ref(g),
+        trainee: xr,
+        evidence: { first_visit: [trainee.start_sec, trainee.end_sec], extra_visit: [xr.start_sec, xr.end_sec], extra_visit_similarity: r3(x.similarity), threshold_similarity: r3(o.visitReworkQuality * L), extra_duration_sec: r3(extraSec), extra_vs_gold_duration: r3(coverage) },
+        message: `${g.name} was done again at ${xr.start_sec.toFixed(1)}-${xr.end_sec.toFixed(1)} s, after ${trainee.start_sec.toFixed(1)}-${trainee.end_sec.toFixed(1)} s.`,
+      });
+    }
+  }
+  const present = main.flatMap((v, k) => (v ? [{ step: k, start: v.start, end: v.end }] : []));
+  for (const w of findSwaps(present, o.swapMaxOverlap)) {
+    const a = main[w.first]!;
+    const b = main[w.second]!;
+    const ra = span(a.start, a.end);
+    const rb = span(b.start, b.end);
+    deviations.push({
+      type: 'order_swap',
+      severity: w.partners.length >= o.swapHighDisplacement ? 'high' : 'medium',
+      gold_step: ref(steps[w.first]),
+      other_step: ref(steps[w.second]),
+      trainee: ra,
+      evidence: { gold_step_trainee_range: [ra.start_sec, ra.end_sec], other_step_trainee_range: [rb.start_sec, rb.end_sec], moved_step: w.moved, inverted_with_steps: w.partners, displacement: w.partners.length, high_from_displacement: o.swapHighDisplacement },
+      message: `${steps[w.first].name} and ${steps[w.second].name} were done in the wrong order: ${steps[w.second].name} at ${rb.start_sec.toFixed(1)}-${rb.end_sec.toFixed(1)} s before ${steps[w.first].name} at ${ra.start_sec.toFixed(1)}-${ra.end_sec.toFixed(1)} s.`,
+    });
+  }
+  deviations.sort((x, y) => (x.gold_step?.index ?? 0) - (y.gold_step?.index ?? 0));
+
+  // 4. Score: the steps' quality (capped at 1, weighted by gold duration) minus the penalties.
+  let wq = 0;
+  let w = 0;
+  steps.forEach((g, k) => ((wq += Math.min(1, qualities[k]) * (g.end_clip - g.start_clip)), (w += g.end_clip - g.start_clip)));
+  const stepScore = 100 * (w > 0 ? wq / w : 0);
+  let penalty = 0;
+  const breakdown: Record<string, number> = {
+    method_visits: 1,
+    step_score: r3(stepScore),
+    pair_level_similarity: r3(pairLevel),
+    level_floor_similarity: r3(levelFloor),
+    gold_consecutive_similarity: r3(goldConsecutive),
+    // Uncalibrated: the pair's level against the gold's own; what "the footage shows the gold's steps" reads.
+    median_step_quality: r3(goldConsecutive > 0 ? pairLevel / goldConsecutive : 0),
+    median_step_quality_calibrated: r3(median(qualities)),
+    jump_cost_sec: r3(jumpSec),
+    dropped_sec: r3(Array.from(assigned).filter((i) => i < 0).length / rowsPerSec),
+  };
+  for (const d of deviations) {
+    const p = o.penalties[d.type][d.severity];
+    penalty += p;
+    breakdown[`penalty_${d.type}`] = (breakdown[`penalty_${d.type}`] ?? 0) + p;
+  }
+  breakdown.penalty_total = penalty;
+  const score = Math.round(Math.max(0, Math.min(100, stepScore - penalty)) * 10) / 10;
+  breakdown.score = score;
+  const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
+  const blocking = deviations.filter((d) => o.blockingSeverity[d.type] !== null && rank[d.severity] >= rank[o.blockingSeverity[d.type]!]).length;
+  breakdown.blocking_deviations = blocking;
+  const path: Array<[number, number]> = [];
+  assigned.forEach((i, j) => i >= 0 && path.push([i, j]));
+  return { score, passed: score >= o.passThreshold && blocking === 0, deviations, steps: rows, path, breakdown };
+}
+
+const row = (a: Matrix, i: number) => a.data.subarray(i * a.dim, (i + 1) * a.dim);
