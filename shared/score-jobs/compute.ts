@@ -16,6 +16,9 @@ import { cosine } from '../vectors.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
+import { acceptedLevels } from './accepted-level.js';
+import { meanConsecutiveSimilarity } from '../scoring/score-visits.js';
+import { median } from '../scoring/gold-profile.js';
 import { tileSteps } from '../scoring/tile-steps.js';
 import { otherSceneOutcome } from '../scoring/scene.js';
 import { applyAdapter } from '../training/adapter.js';
@@ -120,7 +123,12 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     centerRowsInPlace(inp.trainee.matrix, mean);
     run = { ...opts, preCentered: true };
   }
-  const profile = await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, run);
+  // The profile method's per-gold profile; the visits method's reference from accepted runs.
+  const profile = run.method === 'profile' ? await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, run) : undefined;
+  if (run.method === 'visits') {
+    const levels = await acceptedLevels(ctx.db, s.gold_video_id, Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000);
+    if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
+  }
   let outcome = scoreAlignment(
     { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },
     run,

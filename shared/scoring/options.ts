@@ -27,6 +27,16 @@ export interface ScoringOptions {
    * typical step of this procedure, whatever the procedure's pace.
    */
   visitJumpFraction: number;
+  /**
+   * visits: the pair level of this gold's runs that a reviewer accepted (median; set by the score
+   * job when there are at least visitAcceptedMinRuns), and how many. With it, L is never taken
+   * below visitAcceptedFraction of it: a run that matches the gold less than accepted runs do
+   * cannot calibrate itself to look right.
+   */
+  visitAcceptedLevel?: number;
+  visitAcceptedRuns?: number;
+  visitAcceptedFraction: number;
+  visitAcceptedMinRuns: number;
   /** visits: a visit counts when it lasts at least this fraction of the gold step. */
   visitMinFraction: number;
   /** visits: another visit at least this alike (x level) is a rework. */
@@ -123,6 +133,8 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   visitDropLevel: 0.4,
   visitJumpFraction: 0.25,
   visitMinFraction: 0.3,
+  visitAcceptedFraction: 1,
+  visitAcceptedMinRuns: 3,
   visitReworkQuality: 0.7,
   globalVariant: 'open_begin_end',
   band: undefined,

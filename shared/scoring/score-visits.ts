@@ -3,8 +3,9 @@
  * skips and paid jumps back (visits.ts) decides every deviation; docs/scoring.md has the reasoning.
  * 1. The pair's level L: the median step similarity of a plain in-order assignment. Across takes
  *    everything is less alike than inside the gold, so thresholds are on q = similarity / L,
- *    with L never below levelFloor x the gold's own consecutive-row similarity: a run that does
- *    every step a little wrong cannot calibrate itself to look right.
+ *    with L never below visitLevelFloor x the gold's own consecutive-row similarity, nor below
+ *    visitAcceptedFraction of the level of this gold's reviewer-accepted runs when there are
+ *    some: a run that does every step a little wrong cannot calibrate itself to look right.
  * 2. The alignment again, now dropping rows less alike than visitDropLevel x L and paying
  *    visitJumpFraction of the median gold step's rows, at L, for a jump back.
  * 3. Each step's visits (runs of rows on it) at least visitMinFraction of its gold duration long:
@@ -55,9 +56,9 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     for (const v of plain) if (v.step === k) ((s += v.similarity * v.rows), (c += v.rows));
     return c ? s / c : 0;
   });
-  let goldConsecutive = 0;
-  for (let i = 0; i + 1 < n; i++) goldConsecutive += cosine(row(gold, i), row(gold, i + 1)) / Math.max(1, n - 1);
-  const levelFloor = o.visitLevelFloor * goldConsecutive;
+  const goldConsecutive = meanConsecutiveSimilarity(gold);
+  const acceptedFloor = o.visitAcceptedLevel !== undefined ? o.visitAcceptedFraction * o.visitAcceptedLevel : 0;
+  const levelFloor = Math.max(o.visitLevelFloor * goldConsecutive, acceptedFloor);
   const pairLevel = median(stepSim);
   const L = Math.max(pairLevel, levelFloor, 1e-6);
 
@@ -75,7 +76,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   const deviations: Deviation[] = [];
   const rows: StepRow[] = [];
   const qualities: number[] = [];
-  const levelEvidence = { pair_level_similarity: r3(pairLevel), level_floor_similarity: r3(levelFloor) };
+  const levelEvidence = { pair_level_similarity: r3(pairLevel), level_floor_similarity: r3(levelFloor), accepted_level_similarity: o.visitAcceptedLevel === undefined ? null : r3(o.visitAcceptedLevel) };
   for (let k = 0; k < K; k++) {
     const g = steps[k];
     const v = main[k];
@@ -178,6 +179,10 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     jump_cost_sec: r3(jumpSec),
     dropped_sec: r3(Array.from(assigned).filter((i) => i < 0).length / rowsPerSec),
   };
+  if (o.visitAcceptedLevel !== undefined) {
+    breakdown.accepted_level_similarity = r3(o.visitAcceptedLevel);
+    breakdown.accepted_runs = o.visitAcceptedRuns ?? 0;
+  }
   for (const d of deviations) {
     const p = o.penalties[d.type][d.severity];
     penalty += p;
@@ -195,3 +200,10 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
 }
 
 const row = (a: Matrix, i: number) => a.data.subarray(i * a.dim, (i + 1) * a.dim);
+
+/** Mean cosine of consecutive rows (the gold's own similarity scale; 0 for one row). */
+export function meanConsecutiveSimilarity(m: Matrix): number {
+  let s = 0;
+  for (let i = 0; i + 1 < m.rows; i++) s += cosine(row(m, i), row(m, i + 1));
+  return m.rows > 1 ? s / (m.rows - 1) : 0;
+}

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignWithDrops, stepVisits } from '../../shared/scoring/visits.js';
 import { scoreAlignment } from '../../shared/scoring/score.js';
-import { makeProcedure, makeStepModel, render, type Piece } from '../../shared/scoring/synthetic.js';
+import { makeProcedure, makeStepModel, mixStepModels, render, type Piece } from '../../shared/scoring/synthetic.js';
 import type { GoldStep, ScoreOutcome } from '../../shared/scoring/types.js';
 import { DIM, makeCase, ofType, pieces, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
 
@@ -126,5 +126,26 @@ test('visits: a step replaced by other footage is missing or done differently, a
     const other = makeProcedure(c.rng, c.steps.length, DIM, 5, 20);
     const u = score(c, other.models.map((model, i) => ({ model, clips: c.lengths[i] })));
     assert.ok(u.score < 30 && !u.passed, `seed ${seed} unrelated: ${show(u)}`);
+  }
+});
+
+test('visits: a run with every step a little wrong passes on its own level, and fails against the level of accepted runs; correct runs still pass', () => {
+  for (const seed of SEEDS.slice(0, 4)) {
+    const c = makeCase(seed);
+    const correct = score(c, pieces(c));
+    const accepted = correct.breakdown.pair_level_similarity;
+    const wrong = pieces(c).map((p, i) => ({ ...p, model: mixStepModels(c.models[i], makeStepModel(c.rng, DIM), 0.5) }));
+    const tw = render(c.rng, wrong, c.noise);
+    const input = { gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: tw.emb, traineeTimes: tw.times };
+    // The known limit (docs/scoring.md): the pair's own level forgives it...
+    assert.equal(scoreAlignment(input, VISITS).passed, true, `seed ${seed}: expected the documented limit`);
+    // ...the level of accepted runs does not.
+    const withRef = { ...VISITS, visitAcceptedLevel: accepted, visitAcceptedRuns: 3 };
+    const r = scoreAlignment(input, withRef);
+    assert.equal(r.passed, false, `seed ${seed}: ${show(r)}`);
+    assert.ok(ofType(r, 'step_deviation').length >= Math.ceil(c.steps.length / 2), `seed ${seed}: ${show(r)}`);
+    assert.equal(r.breakdown.accepted_level_similarity, Math.round(accepted * 1000) / 1000);
+    const again = scoreAlignment({ ...input, ...(() => { const t = render(c.rng, pieces(c), c.noise); return { trainee: t.emb, traineeTimes: t.times }; })() }, withRef);
+    assert.ok(again.passed, `seed ${seed} correct with the reference: ${show(again)}`);
   }
 });
