@@ -46,3 +46,20 @@ export const show = (r: ScoreOutcome) =>
   `score ${r.score} ${r.deviations.map((d) => `${d.type}:${d.severity}:${d.gold_step?.index}${d.other_step ? '/' + d.other_step.index : ''}`).join(' ')}`;
 export const ofType = (r: ScoreOutcome, t: Deviation['type']) => r.deviations.filter((d) => d.type === t);
 
+
+/** Trainee pieces for the usual scenarios: the gold's steps with one change. */
+export const scenario = {
+  without: (c: Case, k: number): Piece[] => pieces(c).filter((_, i) => i !== k),
+  swapped: (c: Case, a: number, b: number): Piece[] => {
+    const p = pieces(c);
+    [p[a], p[b]] = [p[b], p[a]];
+    return p;
+  },
+  slowed: (c: Case, k: number, factor: number): Piece[] => pieces(c).map((p, i) => (i === k ? { ...p, clips: Math.round(c.lengths[k] * factor) } : p)),
+  /** Step k done again after the next step. */
+  repeatedLater: (c: Case, k: number): Piece[] => {
+    const p = pieces(c);
+    p.splice(k + 2, 0, { ...p[k] });
+    return p;
+  },
+};

@@ -9,7 +9,7 @@ import { alignWithDrops, stepVisits } from '../../shared/scoring/visits.js';
 import { scoreAlignment } from '../../shared/scoring/score.js';
 import { makeProcedure, makeStepModel, mixStepModels, render, type Piece } from '../../shared/scoring/synthetic.js';
 import type { GoldStep, ScoreOutcome } from '../../shared/scoring/types.js';
-import { DIM, makeCase, ofType, pieces, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
+import { DIM, makeCase, ofType, pieces, scenario, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
 
 /** n x m cost: 0 where trainee row j shows gold row map[j], 1 elsewhere (map[j] = -1: nothing). */
 function costOf(n: number, map: number[]): Float32Array {
@@ -73,9 +73,7 @@ test('visits: a left-out step is missing (the first and the last too); nothing e
   for (const seed of SEEDS) {
     const c = makeCase(seed);
     for (const k of [0, c.k, c.steps.length - 1]) {
-      const p = pieces(c);
-      p.splice(k, 1);
-      const r = score(c, p);
+      const r = score(c, scenario.without(c, k));
       const miss = ofType(r, 'missing_step');
       assert.deepEqual(miss.map((d) => d.gold_step?.index), [k], `seed ${seed} step ${k}: ${show(r)}`);
       assert.equal(r.passed, false);
@@ -86,28 +84,20 @@ test('visits: a left-out step is missing (the first and the last too); nothing e
 test('visits: swapped steps are one order_swap naming both; a step done after later ones is a swap on it', () => {
   for (const seed of SEEDS) {
     const c = makeCase(seed);
-    const p = pieces(c);
-    [p[c.k], p[c.k + 1]] = [p[c.k + 1], p[c.k]];
-    const r = score(c, p);
-    const sw = ofType(r, 'order_swap');
-    assert.equal(sw.length, 1, `seed ${seed}: ${show(r)}`);
-    assert.deepEqual([sw[0].gold_step?.index, sw[0].other_step?.index], [c.k, c.k + 1]);
-    assert.equal(ofType(r, 'missing_step').length, 0, `seed ${seed}: ${show(r)}`);
-    assert.equal(r.passed, false);
+    const r = score(c, scenario.swapped(c, c.k, c.k + 1));
+    const [sw, ...more] = ofType(r, 'order_swap');
+    assert.ok(sw && more.length === 0 && ofType(r, 'missing_step').length === 0 && !r.passed, `seed ${seed}: ${show(r)}`);
+    assert.deepEqual([sw.gold_step?.index, sw.other_step?.index], [c.k, c.k + 1]);
   }
 });
 
 test('visits: a slowed step is over_time on it; a step repeated later is rework on it; both fail', () => {
   for (const seed of SEEDS) {
     const c = makeCase(seed);
-    const slow = pieces(c);
-    slow[c.k] = { ...slow[c.k], clips: Math.round(c.lengths[c.k] * 2.5) };
-    const r = score(c, slow);
+    const r = score(c, scenario.slowed(c, c.k, 2.5));
     assert.deepEqual(ofType(r, 'over_time').map((d) => d.gold_step?.index), [c.k], `seed ${seed} slow: ${show(r)}`);
     assert.equal(ofType(r, 'missing_step').length + ofType(r, 'rework').length, 0, `seed ${seed} slow: ${show(r)}`);
-    const again = pieces(c);
-    again.splice(c.k + 2, 0, { ...again[c.k] });
-    const a = score(c, again);
+    const a = score(c, scenario.repeatedLater(c, c.k));
     assert.deepEqual(ofType(a, 'rework').map((d) => d.gold_step?.index), [c.k], `seed ${seed} repeat: ${show(a)}`);
     assert.equal(ofType(a, 'missing_step').length, 0, `seed ${seed} repeat: ${show(a)}`);
     assert.equal(a.passed, false, `seed ${seed} repeat: ${show(a)}`);
