@@ -27,12 +27,15 @@ export function alignWithDrops(cost: Float32Array, n: number, m: number, c: Visi
   let cur = new Float64Array(n);
   const from = new Int32Array(m * n);
   const flags = new Uint8Array(m * n); // 1: dropped, 2: arrived by a jump back
+  // The previous row's minimum (where a jump back comes from), kept while the row is filled.
+  let gmin = Infinity;
+  let garg = 0;
   for (let j = 0; j < m; j++) {
-    let gmin = Infinity;
-    let garg = 0;
-    if (j > 0) for (let i = 0; i < n; i++) if (prev[i] < gmin) ((gmin = prev[i]), (garg = i));
     let pmin = Infinity;
     let parg = 0;
+    let nmin = Infinity;
+    let narg = 0;
+    const jumpFrom = gmin + c.jump;
     for (let i = 0; i < n; i++) {
       let pc: number;
       let pa: number;
@@ -45,16 +48,21 @@ export function alignWithDrops(cost: Float32Array, n: number, m: number, c: Visi
         if (prev[i] < pmin) ((pmin = prev[i]), (parg = i));
         pc = pmin;
         pa = parg;
-        if (gmin + c.jump < pc) ((pc = gmin + c.jump), (pa = garg), (f = 2));
+        if (jumpFrom < pc) ((pc = jumpFrom), (pa = garg), (f = 2));
       }
       const mc = cost[i * m + j];
+      let v: number;
       if (c.drop < mc) {
-        cur[i] = pc + c.drop;
+        v = pc + c.drop;
         f |= 1;
-      } else cur[i] = pc + mc;
+      } else v = pc + mc;
+      cur[i] = v;
+      if (v < nmin) ((nmin = v), (narg = i));
       from[j * n + i] = pa;
       flags[j * n + i] = f;
     }
+    gmin = nmin;
+    garg = narg;
     [prev, cur] = [cur, prev];
   }
   let s = 0;
