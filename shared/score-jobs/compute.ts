@@ -102,8 +102,9 @@ async function cachedGoldProfile(ctx: Context, goldId: string, gold: VideoEmbedd
 }
 
 /**
- * align stage: one cost matrix, the global gold-vs-trainee path and every step's own best match in
- * the trainee, classified (scoreAlignment). The score stage turns this into the stored result.
+ * align stage: camera registration, then the scoring engine on the registered, centred vectors
+ * (scoreAlignment: by default the visits method, with the level of this gold's accepted runs).
+ * The score stage turns this into the stored result.
  */
 export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
   const steps = tileSteps(await loadSteps(ctx.db, s.gold_video_id), inp.gold.matrix.rows);
@@ -111,7 +112,7 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   const backend = scoringBackend(ctx);
   const opts = scoringOptions(ctx);
   const t0 = performance.now();
-  // Grid features (the work embedder): the trainee's grid into the gold's camera first.
+  // Grid features (work, hybrid-work): the trainee's grid into the gold's camera first.
   const reg = await registerVideos(ctx, inp);
   if (reg?.warped) inp.trainee.matrix = reg.warped;
   // Centre both on the gold mean once, in place (the inputs were loaded for this call only), and

@@ -13,7 +13,7 @@
  *    gold -> over_time; another visit as alike as visitReworkQuality x L -> rework; the steps'
  *    visits out of gold order -> order_swap.
  */
-import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, Severity, StepRef, StepRow } from './types.js';
+import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, StepRow } from './types.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ScoringBackend } from './backend.js';
 import type { ScoringOptions } from './options.js';
@@ -21,7 +21,8 @@ import { clipSpan } from './clip-span.js';
 import { findSwaps } from './order.js';
 import { median } from './gold-profile.js';
 import { alignWithDrops, stepVisits, type Visit } from './visits.js';
-import { cosine } from '../vectors.js';
+import { consecutiveSimilarity } from './idle.js';
+import { deviationSeverity, overTimeFinding, stepRef as ref, swapFinding, verdict } from './findings.js';
 
 export interface VisitsInput {
   /** Both centred on the gold mean. */
@@ -72,7 +73,6 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   const main: Array<Visit | null> = steps.map((_, k) => real.filter((v) => v.step === k).sort((a, b) => b.rows - a.rows)[0] ?? null);
 
   // 3. Deviations.
-  const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
   const deviations: Deviation[] = [];
   const rows: StepRow[] = [];
   const qualities: number[] = [];
@@ -107,7 +107,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     }
     const trainee = span(v.start, v.end);
     if (q < o.deviationQuality) {
-      const severity: Severity = q >= o.deviationMediumQuality ? 'low' : q >= o.deviationHighQuality ? 'medium' : 'high';
+      const severity = deviationSeverity(q, o);
       deviations.push({
         type: 'step_deviation',
         severity,
@@ -117,17 +117,8 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
         message: `${g.name} was done differently from the gold: its footage matches with similarity ${v.similarity.toFixed(2)}, ${q.toFixed(2)} of this run's typical step (${L.toFixed(2)}).`,
       });
     }
-    if (ratio !== null && dur !== null && ratio >= o.overTimeFactor && dur - goldSec(k) >= o.overTimeMinExtraSec) {
-      const severity: Severity = ratio >= o.overTimeHighFactor ? 'high' : ratio >= o.overTimeMediumFactor ? 'medium' : 'low';
-      deviations.push({
-        type: 'over_time',
-        severity,
-        gold_step: ref(g),
-        trainee,
-        evidence: { gold_duration_sec: r3(goldSec(k)), trainee_duration_sec: r3(dur), duration_ratio: r3(ratio), threshold_ratio: o.overTimeFactor, min_extra_sec: o.overTimeMinExtraSec, medium_from_ratio: o.overTimeMediumFactor, high_from_ratio: o.overTimeHighFactor },
-        message: `${g.name} took ${dur.toFixed(1)} s against ${goldSec(k).toFixed(1)} s in the gold (${ratio.toFixed(2)}x, limit ${o.overTimeFactor}x).`,
-      });
-    }
+    const ot = overTimeFinding(g, trainee, dur!, o);
+    if (ot) deviations.push(ot);
     for (const x of real) {
       if (x.step !== k || x === v || x.similarity < o.visitReworkQuality * L) continue;
       const xr = span(x.start, x.end);
@@ -147,17 +138,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   for (const w of findSwaps(present, o.swapMaxOverlap)) {
     const a = main[w.first]!;
     const b = main[w.second]!;
-    const ra = span(a.start, a.end);
-    const rb = span(b.start, b.end);
-    deviations.push({
-      type: 'order_swap',
-      severity: w.partners.length >= o.swapHighDisplacement ? 'high' : 'medium',
-      gold_step: ref(steps[w.first]),
-      other_step: ref(steps[w.second]),
-      trainee: ra,
-      evidence: { gold_step_trainee_range: [ra.start_sec, ra.end_sec], other_step_trainee_range: [rb.start_sec, rb.end_sec], moved_step: w.moved, inverted_with_steps: w.partners, displacement: w.partners.length, high_from_displacement: o.swapHighDisplacement },
-      message: `${steps[w.first].name} and ${steps[w.second].name} were done in the wrong order: ${steps[w.second].name} at ${rb.start_sec.toFixed(1)}-${rb.end_sec.toFixed(1)} s before ${steps[w.first].name} at ${ra.start_sec.toFixed(1)}-${ra.end_sec.toFixed(1)} s.`,
-    });
+    deviations.push(swapFinding(w, steps[w.first], steps[w.second], span(a.start, a.end), span(b.start, b.end), o));
   }
   deviations.sort((x, y) => (x.gold_step?.index ?? 0) - (y.gold_step?.index ?? 0));
 
@@ -166,7 +147,6 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   let w = 0;
   steps.forEach((g, k) => ((wq += Math.min(1, qualities[k]) * (g.end_clip - g.start_clip)), (w += g.end_clip - g.start_clip)));
   const stepScore = 100 * (w > 0 ? wq / w : 0);
-  let penalty = 0;
   const breakdown: Record<string, number> = {
     method_visits: 1,
     step_score: r3(stepScore),
@@ -183,27 +163,16 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     breakdown.accepted_level_similarity = r3(o.visitAcceptedLevel);
     breakdown.accepted_runs = o.visitAcceptedRuns ?? 0;
   }
-  for (const d of deviations) {
-    const p = o.penalties[d.type][d.severity];
-    penalty += p;
-    breakdown[`penalty_${d.type}`] = (breakdown[`penalty_${d.type}`] ?? 0) + p;
-  }
-  breakdown.penalty_total = penalty;
-  const score = Math.round(Math.max(0, Math.min(100, stepScore - penalty)) * 10) / 10;
-  breakdown.score = score;
-  const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
-  const blocking = deviations.filter((d) => o.blockingSeverity[d.type] !== null && rank[d.severity] >= rank[o.blockingSeverity[d.type]!]).length;
-  breakdown.blocking_deviations = blocking;
+  const { score, passed } = verdict(stepScore, deviations, o, breakdown);
   const path: Array<[number, number]> = [];
   assigned.forEach((i, j) => i >= 0 && path.push([i, j]));
-  return { score, passed: score >= o.passThreshold && blocking === 0, deviations, steps: rows, path, breakdown };
+  return { score, passed, deviations, steps: rows, path, breakdown };
 }
 
-const row = (a: Matrix, i: number) => a.data.subarray(i * a.dim, (i + 1) * a.dim);
-
-/** Mean cosine of consecutive rows (the gold's own similarity scale; 0 for one row). */
+/** Mean cosine of consecutive (unit) rows: the gold's own similarity scale; 0 for one row. */
 export function meanConsecutiveSimilarity(m: Matrix): number {
+  const next = consecutiveSimilarity(m);
   let s = 0;
-  for (let i = 0; i + 1 < m.rows; i++) s += cosine(row(m, i), row(m, i + 1));
+  for (let i = 0; i + 1 < m.rows; i++) s += next(i);
   return m.rows > 1 ? s / (m.rows - 1) : 0;
 }

@@ -11,7 +11,7 @@
  * 4. Score = alignment quality mapped to 0..100, minus a fixed penalty per deviation and severity.
  */
 import type { Matrix } from '../alignment/types.js';
-import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, Severity, StepRef, StepRow, TimeRange } from './types.js';
+import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, Severity, StepRow, TimeRange } from './types.js';
 import { REFERENCE_BACKEND, type ScoringBackend } from './backend.js';
 import { checkSteps, goldProfile, median, type GoldProfile } from './gold-profile.js';
 import { resolveScoringOptions, type ScoringOptions } from './options.js';
@@ -20,6 +20,7 @@ import { centerRows, rowMean } from './center.js';
 import { compensateView } from './view-offset.js';
 import { clipSpan } from './clip-span.js';
 import { scoreVisits } from './score-visits.js';
+import { deviationSeverity, overTimeFinding, stepRef as ref, swapFinding, verdict } from './findings.js';
 import { consecutiveSimilarity, idleLimit, rowSimilarity, trimIdleEdges } from './idle.js';
 import { columnQualities, extendMatch, growIntoGaps, matchStep, quality, type StepMatch, type StepScale } from './step-matches.js';
 
@@ -243,7 +244,6 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
 
   // Deviations.
   const range = (x: Segment): TimeRange => clipSpan(tt, x.start, x.end);
-  const ref = (g: GoldStep): StepRef => ({ index: g.index, name: g.name, start_sec: g.start_sec, end_sec: g.end_sec });
   const deviations: Deviation[] = [];
   const rows: StepRow[] = [];
   const byIndex = new Map(st.map((s) => [s.step.index, s]));
@@ -308,7 +308,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
       continue;
     }
     if (s.q < o.deviationQuality) {
-      const severity: Severity = s.q >= o.deviationMediumQuality ? 'low' : s.q >= o.deviationHighQuality ? 'medium' : 'high';
+      const severity = deviationSeverity(s.q, o);
       deviations.push({
         type: 'step_deviation',
         severity,
@@ -318,25 +318,9 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
         message: `${g.name} was done differently from the gold: match quality ${s.q.toFixed(2)} (similarity ${s.match.similarity.toFixed(3)} vs ${base.toFixed(3)} expected), below ${o.deviationQuality}.`,
       });
     }
-    if (ratio !== null && tDur !== null && ratio >= o.overTimeFactor && tDur - goldDur >= o.overTimeMinExtraSec) {
-      const severity: Severity = ratio >= o.overTimeHighFactor ? 'high' : ratio >= o.overTimeMediumFactor ? 'medium' : 'low';
-      deviations.push({
-        type: 'over_time',
-        severity,
-        gold_step: ref(g),
-        trainee: range(seg!),
-        evidence: {
-          gold_duration_sec: r3(goldDur),
-          trainee_duration_sec: r3(tDur),
-          duration_ratio: r3(ratio),
-          idle_excluded_sec: r3(idleSec.get(st.indexOf(s)) ?? 0),
-          threshold_ratio: o.overTimeFactor,
-          min_extra_sec: o.overTimeMinExtraSec,
-          medium_from_ratio: o.overTimeMediumFactor,
-          high_from_ratio: o.overTimeHighFactor,
-        },
-        message: `${g.name} took ${tDur.toFixed(1)} s against ${goldDur.toFixed(1)} s in the gold (${ratio.toFixed(2)}x, limit ${o.overTimeFactor}x).`,
-      });
+    if (tDur !== null) {
+      const ot = overTimeFinding(g, range(seg!), tDur, o, { idle_excluded_sec: r3(idleSec.get(st.indexOf(s)) ?? 0) });
+      if (ot) deviations.push(ot);
     }
     if (s.extra) {
       const x = s.extra.segment;
@@ -364,25 +348,7 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
   for (const w of swaps) {
     const a = byIndex.get(w.first)!;
     const b = byIndex.get(w.second)!;
-    const severity: Severity = w.partners.length >= o.swapHighDisplacement ? 'high' : 'medium';
-    const ra = range(a.segment!);
-    const rb = range(b.segment!);
-    deviations.push({
-      type: 'order_swap',
-      severity,
-      gold_step: ref(a.step),
-      other_step: ref(b.step),
-      trainee: ra,
-      evidence: {
-        gold_step_trainee_range: [ra.start_sec, ra.end_sec],
-        other_step_trainee_range: [rb.start_sec, rb.end_sec],
-        moved_step: w.moved,
-        inverted_with_steps: w.partners,
-        displacement: w.partners.length,
-        high_from_displacement: o.swapHighDisplacement,
-      },
-      message: `${a.step.name} and ${b.step.name} were done in the wrong order: ${b.step.name} at ${rb.start_sec.toFixed(1)}-${rb.end_sec.toFixed(1)} s before ${a.step.name} at ${ra.start_sec.toFixed(1)}-${ra.end_sec.toFixed(1)} s.`,
-    });
+    deviations.push(swapFinding(w, a.step, b.step, range(a.segment!), range(b.segment!), o));
   }
   deviations.sort((x, y) => (x.gold_step?.index ?? 0) - (y.gold_step?.index ?? 0));
 
@@ -405,30 +371,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     median_step_quality_before_view: r3(view.median_quality_before),
     median_step_quality: r3(medQ),
   };
-  let penalty = 0;
-  for (const d of deviations) {
-    const p = o.penalties[d.type][d.severity];
-    penalty += p;
-    const key = `penalty_${d.type}`;
-    breakdown[key] = (breakdown[key] ?? 0) + p;
-  }
-  breakdown.penalty_total = penalty;
-  const score = Math.round(Math.max(0, Math.min(100, alignScore - penalty)) * 10) / 10;
-  breakdown.score = score;
-  const rank: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
-  const blocking = deviations.filter((d) => {
-    const b = o.blockingSeverity[d.type];
-    return b !== null && rank[d.severity] >= rank[b];
-  }).length;
-  breakdown.blocking_deviations = blocking;
-  return {
-    score,
-    passed: score >= o.passThreshold && blocking === 0,
-    deviations,
-    steps: rows,
-    path: global.path,
-    breakdown,
-  };
+  const { score, passed } = verdict(alignScore, deviations, o, breakdown);
+  return { score, passed, deviations, steps: rows, path: global.path, breakdown };
 }
 
 /** The gold profile scoreAlignment computes for these options (to compute once and cache per gold). */
