@@ -84,17 +84,25 @@ export function editArgs(source: string, durSec: number, edits: Edit[], out: str
   if (temporal.length > 1 || cameras.length > 1) throw new Error('an edited case takes at most one temporal edit and one camera edit');
   const pieces = timeline(temporal[0], durSec).filter((x) => x.end - x.start > 1e-3);
   const { width: w, height: h, fps } = EDIT_DEFAULTS;
-  const fromMain = pieces.filter((x) => x.input === 0).length;
   const g: string[] = [];
-  const labels = pieces.map((_, i) => `p${i}`);
-  let k = 0;
-  if (fromMain > 1) g.push(`[0:v]split=${fromMain}${pieces.filter((x) => x.input === 0).map((_, i) => `[m${i}]`).join('')}`);
-  pieces.forEach((x, i) => {
-    const src = x.input === 1 ? '[1:v]' : fromMain > 1 ? `[m${k++}]` : '[0:v]';
-    const pts = x.stretch === 1 ? 'PTS-STARTPTS' : `(PTS-STARTPTS)*${x.stretch}`;
-    g.push(`${src}trim=start=${x.start.toFixed(3)}:end=${x.end.toFixed(3)},setpts=${pts},fps=${fps},scale=${w}:${h},setsar=1[${labels[i]}]`);
+  // Each input is brought to the edit size and rate once, before it is cut: this ffmpeg's fps
+  // filter after a trim pads the piece with its first frame for as long as the trim's start
+  // (a 27-38 s piece came out 38 s long), so nothing is re-timed between trim and concat.
+  const used = [0, 1].map((input) => pieces.filter((x) => x.input === input).length);
+  const taps: string[][] = used.map((count, input) => Array.from({ length: count }, (_, i) => `i${input}m${i}`));
+  used.forEach((count, input) => {
+    if (!count) return;
+    const norm = `[${input}:v]fps=${fps},scale=${w}:${h},setsar=1`;
+    g.push(count > 1 ? `${norm},split=${count}${taps[input].map((t) => `[${t}]`).join('')}` : `${norm}[${taps[input][0]}]`);
   });
-  g.push(`${labels.map((l) => `[${l}]`).join('')}concat=n=${pieces.length}:v=1:a=0[cat]`);
+  const next = [0, 0];
+  const labels = pieces.map((x, i) => {
+    const pts = x.stretch === 1 ? 'PTS-STARTPTS' : `(PTS-STARTPTS)*${x.stretch}`;
+    g.push(`[${taps[x.input][next[x.input]++]}]trim=start=${x.start.toFixed(3)}:end=${x.end.toFixed(3)},setpts=${pts}[p${i}]`);
+    return `p${i}`;
+  });
+  // One fps after the concat fills a slowed piece's stretched frame times with repeats.
+  g.push(`${labels.map((l) => `[${l}]`).join('')}concat=n=${pieces.length}:v=1:a=0,fps=${fps}[cat]`);
   g.push(`[cat]${cameraFilter(cameras[0], w, h)}[out]`);
   const rateArgs = cameras[0]?.bitrate_k ? ['-b:v', `${cameras[0].bitrate_k}k`, '-maxrate', `${cameras[0].bitrate_k}k`, '-bufsize', `${2 * cameras[0].bitrate_k}k`] : ['-crf', '20'];
   return [

@@ -107,7 +107,7 @@ test('camera filter and ffmpeg arguments', () => {
   assert.match(f, /noise=alls=10/);
   const args = editArgs('in.mp4', 10, [{ op: 'cut', start_sec: 2, end_sec: 5 }], 'out.mp4');
   const g = args[args.indexOf('-filter_complex') + 1];
-  assert.match(g, /split=2\[m0\]\[m1\]/);
+  assert.match(g, /^\[0:v\]fps=30,scale=640:360,setsar=1,split=2\[i0m0\]\[i0m1\];/);
   assert.match(g, /concat=n=2:v=1:a=0/);
   assert.throws(() => editArgs('in.mp4', 10, [{ op: 'cut', start_sec: 1, end_sec: 2 }, { op: 'repeat', start_sec: 3, end_sec: 4 }], 'o.mp4'), /at most one temporal/);
 });
