@@ -37,6 +37,12 @@ export interface ScoringOptions {
   visitAcceptedRuns?: number;
   visitAcceptedFraction: number;
   visitAcceptedMinRuns: number;
+  /**
+   * visits: each step is judged against the run's level times its own baseline relative to the
+   * median step's: how alike the gold step stays to rows this many seconds later (half the 2 s
+   * clip: rows that share half their frames). 0: every step against the run's level alone.
+   */
+  visitBaselineOffsetSec: number;
   /** visits: a visit counts when it lasts at least this fraction of the gold step. */
   visitMinFraction: number;
   /** visits: another visit at least this alike (x level) is a rework. */
@@ -132,6 +138,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   visitLevelFloor: 0.3,
   visitDropLevel: 0.4,
   visitJumpFraction: 0.25,
+  visitBaselineOffsetSec: 1,
   visitMinFraction: 0.3,
   visitAcceptedFraction: 1,
   visitAcceptedMinRuns: 3,

@@ -21,7 +21,7 @@ import { clipSpan } from './clip-span.js';
 import { findSwaps } from './order.js';
 import { median } from './gold-profile.js';
 import { alignWithDrops, stepVisits, type Visit } from './visits.js';
-import { consecutiveSimilarity } from './idle.js';
+import { consecutiveSimilarity, idleLimit, trimIdleEdges } from './idle.js';
 import { deviationSeverity, overTimeFinding, stepRef as ref, swapFinding, verdict } from './findings.js';
 
 export interface VisitsInput {
@@ -60,17 +60,29 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   const goldConsecutive = meanConsecutiveSimilarity(gold);
   const acceptedFloor = o.visitAcceptedLevel !== undefined ? o.visitAcceptedFraction * o.visitAcceptedLevel : 0;
   const levelFloor = Math.max(o.visitLevelFloor * goldConsecutive, acceptedFloor);
-  const pairLevel = median(stepSim);
+  const rel = stepBaselines(gold, steps, o.visitBaselineOffsetSec);
+  const pairLevel = median(stepSim.map((x, k) => x / rel[k]));
   const L = Math.max(pairLevel, levelFloor, 1e-6);
 
   // 2. Drops and jumps.
-  const jumpSec = o.visitJumpFraction * median(steps.map((s) => s.end_sec - s.start_sec));
-  const assigned = alignWithDrops(cost, n, m, { drop: 1 - o.visitDropLevel * L, jump: jumpSec * rowsPerSec * L });
+  // A jump back pays for itself once a fair part of the step jumped to is matched: the price is
+  // a fraction of that step's own duration, so a short step done out of order is seen as well as
+  // a long one (a price set by the median step hid short steps moved: they read as missing).
+  const stepSec = steps.map((s) => s.end_sec - s.start_sec);
+  const jumpRow = new Float64Array(n);
+  steps.forEach((s, k) => jumpRow.fill(o.visitJumpFraction * stepSec[k] * rowsPerSec * L, s.start_clip, s.end_clip));
+  const jumpSec = o.visitJumpFraction * median(stepSec);
+  const assigned = alignWithDrops(cost, n, m, { drop: 1 - o.visitDropLevel * L, jump: jumpRow });
   const visits = stepVisits(assigned, cost, m, steps);
   const goldSec = (k: number) => steps[k].end_sec - steps[k].start_sec;
   const counts = (v: Visit) => v.rows / rowsPerSec >= o.visitMinFraction * goldSec(v.step);
   const real = visits.filter(counts);
   const main: Array<Visit | null> = steps.map((_, k) => real.filter((v) => v.step === k).sort((a, b) => b.rows - a.rows)[0] ?? null);
+  // The camera running before the work began or after it ended (still footage at the outer edge
+  // of the first and last visits, idle.ts) is no step's time: it would read as over_time.
+  const timed = main.map((v) => ({ segment: v ? { start: v.start, end: v.end } : null }));
+  const idleSec =
+    o.idleSimilarity < 1 ? trimIdleEdges(timed, consecutiveSimilarity(trainee), idleLimit(consecutiveRows(gold), o.idleSimilarity, o.idleGoldPercentile), tt) : new Map<number, number>();
 
   // 3. Deviations.
   const deviations: Deviation[] = [];
@@ -80,15 +92,16 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   for (let k = 0; k < K; k++) {
     const g = steps[k];
     const v = main[k];
-    const q = v ? v.similarity / L : 0;
+    const q = v ? v.similarity / (L * rel[k]) : 0;
     qualities.push(q);
-    const dur = v ? secs(v.start, v.end) : null;
+    const seg = timed[k].segment;
+    const dur = seg ? secs(seg.start, seg.end) : null;
     const ratio = dur !== null && goldSec(k) > 0 ? dur / goldSec(k) : null;
     rows.push({
       index: g.index,
       name: g.name,
       gold: { start_sec: g.start_sec, end_sec: g.end_sec, start_clip: g.start_clip, end_clip: g.end_clip },
-      trainee: v ? { ...span(v.start, v.end), start_clip: v.start, end_clip: v.end + 1 } : null,
+      trainee: seg ? { ...span(seg.start, seg.end), start_clip: seg.start, end_clip: seg.end + 1 } : null,
       mean_similarity: v ? r3(v.similarity) : null,
       match_quality: r3(q),
       duration_ratio: ratio === null ? null : r3(ratio),
@@ -105,7 +118,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
       });
       continue;
     }
-    const trainee = span(v.start, v.end);
+    const trainee = span(seg!.start, seg!.end);
     if (q < o.deviationQuality) {
       const severity = deviationSeverity(q, o);
       deviations.push({
@@ -113,14 +126,14 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
         severity,
         gold_step: ref(g),
         trainee,
-        evidence: { ...levelEvidence, match_similarity: r3(v.similarity), match_quality: r3(q), threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality },
-        message: `${g.name} was done differently from the gold: its footage matches with similarity ${v.similarity.toFixed(2)}, ${q.toFixed(2)} of this run's typical step (${L.toFixed(2)}).`,
+        evidence: { ...levelEvidence, step_baseline_factor: r3(rel[k]), expected_similarity: r3(L * rel[k]), match_similarity: r3(v.similarity), match_quality: r3(q), threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality },
+        message: `${g.name} was done differently from the gold: its footage matches with similarity ${v.similarity.toFixed(2)}, ${q.toFixed(2)} of what this step reaches in this run (${(L * rel[k]).toFixed(2)}: the run's typical step ${L.toFixed(2)} x this step's own baseline ${rel[k].toFixed(2)}).`,
       });
     }
-    const ot = overTimeFinding(g, trainee, dur!, o);
+    const ot = overTimeFinding(g, trainee, dur!, o, { idle_excluded_sec: r3(idleSec.get(k) ?? 0) });
     if (ot) deviations.push(ot);
     for (const x of real) {
-      if (x.step !== k || x === v || x.similarity < o.visitReworkQuality * L) continue;
+      if (x.step !== k || x === v || x.similarity < o.visitReworkQuality * L * rel[k]) continue;
       const xr = span(x.start, x.end);
       const extraSec = secs(x.start, x.end);
       const coverage = goldSec(k) > 0 ? extraSec / goldSec(k) : 1;
@@ -129,7 +142,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
         severity: coverage < 0.75 ? 'low' : coverage < 1.5 ? 'medium' : 'high',
         gold_step: ref(g),
         trainee: xr,
-        evidence: { first_visit: [trainee.start_sec, trainee.end_sec], extra_visit: [xr.start_sec, xr.end_sec], extra_visit_similarity: r3(x.similarity), threshold_similarity: r3(o.visitReworkQuality * L), extra_duration_sec: r3(extraSec), extra_vs_gold_duration: r3(coverage) },
+        evidence: { first_visit: [trainee.start_sec, trainee.end_sec], extra_visit: [xr.start_sec, xr.end_sec], extra_visit_similarity: r3(x.similarity), threshold_similarity: r3(o.visitReworkQuality * L * rel[k]), extra_duration_sec: r3(extraSec), extra_vs_gold_duration: r3(coverage) },
         message: `${g.name} was done again at ${xr.start_sec.toFixed(1)}-${xr.end_sec.toFixed(1)} s, after ${trainee.start_sec.toFixed(1)}-${trainee.end_sec.toFixed(1)} s.`,
       });
     }
@@ -169,10 +182,46 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   return { score, passed, deviations, steps: rows, path, breakdown };
 }
 
+/**
+ * Each gold step's own baseline against the median step's (clamped to [0.5, 1.5]): the mean
+ * cosine of the step's rows with the rows offsetSec later in the same step, i.e. how alike the
+ * step stays to itself when seen a little mistimed, as another take always is. A step of quick
+ * motion changes within a second and cannot match another take as closely as a step that holds
+ * still; judging every step against the run's typical level alone read such steps as done
+ * differently. Relative to the median, so the level of the whole run is unchanged; clamped, so no
+ * step is judged less than half or more than 1.5x as strictly as the typical one. 1 for all
+ * when offsetSec is 0 or the gold has one step.
+ */
+export function stepBaselines(gold: Matrix, steps: GoldStep[], offsetSec: number): number[] {
+  const ones = steps.map(() => 1);
+  const total = steps.length ? steps[steps.length - 1].end_sec - steps[0].start_sec : 0;
+  if (!(offsetSec > 0) || steps.length < 2 || !(total > 0)) return ones;
+  const rowsPerSec = (steps[steps.length - 1].end_clip - steps[0].start_clip) / total;
+  const d = gold.dim;
+  const b = steps.map((st) => {
+    const len = st.end_clip - st.start_clip;
+    if (len < 2) return NaN;
+    const off = Math.max(1, Math.min(len - 1, Math.round(offsetSec * rowsPerSec)));
+    let sum = 0;
+    for (let i = st.start_clip; i + off < st.end_clip; i++) {
+      let x = 0;
+      for (let t = 0, a = i * d, c = (i + off) * d; t < d; t++) x += gold.data[a + t] * gold.data[c + t];
+      sum += x;
+    }
+    return sum / (len - off);
+  });
+  const mb = median(b.filter((x) => x > 0));
+  return b.map((x) => (x > 0 && mb > 0 ? Math.max(0.5, Math.min(1.5, x / mb)) : 1));
+}
+
+/** cos(row i, row i+1) for every consecutive pair. */
+function consecutiveRows(m: Matrix): number[] {
+  const next = consecutiveSimilarity(m);
+  return Array.from({ length: Math.max(0, m.rows - 1) }, (_, i) => next(i));
+}
+
 /** Mean cosine of consecutive (unit) rows: the gold's own similarity scale; 0 for one row. */
 export function meanConsecutiveSimilarity(m: Matrix): number {
-  const next = consecutiveSimilarity(m);
-  let s = 0;
-  for (let i = 0; i + 1 < m.rows; i++) s += next(i);
-  return m.rows > 1 ? s / (m.rows - 1) : 0;
+  const c = consecutiveRows(m);
+  return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
 }

@@ -12,8 +12,8 @@ import type { GoldStep } from './types.js';
 export interface VisitCosts {
   /** Cost of leaving a trainee row unmatched (cost units: 1 - cosine). */
   drop: number;
-  /** Cost of a jump back in the gold. */
-  jump: number;
+  /** Cost of a jump back in the gold: one for every target row, or one per gold row (the row jumped to). */
+  jump: number | ArrayLike<number>;
 }
 
 /**
@@ -35,8 +35,8 @@ export function alignWithDrops(cost: Float32Array, n: number, m: number, c: Visi
     let parg = 0;
     let nmin = Infinity;
     let narg = 0;
-    const jumpFrom = gmin + c.jump;
     for (let i = 0; i < n; i++) {
+      const jumpFrom = gmin + (typeof c.jump === 'number' ? c.jump : c.jump[i]);
       let pc: number;
       let pa: number;
       let f = 0;
