@@ -77,8 +77,8 @@ export async function loadEmbeddings(db: Db, videoId: string): Promise<VideoEmbe
  * + a JSON sidecar): a score job reads 500 x 2816 floats in one object read instead of parsing
  * 500 bytea rows. The database rows stay the system of record (and the pgvector index).
  */
-export const embeddingsBlobKey = (videoId: string) => `derived/${videoId}/embeddings.f32`;
-export const embeddingsMetaKey = (videoId: string) => `derived/${videoId}/embeddings.json`;
+const embeddingsBlobKey = (videoId: string) => `derived/${videoId}/embeddings.f32`;
+const embeddingsMetaKey = (videoId: string) => `derived/${videoId}/embeddings.json`;
 
 /** Clip vectors as one matrix with their times (what the store and the scorer use). */
 export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoEmbeddings {
