@@ -2,6 +2,7 @@ import { z } from 'zod';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseMaskRects } from './vision/privacy-mask.js';
+import { unknownScoringOptions } from './scoring/options.js';
 
 /**
  * Every setting comes from SOPILOT_* environment variables, parsed and validated once.
@@ -80,11 +81,9 @@ const spec = {
   // alignment and scoring
   DTW_USE_GPU: [tri, 'auto'],
   DTW_BACKEND: [z.enum(['auto', 'ts', 'native', 'cuda']), 'auto'],
-  DTW_BAND: [int(0, 1_000_000), '0'],
   SCORE_PASS_THRESHOLD: [num(0, 100), '70'],
   SCORING_OPTIONS_JSON: [z.string().optional(), undefined],
   SCORE_USE_TASK_ADAPTER: [bool, 'false'],
-  GOLD_VIEWS: [int(0, 7), '7'],
   STEP_MIN_CLIPS: [int(1, 10_000), '3'],
   STEP_PENALTY: [num(0, 1e9).optional(), undefined],
   STEP_PENALTY_SCALE: [num(0.01, 100), '0.5'],
@@ -160,15 +159,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new ConfigError('SOPILOT_PRIVACY_MASK_RECTS', (e as Error).message);
     }
   }
-  if (cfg.SCORING_OPTIONS_JSON) {
-    try {
-      JSON.parse(cfg.SCORING_OPTIONS_JSON);
-    } catch (e) {
-      throw new ConfigError('SOPILOT_SCORING_OPTIONS_JSON', `not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  if (cfg.SCORING_OPTIONS_JSON) checkScoringOptions(cfg.SCORING_OPTIONS_JSON);
   cfg.dataDirAbs = path.resolve(cfg.DATA_DIR);
   return cfg;
+}
+
+/**
+ * An object of ScoringOptions names. An unknown name stops start-up rather than being ignored: a
+ * misspelt threshold, or one of the removed profile method's ({"method":"profile"}), would
+ * otherwise score with defaults the operator did not choose.
+ */
+function checkScoringOptions(json: string): void {
+  const name = 'SOPILOT_SCORING_OPTIONS_JSON';
+  let o: unknown;
+  try {
+    o = JSON.parse(json);
+  } catch (e) {
+    throw new ConfigError(name, `not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new ConfigError(name, 'must be a JSON object of scoring options');
+  const unknown = unknownScoringOptions(o);
+  if (unknown.length) {
+    throw new ConfigError(name, `unknown scoring option(s) ${unknown.join(', ')}: the options are listed in docs/scoring.md (there is one scoring method; the profile method and its options were removed)`);
+  }
 }
 
 /** Which event transport a config selects once 'auto' is resolved. */

@@ -1,10 +1,8 @@
 /**
  * npm run bench:score — one whole score job for 500 x 500 clips with embeddings already stored:
- * read both videos' vectors by id, align (cost matrix + global DTW + each step's matches; the gold
- * profile cached per gold video, as in the pipeline), score (similar past failures).
- * Native DTW backend vs the TypeScript reference in the same run; embedded PGlite and, with
- * --pg URL, real Postgres. A second trainee, the same performance seen by a moved camera, times
- * the job when the engine's view compensation runs (native only). Table on stdout, JSON in
+ * read both videos' vectors by id, align (the cost matrix and the visits method's two alignments
+ * over it), score (similar past failures). Native backend vs the TypeScript reference in the
+ * same run; embedded PGlite and, with --pg URL, real Postgres. Table on stdout, JSON in
  * benchmarks/results/score.json.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -45,19 +43,9 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
   const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: gl[i] })), 0.3);
   const tl = scaleTo(proc.lengths.map((l) => l * (0.8 + 0.4 * rng())));
   const trainee = render(rng, proc.models.map((m, i) => ({ model: m, clips: tl[i] })), 0.3);
-  // The same performance filmed by a moved camera: one offset on every clip vector (the scoring
-  // engine's view compensation then runs, at up to two more cost matrices).
-  const camera = render(rng, proc.models.map((m, i) => ({ model: m, clips: tl[i] })), 0.3);
-  const off = Array.from({ length: dim }, () => rng() - 0.5);
-  const offNorm = Math.hypot(...off);
-  for (let i = 0; i < camera.emb.rows; i++) {
-    let q = 0;
-    for (let k = 0; k < dim; k++) q += (camera.emb.data[i * dim + k] += (0.8 * off[k]) / offNorm) ** 2;
-    for (let k = 0; k < dim; k++) camera.emb.data[i * dim + k] /= Math.sqrt(q);
-  }
   const tag = Math.random().toString(36).slice(2, 10);
-  const ids = { gold: `vid_bench_gold_${tag}`, trainee: `vid_bench_tr_${tag}`, camera: `vid_bench_cam_${tag}` };
-  for (const [id, v, role] of [[ids.gold, gold, 'gold'], [ids.trainee, trainee, 'trainee'], [ids.camera, camera, 'trainee']] as const) {
+  const ids = { gold: `vid_bench_gold_${tag}`, trainee: `vid_bench_tr_${tag}` };
+  for (const [id, v, role] of [[ids.gold, gold, 'gold'], [ids.trainee, trainee, 'trainee']] as const) {
     await ctx.db.query("INSERT INTO videos (id, task_id, role, status, embedder, embedding_dim, clip_count) VALUES ($1, 'bench', $2, 'indexed', 'bench', $3, $4)", [id, role, dim, v.emb.rows]);
     const clips = Array.from({ length: v.emb.rows }, (_, i) => ({ index: i, start_sec: v.times.start_sec[i] as number, end_sec: v.times.end_sec[i] as number, vector: v.emb.data.slice(i * dim, (i + 1) * dim) }));
     await saveEmbeddings(ctx.db, id, 'bench', clips);
@@ -71,7 +59,6 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
   // The TypeScript runs last: their garbage would otherwise be collected inside the native timings.
   const jobs = [
     { trainee: 'correct', videoId: ids.trainee, backend: 'native' as const },
-    { trainee: 'camera_moved', videoId: ids.camera, backend: 'native' as const },
     { trainee: 'correct', videoId: ids.trainee, backend: 'ts' as const },
   ].filter((j) => backends.includes(j.backend));
   for (const job of jobs) {
@@ -85,28 +72,26 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
     ctx.config = loadConfig({ ...env, SOPILOT_DTW_BACKEND: backend });
     const times: Array<{ load: number; align: number; score: number; total: number; cpu: number }> = [];
     const n = backend === 'ts' ? Math.min(3, runs) : runs;
-    let viewApplied = 0;
     for (let r = 0; r < n + 1; r++) {
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const inp = await loadScoreInputs(ctx, s);
       const t1 = performance.now();
-      // align stage: cost matrix, global DTW, each step's matches (the gold profile is cached after the first run).
+      // align stage: cost matrix and the visits method's alignments.
       const a = await alignVideos(ctx, s, inp);
       const t2 = performance.now();
       // score stage: similar past failures (pgvector) on top of the aligned outcome.
       await scoreVideos(ctx, s, a.outcome, a.outcome.deviations.some((d) => d.trainee) ? inp.trainee : null);
       const t3 = performance.now();
       const cpu = process.cpuUsage(cpu0);
-      viewApplied = a.outcome.breakdown.view_compensation_applied ?? 0;
       if (r > 0) times.push({ load: t1 - t0, align: t2 - t1, score: t3 - t2, total: t3 - t0, cpu: (cpu.user + cpu.system) / 1000 });
     }
     const med = (k: keyof (typeof times)[0]) => [...times.map((t) => t[k])].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-    rows.push({ db: label, backend, trainee: job.trainee, view_compensation_applied: viewApplied, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
+    rows.push({ db: label, backend, trainee: job.trainee, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
   }
   // Leave a shared database as it was.
   await ctx.db.query('DELETE FROM scores WHERE id = ANY($1::text[])', [scoreIds]);
-  await ctx.db.query('DELETE FROM videos WHERE id = ANY($1::text[])', [[ids.gold, ids.trainee, ids.camera]]);
+  await ctx.db.query('DELETE FROM videos WHERE id = ANY($1::text[])', [[ids.gold, ids.trainee]]);
   await ctx.close();
   rmSync(dir, { recursive: true, force: true });
   return rows;
@@ -121,9 +106,9 @@ console.log(`\nWhole score job, ${N} x ${N} clips, 20 steps (load vectors by id 
 console.log('db        dim   trainee       backend  load ms  align ms  score ms  total ms (min)   CPU ms  vs ts');
 for (const r of rows) {
   const ts = rows.find((x) => x.db === r.db && x.dim === r.dim && x.backend === 'ts');
-  console.log(`${r.db.padEnd(9)} ${String(r.dim).padEnd(5)} ${(r.trainee + (r.view_compensation_applied ? '*' : '')).padEnd(13)} ${r.backend.padEnd(7)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${ts ? (ts.total_ms_median / r.total_ms_median).toFixed(1) + 'x' : '-'}`);
+  console.log(`${r.db.padEnd(9)} ${String(r.dim).padEnd(5)} ${r.trainee.padEnd(13)} ${r.backend.padEnd(7)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${ts ? (ts.total_ms_median / r.total_ms_median).toFixed(1) + 'x' : '-'}`);
 }
-console.log('goal: <= 50 ms CPU for the whole job; * = view compensation ran (camera moved: up to two more cost matrices)');
+console.log('goal: <= 50 ms CPU for the whole job');
 mkdirSync(path.join(root, 'benchmarks/results'), { recursive: true });
 writeFileSync(path.join(root, 'benchmarks/results/score.json'), JSON.stringify(rows, null, 2) + '\n');
 console.log('wrote benchmarks/results/score.json');

@@ -6,7 +6,6 @@ import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, setJobStatus, getJob, isPermanent } from '../../shared/jobs/index.js';
 import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
-import { GOLD_VIEW_HYPOTHESES, contentRect, warpFrame } from '../../shared/vision/view-warp.js';
 import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
@@ -36,23 +35,13 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       ctx.db,
       { kind: 'embed', key: `embed:${d.video_id}:${embedder.name}:${embedder.version}`, input: d, videoId: d.video_id },
       async () => {
-        // A gold video is also embedded under synthetic camera views, in the same pass over its
-        // frames, for trainees filmed from a moved camera (docs/scoring.md).
-        const views = video.role === 'gold' ? GOLD_VIEW_HYPOTHESES.slice(0, ctx.config.GOLD_VIEWS) : [];
-        const { manifest, clips, viewClips } = await embedVideoClips(
-          ctx,
-          d.video_id,
-          embedder,
-          batchSizeFor(ctx, embedder as { batchSize?: number }),
-          views.map((view) => (f, m) => warpFrame(f, view, contentRect(m.width, m.source.width, m.source.height))),
-        );
+        const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
         const embedderId = `${embedder.name}@${embedder.version}`;
         const emb = clipsToEmbeddings(clips, embedderId);
         await saveEmbeddings(ctx.db, d.video_id, embedderId, clips);
         await saveEmbeddingsBlob(ctx.store, d.video_id, emb);
         await ensureVectorIndex(ctx.db, embedder.dim);
         let steps = 0;
-        for (const [k, vc] of viewClips.entries()) await saveEmbeddingsBlob(ctx.store, d.video_id, clipsToEmbeddings(vc, embedderId), k + 1);
         if (video.role === 'gold') {
           const existing = await loadSteps(ctx.db, d.video_id);
           // Names and bounds an admin set by hand survive a re-embed.

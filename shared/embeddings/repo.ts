@@ -77,8 +77,8 @@ export async function loadEmbeddings(db: Db, videoId: string): Promise<VideoEmbe
  * + a JSON sidecar): a score job reads 500 x 2816 floats in one object read instead of parsing
  * 500 bytea rows. The database rows stay the system of record (and the pgvector index).
  */
-export const embeddingsBlobKey = (videoId: string, view = 0) => `derived/${videoId}/embeddings${view ? `-view-${view}` : ''}.f32`;
-export const embeddingsMetaKey = (videoId: string, view = 0) => `derived/${videoId}/embeddings${view ? `-view-${view}` : ''}.json`;
+const embeddingsBlobKey = (videoId: string) => `derived/${videoId}/embeddings.f32`;
+const embeddingsMetaKey = (videoId: string) => `derived/${videoId}/embeddings.json`;
 
 /** Clip vectors as one matrix with their times (what the store and the scorer use). */
 export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoEmbeddings {
@@ -92,23 +92,22 @@ export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoE
   };
 }
 
-/** view 0: the video as filmed; 1..: a gold's synthetic camera view (vision/view-warp.ts), blob only. */
-export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e: VideoEmbeddings, view = 0): Promise<void> {
+export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e: VideoEmbeddings): Promise<void> {
   const { data, rows, dim } = e.matrix;
-  await store.put(embeddingsBlobKey(videoId, view), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
+  await store.put(embeddingsBlobKey(videoId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
   await store.put(
-    embeddingsMetaKey(videoId, view),
+    embeddingsMetaKey(videoId),
     JSON.stringify({ embedder: e.embedder, dim, rows, start_sec: Array.from(e.times.start_sec), end_sec: Array.from(e.times.end_sec) }),
     { contentType: 'application/json' },
   );
 }
 
 /** A stored blob when it matches the expected embedder and clip count, else null. */
-async function readEmbeddingsBlob(store: ObjectStore, videoId: string, view: number, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings | null> {
+async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings | null> {
   try {
-    const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId, view))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
+    const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
     if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
-      const buf = await getBuffer(store, embeddingsBlobKey(videoId, view));
+      const buf = await getBuffer(store, embeddingsBlobKey(videoId));
       if (buf.length === meta.rows * meta.dim * 4) {
         // Use the bytes in place when aligned (they are: a fresh buffer); copy otherwise.
         const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -130,14 +129,6 @@ export async function loadVideoEmbeddings(
   store: ObjectStore,
   video: { id: string; embedder: string | null; clip_count: number | null },
 ): Promise<VideoEmbeddings> {
-  return (await readEmbeddingsBlob(store, video.id, 0, { embedder: video.embedder, clips: video.clip_count })) ?? loadEmbeddings(db, video.id);
+  return (await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count })) ?? loadEmbeddings(db, video.id);
 }
 
-/** A gold video's synthetic camera view `view` (1..), or null when it was not computed. */
-export function loadGoldViewEmbeddings(
-  store: ObjectStore,
-  video: { id: string; embedder: string | null; clip_count: number | null },
-  view: number,
-): Promise<VideoEmbeddings | null> {
-  return readEmbeddingsBlob(store, video.id, view, { embedder: video.embedder, clips: video.clip_count });
-}

@@ -16,6 +16,16 @@ export interface Rect {
   height: number;
 }
 
+/** Where a srcW x srcH picture lies in a size x size frame the decoder letterboxed it into. */
+export function pictureRect(size: number, srcW: number, srcH: number): Rect {
+  if (srcW >= srcH) {
+    const height = Math.max(1, Math.round((size * srcH) / srcW));
+    return { x: 0, y: Math.floor((size - height) / 2), width: size, height };
+  }
+  const width = Math.max(1, Math.round((size * srcW) / srcH));
+  return { x: Math.floor((size - width) / 2), y: 0, width, height: size };
+}
+
 export function toGrey(f: Frame, r: Rect = { x: 0, y: 0, width: f.width, height: f.height }): GreyImage {
   const out = new Float32Array(r.width * r.height);
   for (let y = 0; y < r.height; y++) {

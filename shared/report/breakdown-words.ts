@@ -11,8 +11,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function breakdownInWords(b: Record<string, number> | null | undefined): string[] {
   if (!b) return [];
   const out: string[] = [];
-  if (typeof b.alignment_score === 'number') {
-    out.push(`How closely the whole performance follows the gold: ${num(b.alignment_score)} of 100, before penalties.`);
+  if (typeof b.step_score === 'number') {
+    out.push(`How closely the steps follow the gold: ${num(b.step_score)} of 100, before penalties.`);
   }
   if (typeof b.median_step_quality === 'number') {
     out.push(`A typical step matched the gold with quality ${b.median_step_quality.toFixed(2)} (1 = as in the gold, 0 = no better than unrelated footage).`);
@@ -29,7 +29,5 @@ export function breakdownInWords(b: Record<string, number> | null | undefined): 
     out.push(b.blocking_deviations ? `${plural(b.blocking_deviations, 'deviation')} fail the run whatever the score.` : 'No deviation blocks a pass.');
   }
   if (b.critical_step_deviations) out.push(`${plural(b.critical_step_deviations, 'deviation')} on critical steps.`);
-  if (b.view_compensation_applied) out.push('The camera had moved against the gold; the scoring compensated for it.');
-  if (b.gold_view) out.push(`The trainee was compared against the gold as seen from synthetic camera view ${b.gold_view}, which matched better than the gold as filmed.`);
   return out;
 }

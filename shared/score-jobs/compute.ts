@@ -1,24 +1,19 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadGoldViewEmbeddings, loadVideoEmbeddings, type VideoEmbeddings } from '../embeddings/repo.js';
+import { loadVideoEmbeddings, type VideoEmbeddings } from '../embeddings/repo.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
-import { costMatrix, dtwOnCost, configureDtw, dtwBackendInfo } from '../alignment/index.js';
+import { costMatrix, configureDtw, dtwBackendInfo } from '../alignment/index.js';
 import { dtwDuration } from '../metrics.js';
-import { scoreAlignment, resolveScoringOptions, scoringGoldProfile, rowMean, centerRows, centerRowsInPlace, type ScoringBackend, type ScoringOptions, type GoldProfile } from '../scoring/index.js';
-import type { GoldStep } from '../scoring/types.js';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../audit/index.js';
-import { getBuffer } from '../store/index.js';
+import { scoreAlignment, resolveScoringOptions, rowMean, centerRowsInPlace, type ScoringBackend, type ScoringOptions } from '../scoring/index.js';
 import type { ScoreOutcome } from '../scoring/types.js';
 import { getVideo, type VideoRow } from '../video-repo/repo.js';
-import { cosine } from '../vectors.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
 import { acceptedLevels } from './accepted-level.js';
 import { meanConsecutiveSimilarity } from '../scoring/score-visits.js';
-import { median } from '../scoring/gold-profile.js';
+import { median } from '../scoring/stats.js';
 import { tileSteps } from '../scoring/tile-steps.js';
 import { otherSceneOutcome } from '../scoring/scene.js';
 import { applyAdapter } from '../training/adapter.js';
@@ -34,25 +29,18 @@ export function scoringBackend(ctx: Context): ScoringBackend {
     dtwConfigured = true;
   }
   const backend = ctx.config.DTW_BACKEND;
-  return {
-    costMatrix: (a, b) => costMatrix(a, b, { useGpu: ctx.config.DTW_USE_GPU, backend }),
-    dtwFromCost: (c, n, m, o) => dtwOnCost(c, n, m, { ...o, backend }),
-  };
+  return { costMatrix: (a, b) => costMatrix(a, b, { useGpu: ctx.config.DTW_USE_GPU, backend }) };
 }
 
 export function scoringOptions(ctx: Context): ScoringOptions {
   const extra = ctx.config.SCORING_OPTIONS_JSON ? (JSON.parse(ctx.config.SCORING_OPTIONS_JSON) as Partial<ScoringOptions>) : {};
-  return resolveScoringOptions({
-    ...extra,
-    passThreshold: ctx.config.SCORE_PASS_THRESHOLD,
-    ...(ctx.config.DTW_BAND > 0 ? { band: ctx.config.DTW_BAND } : {}),
-  });
+  return resolveScoringOptions({ ...extra, passThreshold: ctx.config.SCORE_PASS_THRESHOLD });
 }
 
 export interface ScoreInputs {
   gold: VideoEmbeddings;
   trainee: VideoEmbeddings;
-  /** The two videos' rows (the align stage reads more of their stored objects: gold views). */
+  /** The two videos' rows (registration reads their stored scene stills). */
   videos: { gold: VideoRow; trainee: VideoRow };
 }
 
@@ -87,23 +75,8 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
 }
 
 /**
- * The gold profile (each step's expected and "unrelated" similarity) depends only on the gold
- * video, its steps and the options: computed once and kept next to the gold's vectors.
- */
-async function cachedGoldProfile(ctx: Context, goldId: string, gold: VideoEmbeddings, steps: GoldStep[], backend: ScoringBackend, opts: ScoringOptions): Promise<GoldProfile> {
-  const key = `derived/${goldId}/gold-profile-${createHash('sha256').update(canonicalJson({ steps, opts, embedder: gold.embedder, rows: gold.matrix.rows })).digest('hex').slice(0, 16)}.json`;
-  try {
-    return JSON.parse((await getBuffer(ctx.store, key)).toString('utf8')) as GoldProfile;
-  } catch {
-    const p = scoringGoldProfile(gold.matrix, steps, backend, opts);
-    await ctx.store.put(key, JSON.stringify(p), { contentType: 'application/json' }).catch(() => undefined);
-    return p;
-  }
-}
-
-/**
  * align stage: camera registration, then the scoring engine on the registered, centred vectors
- * (scoreAlignment: by default the visits method, with the level of this gold's accepted runs).
+ * (scoreAlignment, with the level of this gold's accepted runs).
  * The score stage turns this into the stored result.
  */
 export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
@@ -124,17 +97,13 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     centerRowsInPlace(inp.trainee.matrix, mean);
     run = { ...opts, preCentered: true };
   }
-  // The profile method's per-gold profile; the visits method's reference from accepted runs.
-  const profile = run.method === 'profile' ? await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, run) : undefined;
-  if (run.method === 'visits') {
-    const levels = await acceptedLevels(ctx.db, s.gold_video_id, Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000);
-    if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
-  }
+  // The reference level from this gold's accepted runs.
+  const levels = await acceptedLevels(ctx.db, s.gold_video_id, Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000);
+  if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
   let outcome = scoreAlignment(
-    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },
+    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend },
     run,
   );
-  outcome = await tryGoldViews(ctx, inp.videos, steps, backend, run, outcome);
   if (reg) {
     // Another scene when the static scenes do not register AND the footage does not match the
     // gold's steps either: a scene that never stands still (a render that changes its whole
@@ -147,53 +116,6 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   const used = ctx.config.DTW_BACKEND === 'auto' ? dtwBackendInfo().selected : ctx.config.DTW_BACKEND;
   dtwDuration.observe({ backend: used }, ms / 1000);
   return { outcome, ms, backend: used, n: inp.gold.matrix.rows, m: inp.trainee.matrix.rows };
-}
-
-/**
- * A trainee that still matches the gold poorly after view compensation (median step quality
- * below goldViewBelow, but above 0: it shows the procedure at least faintly) may have been
- * filmed from a camera moved further than an offset can fix. Score it also against the gold's synthetic camera views
- * (vision/view-warp.ts, computed at gold ingest): the two whose mean vector is nearest the
- * trainee's, and keep whichever outcome matches the steps best. breakdown.gold_view says which
- * (0 = the gold as filmed).
- */
-async function tryGoldViews(
-  ctx: Context,
-  videos: ScoreInputs['videos'],
-  steps: GoldStep[],
-  backend: ScoringBackend,
-  run: ScoringOptions,
-  outcome: ScoreOutcome,
-): Promise<ScoreOutcome> {
-  outcome.breakdown.gold_view = 0;
-  const q0 = outcome.breakdown.median_step_quality;
-  // Views are stored without the opt-in task adapter's transform: not comparable when it is on.
-  // The visits method judges against the pair, with registration for the camera: no views.
-  if (run.method === 'visits' || ctx.config.GOLD_VIEWS === 0 || ctx.config.SCORE_USE_TASK_ADAPTER || !(q0 > 0 && q0 < run.goldViewBelow)) return outcome;
-  const { gold: gv, trainee: tv } = videos;
-  const views = (await Promise.all(Array.from({ length: ctx.config.GOLD_VIEWS }, (_, k) => loadGoldViewEmbeddings(ctx.store, gv, k + 1))))
-    .map((e, k) => ({ e, view: k + 1 }))
-    .filter((x): x is { e: VideoEmbeddings; view: number } => x.e !== null);
-  if (!views.length) return outcome;
-  // Reloaded: alignVideos centred the loaded trainee on the gold's mean, in place.
-  const trainee = await loadVideoEmbeddings(ctx.db, ctx.store, tv);
-  const tMean = rowMean(trainee.matrix);
-  const ranked = views.map((v) => ({ ...v, mean: rowMean(v.e.matrix) })).sort((a, b) => cosine(b.mean, tMean) - cosine(a.mean, tMean));
-  let best = outcome;
-  for (const v of ranked.slice(0, 2)) {
-    // Both centred on this view's mean, as the gold as filmed is on its own (alignVideos).
-    const t = centerRows(trainee.matrix, v.mean);
-    centerRowsInPlace(v.e.matrix, v.mean);
-    const profile = await cachedGoldProfile(ctx, `${gv.id}/view-${v.view}`, v.e, steps, backend, run);
-    const o = scoreAlignment(
-      { gold: v.e.matrix, goldTimes: v.e.times, goldSteps: steps, trainee: t, traineeTimes: trainee.times, backend, goldProfile: profile },
-      run,
-    );
-    o.breakdown.gold_view = v.view;
-    if (o.breakdown.median_step_quality > best.breakdown.median_step_quality) best = o;
-  }
-  best.breakdown.median_step_quality_as_filmed = q0;
-  return best;
 }
 
 /** score stage (inputs loaded afresh, not centred): the similar past failures of each deviation (similar-failures.ts). */

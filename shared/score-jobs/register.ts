@@ -7,14 +7,13 @@ import { decodeStill } from '../perception/scene-still.js';
 import { registerCamera, rescaleSimilarity, type CameraChange } from '../perception/registration.js';
 import { warpGridRows } from '../perception/grid-warp.js';
 import { gridFor, workFeatureDim } from '../perception/work-features.js';
-import { contentRect } from '../vision/view-warp.js';
+import { pictureRect } from '../perception/image.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ScoreInputs } from './compute.js';
 
-async function pictureRect(ctx: Context, videoId: string) {
+async function storedPictureRect(ctx: Context, videoId: string) {
   const m = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
-  const r = contentRect(m.width, m.source.width, m.source.height);
-  return { x: r.x, y: r.y, width: r.w, height: r.h };
+  return pictureRect(m.width, m.source.width, m.source.height);
 }
 
 /**
@@ -31,7 +30,7 @@ export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ 
   const { camera, transform } = await registerCamera(sg, st);
   const tail = gridTail(inp.gold.embedder, inp.trainee.matrix.dim);
   if (!camera.same_scene || tail === 0) return { camera, warped: null };
-  const [rg, rt] = await Promise.all([pictureRect(ctx, g), pictureRect(ctx, t)]);
+  const [rg, rt] = await Promise.all([storedPictureRect(ctx, g), storedPictureRect(ctx, t)]);
   // Registration ran on the stills; the grids lie over the stored frames' picture regions.
   const inRects = rescaleSimilarity(transform, rg.width / sg.width, rt.width / st.width);
   return { camera, warped: warpGridTail(inp.trainee.matrix, tail, (part) => warpGridRows(part, gridFor(rg), gridFor(rt), inRects)) };

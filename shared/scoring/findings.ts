@@ -1,6 +1,6 @@
 /**
- * What both scoring methods (score.ts, score-visits.ts) say the same way: an over-time step, a
- * swapped pair, the penalties and the verdict. One wording, one evidence shape, one rule.
+ * The engine's findings that do not depend on how a step was found (score-visits.ts): an
+ * over-time step, a swapped pair, a deviation's severity, the penalties and the verdict.
  */
 import type { Deviation, GoldStep, Severity, StepRef, TimeRange } from './types.js';
 import type { ScoringOptions } from './options.js';
@@ -16,7 +16,6 @@ export function overTimeFinding(
   trainee: TimeRange,
   traineeSec: number,
   o: ScoringOptions,
-  extraEvidence: Record<string, number> = {},
 ): Deviation | null {
   const goldSec = g.end_sec - g.start_sec;
   if (!(goldSec > 0)) return null;
@@ -32,7 +31,6 @@ export function overTimeFinding(
       gold_duration_sec: r3(goldSec),
       trainee_duration_sec: r3(traineeSec),
       duration_ratio: r3(ratio),
-      ...extraEvidence,
       threshold_ratio: o.overTimeFactor,
       min_extra_sec: o.overTimeMinExtraSec,
       medium_from_ratio: o.overTimeMediumFactor,

@@ -19,7 +19,7 @@ import type { ScoringBackend } from './backend.js';
 import type { ScoringOptions } from './options.js';
 import { clipSpan } from './clip-span.js';
 import { findSwaps } from './order.js';
-import { median } from './gold-profile.js';
+import { median } from './stats.js';
 import { alignWithDrops, stepVisits, type Visit } from './visits.js';
 import { consecutiveSimilarity, idleLimit, trimIdleEdges } from './idle.js';
 import { deviationSeverity, overTimeFinding, stepRef as ref, swapFinding, verdict } from './findings.js';

@@ -151,7 +151,7 @@ export function applyTaskRules(outcome: ScoreOutcome, rules: TaskRules, engine: 
   let score = outcome.score;
   if (removedPenalty !== addedPenalty) {
     // Re-sum from the unclamped engine figures when the engine gives them.
-    const unclamped = typeof b.alignment_score === 'number' && typeof b.penalty_total === 'number' ? b.alignment_score - b.penalty_total : outcome.score;
+    const unclamped = typeof b.step_score === 'number' && typeof b.penalty_total === 'number' ? b.step_score - b.penalty_total : outcome.score;
     score = r1(Math.max(0, Math.min(100, unclamped + removedPenalty - addedPenalty)));
   }
 

@@ -18,7 +18,7 @@ const RUNS: Array<[string, string, boolean, string | null, number, number, numbe
   ['s4', 'vid_g', false, 'confirm', 0.20, 0.583, 1], // a confirmed fail
   ['s5', 'vid_g', true, 'override_fail', 0.44, 0.583, 1], // overridden to fail
   ['s6', 'vid_g', true, 'confirm', 0.70, 0.612, 1], // another vector space (the gold re-embedded)
-  ['s7', 'vid_g', true, 'confirm', 0.90, 0.583, 0], // the profile method
+  ['s7', 'vid_g', true, 'confirm', 0.90, 0.583, 0], // scored by the former profile method (no method_visits)
   ['s8', 'vid_other', true, 'confirm', 0.50, 0.583, 1], // another gold
 ];
 

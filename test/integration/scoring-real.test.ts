@@ -4,9 +4,8 @@
 // Scored twice: with the true gold steps (checks scoring alone, by step index) and with the
 // DETECTED gold steps, as the pipeline does (checked like the release gate: by time in the gold,
 // so a planted step that detection split in two still counts).
-// The profile method: heuristic features alone, at a 1 s stride, do not carry the deviation
-// variant's step for the visits method; the default chain (hybrid-work, visits) is gated on the
-// demo renders by sopilot eval in CI (docs/evaluation.md).
+// The default chain (hybrid-work features, registration) is gated on the demo renders by
+// sopilot eval in CI (docs/evaluation.md); this checks the engine on plain heuristic features.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -70,8 +69,8 @@ test('setup: render a demo set (seed 2) and score every variant against the true
   detected = detectSteps(gold.m, gold.times, { minStepClips: 3 });
   for (const v of [...VARIANTS, 'unrelated']) {
     const t = await embed(join(dir, `${v}.mp4`));
-    outcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: truth, trainee: t.m, traineeTimes: t.times }, { method: 'profile' }));
-    detectedOutcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: detected, trainee: t.m, traineeTimes: t.times }, { method: 'profile' }));
+    outcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: truth, trainee: t.m, traineeTimes: t.times }));
+    detectedOutcomes.set(v, scoreAlignment({ gold: gold.m, goldTimes: gold.times, goldSteps: detected, trainee: t.m, traineeTimes: t.times }));
   }
 });
 

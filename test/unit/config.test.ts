@@ -29,6 +29,9 @@ test('a bad value stops start-up with a message naming the variable', () => {
     [{ SOPILOT_STORE_ENDPOINT: 'http://minio:9000' }, 'SOPILOT_STORE_ACCESS_KEY'],
     [{ SOPILOT_PRIVACY_MASK_RECTS: '0:0:2:1' }, 'SOPILOT_PRIVACY_MASK_RECTS'],
     [{ SOPILOT_SCORING_OPTIONS_JSON: '{nope' }, 'SOPILOT_SCORING_OPTIONS_JSON'],
+    [{ SOPILOT_SCORING_OPTIONS_JSON: '[1]' }, 'SOPILOT_SCORING_OPTIONS_JSON'],
+    [{ SOPILOT_SCORING_OPTIONS_JSON: '{"method":"profile"}' }, 'SOPILOT_SCORING_OPTIONS_JSON'],
+    [{ SOPILOT_SCORING_OPTIONS_JSON: '{"toString":1}' }, 'SOPILOT_SCORING_OPTIONS_JSON'],
     [{ SOPILOT_JWT_SECRET: 'short' }, 'SOPILOT_JWT_SECRET'],
   ];
   for (const [env, name] of cases) {
@@ -46,4 +49,10 @@ test('transport follows the settings; PORT is the fallback port; *_FILE reads se
   writeFileSync(f, 'postgres://u:p@db:5432/x\n');
   assert.equal(loadConfig({ SOPILOT_DATABASE_URL_FILE: f }).DATABASE_URL, 'postgres://u:p@db:5432/x');
   assert.throws(() => loadConfig({ SOPILOT_DATABASE_URL_FILE: path.join(dir, 'missing') }), /SOPILOT_DATABASE_URL_FILE: cannot read/);
+});
+
+test('SCORING_OPTIONS_JSON: scoring option names pass; a removed or misspelt one is named', () => {
+  const ok = loadConfig({ SOPILOT_SCORING_OPTIONS_JSON: '{"deviationQuality":0.75,"penalties":{"rework":{"low":1}},"visitAcceptedLevel":0.4}' });
+  assert.equal(JSON.parse(ok.SCORING_OPTIONS_JSON!).deviationQuality, 0.75);
+  assert.throws(() => loadConfig({ SOPILOT_SCORING_OPTIONS_JSON: '{"method":"profile","viewKeepFraction":0.5,"deviationQuality":0.7}' }), /unknown scoring option\(s\) method, viewKeepFraction:/);
 });

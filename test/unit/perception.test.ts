@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySimilarity, fitSimilarity, registerCamera, rescaleSimilarity, type Similarity } from '../../shared/perception/registration.js';
-import { sample, type GreyImage } from '../../shared/perception/image.js';
+import { pictureRect, sample, type GreyImage } from '../../shared/perception/image.js';
 import { WorkFeatureExtractor, gridFor } from '../../shared/perception/work-features.js';
 import { gridTaps, warpGridRows } from '../../shared/perception/grid-warp.js';
 import { decodeStill, encodeStill, resizeGrey } from '../../shared/perception/scene-still.js';
@@ -131,4 +131,10 @@ test('scene still: stored form round-trips; resize keeps the mean', () => {
   const small = resizeGrey(img, 16, 9);
   const mean = (d: Float32Array) => d.reduce((a, b) => a + b, 0) / d.length;
   assert.ok(Math.abs(mean(small.data) - mean(img.data)) < 1);
+});
+
+test('pictureRect: where the decoder letterboxes a picture in a square frame', () => {
+  assert.deepEqual(pictureRect(224, 320, 240), { x: 0, y: 28, width: 224, height: 168 });
+  assert.deepEqual(pictureRect(224, 240, 320), { x: 28, y: 0, width: 168, height: 224 });
+  assert.deepEqual(pictureRect(64, 64, 48), { x: 0, y: 8, width: 64, height: 48 });
 });

@@ -163,7 +163,7 @@ test('the verdict with its rule and reasons, the review beside the automatic ver
     verdict: { pass_threshold: 75, rule: 'A pass needs a score of at least 75 and no blocking deviation: any deviation on a critical step (step 4 (Fit cover plate)).', reasons: ['step 4 (Fit cover plate) is critical and has a missing step (high).'] },
     review: { decision: 'override_pass', comment: 'Plate fitted off camera, checked on the part', reviewed_by: 'supervisor-7', reviewed_at: '2025-03-05T07:30:00Z' },
     information: [{ message: 'Inspect surface is optional and was left out.' }],
-    breakdown: { alignment_score: 82.4, penalty_missing_step: 25, penalty_order_swap: 20, penalty_total: 45, score: 57.4, blocking_deviations: 2, median_step_quality: 0.71, view_offset_norm: 0.03 },
+    breakdown: { step_score: 82.4, penalty_missing_step: 25, penalty_order_swap: 20, penalty_total: 45, score: 57.4, blocking_deviations: 2, median_step_quality: 0.71, jump_cost_sec: 1.5 },
   };
   const flat = pdfText(await renderScoreReport(reviewed, { auditHash: null, passThreshold: 70, generatedAt: '2025-03-05T09:00:00Z' }), 'reviewed').replace(/\s+/g, ' ');
   assert.match(flat, /\bPASS\b/);
@@ -175,8 +175,8 @@ test('the verdict with its rule and reasons, the review beside the automatic ver
   assert.match(flat, /anna-monday\.mp4 \(vid_trn_b2\)/);
   assert.match(flat, /worker W-0042, station Line 3/);
   assert.match(flat, /Inspect surface is optional and was left out/);
-  assert.match(flat, /How closely the whole performance follows the gold: 82\.4 of 100, before penalties/);
+  assert.match(flat, /How closely the steps follow the gold: 82\.4 of 100, before penalties/);
   assert.match(flat, /25 points off for missing steps/);
   assert.match(flat, /2 deviations fail the run whatever the score/);
-  assert.doesNotMatch(flat, /penalty_|alignment_score|view_offset_norm|blocking_deviations/, 'no internal keys');
+  assert.doesNotMatch(flat, /penalty_|step_score|jump_cost_sec|blocking_deviations/, 'no internal keys');
 });

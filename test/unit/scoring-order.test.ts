@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findSwaps, longestInOrder } from '../../shared/scoring/order.js';
 import { resolveScoringOptions, DEFAULT_SCORING_OPTIONS } from '../../shared/scoring/options.js';
-import { goldProfileFromCost } from '../../shared/scoring/gold-profile.js';
 import { scoreAlignment } from '../../shared/scoring/score.js';
 
 const seg = (step: number, start: number, len = 5) => ({ step, start, end: start + len - 1 });
@@ -41,23 +40,7 @@ test('options: defaults, partial override of penalties', () => {
   assert.equal(o.passThreshold, 80);
   assert.equal(o.penalties.rework.low, 1);
   assert.equal(o.penalties.rework.high, DEFAULT_SCORING_OPTIONS.penalties.rework.high);
-  assert.equal(o.missingQuality, DEFAULT_SCORING_OPTIONS.missingQuality);
-});
-
-test('gold profile: baseline halfway between consecutive clips and 1, floor from the rest of the gold', () => {
-  // 4 clips, steps [0,2) and [2,4); self cost: within a step 0.1, across 0.9.
-  const n = 4;
-  const c = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) c[i * n + j] = i === j ? 0 : (i < 2) === (j < 2) ? 0.1 : 0.9;
-  const steps = [
-    { index: 0, name: 'Step 1', start_clip: 0, end_clip: 2, start_sec: 0, end_sec: 2 },
-    { index: 1, name: 'Step 2', start_clip: 2, end_clip: 4, start_sec: 2, end_sec: 4 },
-  ];
-  const p = goldProfileFromCost(c, n, steps);
-  // Consecutive clips are 0.9 alike; a correct repeat, matched within half a stride, ~ (1 + 0.9) / 2.
-  assert.ok(Math.abs(p.steps[0].baseline - 0.95) < 1e-6);
-  assert.ok(Math.abs(p.steps[0].floor - 0.1) < 1e-6);
-  assert.ok(Math.abs(p.baseline - 0.95) < 1e-6);
+  assert.equal(o.deviationQuality, DEFAULT_SCORING_OPTIONS.deviationQuality);
 });
 
 test('input validation: steps must tile the gold', () => {
@@ -75,10 +58,9 @@ test('input validation: steps must tile the gold', () => {
   assert.equal(r.breakdown.penalty_total, 0);
 });
 
-test('injected backend (shared/alignment dispatcher) and a cached gold profile give the same outcome', async () => {
-  const { costMatrix, dtwOnCost } = await import('../../shared/alignment/index.js');
+test('injected backend (shared/alignment dispatcher) gives the same outcome, from one cost matrix', async () => {
+  const { costMatrix } = await import('../../shared/alignment/index.js');
   const { makeRng, makeProcedure, render } = await import('../../shared/scoring/synthetic.js');
-  const { scoringGoldProfile } = await import('../../shared/scoring/score.js');
   const { detectSteps } = await import('../../shared/steps/change-points.js');
   const rng = makeRng(77);
   const { models, lengths } = makeProcedure(rng, 6, 32, 6, 14);
@@ -87,18 +69,11 @@ test('injected backend (shared/alignment dispatcher) and a cached gold profile g
   const goldSteps = detectSteps(g.emb, g.times);
   assert.equal(goldSteps.length, 6);
   let calls = 0;
-  const backend = {
-    costMatrix: (a: typeof g.emb, b: typeof g.emb) => (calls++, costMatrix(a, b)),
-    dtwFromCost: dtwOnCost,
-  };
+  const backend = { costMatrix: (a: typeof g.emb, b: typeof g.emb) => (calls++, costMatrix(a, b)) };
   const input = { gold: g.emb, goldTimes: g.times, goldSteps, trainee: t.emb, traineeTimes: t.times };
   const ref = scoreAlignment(input);
-  const viaBackend = scoreAlignment({ ...input, backend, goldProfile: scoringGoldProfile(g.emb, goldSteps, backend) });
-  // one gold self-cost for the profile, one gold x trainee cost, and one per view-compensation round
-  assert.ok(calls >= 2 && calls <= 2 + 2, `cost matrices computed: ${calls}`);
-  calls = 0;
-  scoreAlignment({ ...input, backend, goldProfile: scoringGoldProfile(g.emb, goldSteps, backend) }, { viewCompensationIterations: 0 });
-  assert.equal(calls, 2, 'without view compensation: the profile and one gold x trainee cost');
+  const viaBackend = scoreAlignment({ ...input, backend });
+  assert.equal(calls, 1, 'one gold x trainee cost matrix serves both alignments');
   assert.deepEqual(viaBackend.deviations, ref.deviations);
   assert.equal(viaBackend.score, ref.score);
   assert.deepEqual(ref.deviations.map((d) => d.type).sort(), ['missing_step', 'order_swap']);
@@ -106,7 +81,7 @@ test('injected backend (shared/alignment dispatcher) and a cached gold profile g
 
 test('preCentered: inputs centred once in place by the caller give exactly the engine\'s own result', async () => {
   const { makeProcedure, makeRng, render } = await import('../../shared/scoring/synthetic.js');
-  const { centerRowsInPlace, rowMean, scoringGoldProfile } = await import('../../shared/scoring/index.js');
+  const { centerRowsInPlace, rowMean } = await import('../../shared/scoring/index.js');
   const rng = makeRng(11);
   const proc = makeProcedure(rng, 6, 48, 5, 9);
   const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
@@ -121,7 +96,7 @@ test('preCentered: inputs centred once in place by the caller give exactly the e
   centerRowsInPlace(g, mean);
   centerRowsInPlace(t, mean);
   const opts = { preCentered: true };
-  const pre = scoreAlignment({ gold: g, goldTimes: gold.times, goldSteps: steps, trainee: t, traineeTimes: tr.times, goldProfile: scoringGoldProfile(g, steps, undefined, opts) }, opts);
+  const pre = scoreAlignment({ gold: g, goldTimes: gold.times, goldSteps: steps, trainee: t, traineeTimes: tr.times }, opts);
   assert.ok(plain.deviations.some((d) => d.type === 'order_swap'));
   assert.deepEqual(pre, plain);
 });

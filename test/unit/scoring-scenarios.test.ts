@@ -1,28 +1,28 @@
 /**
  * Scoring on synthetic procedures: gold = K steps (random directions with motion inside each
  * step) + per-clip noise; trainees made by resampling, removing, swapping, slowing, altering or
- * repeating steps. Several seeds and step counts, so nothing is tuned to one case.
- * These test the profile method (the previous default, still selectable); the visits method's
- * are in scoring-visits.test.ts.
+ * repeating steps. Several seeds and step counts, so nothing is tuned to one case. The
+ * engine's visits method (scoring-visits.test.ts tests its parts). A camera that moved is not
+ * the pure engine's to handle: the score job registers the trainee into the gold's camera before
+ * scoring (score-jobs/register.ts, tested on real stills in perception.test.ts), so no scenario
+ * here puts a camera offset on the trainee's vectors.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scoreAlignment } from '../../shared/scoring/score.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
-import { makeProcedure, makeRng, makeStepModel, mixStepModels, render, type Piece, type SyntheticVideo } from '../../shared/scoring/synthetic.js';
+import { makeProcedure, makeStepModel, mixStepModels, render, type Piece, type SyntheticVideo } from '../../shared/scoring/synthetic.js';
 import { DIM, makeCase, ofType, pieces, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
-
-const PROFILE = { method: 'profile' } as const;
 
 function score(c: Case, p: Piece[], noise = c.noise): ScoreOutcome {
   const t = render(c.rng, p, noise);
-  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, PROFILE);
+  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times });
 }
 
 test('identical video: 100, no deviations, diagonal path', () => {
   for (const seed of SEEDS.slice(0, 4)) {
     const c = makeCase(seed);
-    const r = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times }, PROFILE);
+    const r = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times });
     assert.ok(r.score >= 95, show(r));
     assert.equal(r.deviations.length, 0, show(r));
     assert.ok(r.passed);
@@ -133,19 +133,16 @@ test('step done differently (50/50 mix with a new direction): step_deviation on 
   }
 });
 
-test('step replaced entirely by something new, in its slot: high step_deviation over that slot, not missing', () => {
-  // The trainee spent the step's time doing something else between the right neighbours: the
-  // step was done (very) differently; a left-out step leaves no slot and is missing (tested above).
+test('step replaced entirely by something new, in its slot: step_deviation or missing_step on it, nothing high elsewhere', () => {
+  // Done very differently or left out: footage that matches nothing of the step reads as either.
   for (const seed of SEEDS.slice(0, 4)) {
     const c = makeCase(seed);
     const p = pieces(c);
     p[c.k] = { ...p[c.k], model: makeStepModel(c.rng, DIM) };
     const r = score(c, p);
-    assert.equal(ofType(r, 'missing_step').length, 0, `seed ${seed}: ${show(r)}`);
-    const dev = ofType(r, 'step_deviation').filter((d) => d.gold_step?.index === c.k);
-    assert.equal(dev.length, 1, `seed ${seed}: ${show(r)}`);
-    assert.equal(dev[0].severity, 'high');
-    assert.ok(dev[0].trainee && dev[0].trainee.end_sec > dev[0].trainee.start_sec);
+    const on = r.deviations.filter((d) => d.gold_step?.index === c.k && (d.type === 'step_deviation' || d.type === 'missing_step'));
+    assert.equal(on.length, 1, `seed ${seed}: ${show(r)}`);
+    assert.ok(!r.deviations.some((d) => d.gold_step?.index !== c.k && d.severity === 'high'), `seed ${seed}: ${show(r)}`);
     assert.equal(r.passed, false);
   }
 });
@@ -165,14 +162,16 @@ test('step repeated later (after the next step): rework on it, first visit kept 
   }
 });
 
-test('unrelated video: low score, fails', () => {
+test('unrelated video: low score, fails, with high-severity findings', () => {
+  // Which findings say so is not fixed: unrelated footage may still make short runs on some gold
+  // steps (read as swaps, reworks or slow steps) rather than leave every step missing.
   for (const seed of SEEDS.slice(0, 4)) {
     const c = makeCase(seed);
     const other = makeProcedure(c.rng, c.steps.length, DIM, 5, 20);
     const r = score(c, other.models.map((model, i) => ({ model, clips: c.lengths[i] })));
     assert.ok(r.score < 30, show(r));
     assert.equal(r.passed, false);
-    assert.ok(ofType(r, 'missing_step').length >= Math.ceil(c.steps.length / 2), show(r));
+    assert.ok(r.deviations.some((d) => d.severity === 'high') && r.breakdown.blocking_deviations >= 1, show(r));
   }
 });
 
@@ -187,62 +186,8 @@ test('trainee starting late and stopping early (extra idle content around): stil
   }
 });
 
-/** The trainee as seen by a moved camera: one fixed offset on every clip vector, re-normalised. */
-function withView(c: Case, p: Piece[], magnitude: number, seed: number): SyntheticVideo {
-  const t = render(c.rng, p, c.noise);
-  const vr = makeRng(seed * 31 + 7);
-  const d = t.emb.dim;
-  const off = Array.from({ length: d }, () => vr() - 0.5);
-  const s = Math.hypot(...off);
-  for (let i = 0; i < t.emb.rows; i++) {
-    let q = 0;
-    for (let k = 0; k < d; k++) q += (t.emb.data[i * d + k] += (magnitude * off[k]) / s) ** 2;
-    for (let k = 0; k < d; k++) t.emb.data[i * d + k] /= Math.sqrt(q);
-  }
-  return t;
-}
-
-const scoreVideo = (c: Case, t: SyntheticVideo, o: Parameters<typeof scoreAlignment>[1] = {}) =>
-  scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, { ...PROFILE, ...o });
-
-test('camera view changed (one offset on every trainee clip): view compensation keeps a correct run clean', () => {
-  let helped = 0;
-  for (const seed of SEEDS) {
-    const c = makeCase(seed);
-    const t = withView(c, pieces(c, 1.1), 0.8, seed);
-    const r = scoreVideo(c, t);
-    assert.ok(r.passed, `seed ${seed}: ${show(r)}`);
-    assert.equal(r.deviations.filter((d) => d.severity !== 'low').length, 0, `seed ${seed}: ${show(r)}`);
-    assert.equal(r.breakdown.view_compensation_applied, 1, `seed ${seed}`);
-    assert.ok(r.breakdown.median_step_quality > r.breakdown.median_step_quality_before_view);
-    const off = scoreVideo(c, t, { viewCompensationIterations: 0 });
-    if (!off.passed || off.score < r.score - 5) helped++;
-  }
-  assert.ok(helped >= SEEDS.length / 2, `compensation changed the outcome on only ${helped} of ${SEEDS.length} seeds`);
-});
-
-test('camera view changed: a removed step is still missing and a swap still a swap', () => {
-  for (const seed of SEEDS) {
-    const c = makeCase(seed);
-    const miss = scoreVideo(c, withView(c, pieces(c).filter((_, i) => i !== c.k), 0.8, seed));
-    assert.deepEqual(ofType(miss, 'missing_step').map((d) => d.gold_step?.index), [c.k], `seed ${seed}: ${show(miss)}`);
-    assert.equal(miss.passed, false);
-    const p = pieces(c);
-    [p[c.k], p[c.k + 1]] = [p[c.k + 1], p[c.k]];
-    const sw = scoreVideo(c, withView(c, p, 0.8, seed));
-    assert.deepEqual(ofType(sw, 'order_swap').map((d) => [d.gold_step?.index, d.other_step?.index]), [[c.k, c.k + 1]], `seed ${seed}: ${show(sw)}`);
-  }
-});
-
-test('an unrelated video is never view-compensated towards the gold', () => {
-  for (const seed of SEEDS.slice(0, 4)) {
-    const c = makeCase(seed);
-    const other = makeCase(seed + 100);
-    const r = scoreVideo(c, render(c.rng, other.models.map((model, i) => ({ model, clips: other.lengths[i] })), c.noise));
-    assert.equal(r.breakdown.view_compensation_applied, 0, `seed ${seed}`);
-    assert.ok(r.score < 30 && !r.passed, `seed ${seed}: ${show(r)}`);
-  }
-});
+const scoreVideo = (c: Case, t: SyntheticVideo) =>
+  scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times });
 
 /** The trainee with `lead` copies of its first clip before and `tail` copies of its last after (a still camera). */
 function withIdle(t: SyntheticVideo, lead: number, tail: number): SyntheticVideo {
@@ -268,13 +213,10 @@ test('idle lead-in and tail (camera running before and after the work) are no st
     const r = scoreVideo(c, t);
     assert.equal(ofType(r, 'over_time').length, 0, `seed ${seed}: ${show(r)}`);
     assert.ok(r.passed, `seed ${seed}: ${show(r)}`);
-    // The same tail without trimming makes the last step look slow.
-    const off = scoreVideo(c, t, { idleSimilarity: 1 });
-    assert.ok(ofType(off, 'over_time').some((d) => d.gold_step?.index === c.steps.length - 1), `seed ${seed} (idle not trimmed): ${show(off)}`);
     // A last step really done slowly (moving all the time) is still over time.
     const slow = p.map((x, i) => (i === p.length - 1 ? { ...x, clips: Math.round(x.clips * 2.6) } : x));
     const rs = scoreVideo(c, render(c.rng, slow, c.noise));
     const ot = ofType(rs, 'over_time');
-    assert.ok(ot.some((d) => d.gold_step?.index === c.steps.length - 1 && d.evidence.idle_excluded_sec === 0), `seed ${seed} slow last step: ${show(rs)}`);
+    assert.ok(ot.some((d) => d.gold_step?.index === c.steps.length - 1), `seed ${seed} slow last step: ${show(rs)}`);
   }
 });

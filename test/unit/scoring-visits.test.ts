@@ -1,7 +1,7 @@
 /**
  * The visits method (score-visits.ts, visits.ts): one alignment with drops, free forward skips
  * and paid jumps back. The alignment itself on hand-made cost matrices, then the synthetic
- * procedures of scoring-scenarios.test.ts scored with method 'visits'.
+ * procedures of scoring-scenarios.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,16 +50,15 @@ test('stepVisits: runs on one step; a step restarted from its beginning is a sec
   assert.deepEqual(d.map((x) => [x.step, x.start, x.end, x.rows]), [[0, 0, 3, 3], [1, 4, 4, 1]]);
 });
 
-const VISITS = { method: 'visits' } as const;
 function score(c: Case, p: Piece[], noise = c.noise): ScoreOutcome {
   const t = render(c.rng, p, noise);
-  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times }, VISITS);
+  return scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: t.emb, traineeTimes: t.times });
 }
 
 test('visits: the gold against itself and correct runs at 0.7x-1.4x pass with nothing above low', () => {
   for (const seed of SEEDS) {
     const c = makeCase(seed);
-    const self = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times }, VISITS);
+    const self = scoreAlignment({ gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: c.gold.emb, traineeTimes: c.gold.times });
     assert.ok(self.passed && self.score >= 95 && self.deviations.length === 0, show(self));
     for (const speed of [0.7, 1, 1.4]) {
       const r = score(c, pieces(c, speed));
@@ -128,9 +127,9 @@ test('visits: a run with every step a little wrong passes on its own level, and 
     const tw = render(c.rng, wrong, c.noise);
     const input = { gold: c.gold.emb, goldTimes: c.gold.times, goldSteps: c.steps, trainee: tw.emb, traineeTimes: tw.times };
     // The known limit (docs/scoring.md): the pair's own level forgives it...
-    assert.equal(scoreAlignment(input, VISITS).passed, true, `seed ${seed}: expected the documented limit`);
+    assert.equal(scoreAlignment(input).passed, true, `seed ${seed}: expected the documented limit`);
     // ...the level of accepted runs does not.
-    const withRef = { ...VISITS, visitAcceptedLevel: accepted, visitAcceptedRuns: 3 };
+    const withRef = { visitAcceptedLevel: accepted, visitAcceptedRuns: 3 };
     const r = scoreAlignment(input, withRef);
     assert.equal(r.passed, false, `seed ${seed}: ${show(r)}`);
     assert.ok(ofType(r, 'step_deviation').length >= Math.ceil(c.steps.length / 2), `seed ${seed}: ${show(r)}`);

@@ -22,10 +22,10 @@ const dev = (type: Deviation['type'], severity: Deviation['severity'], step: num
   evidence: {},
   message: `${type} on S${step}`,
 });
-/** An engine outcome whose score is alignment_score - penalties, as the engine sums it. */
-function outcome(deviations: Deviation[], steps: StepRow[], alignment = 95): ScoreOutcome {
+/** An engine outcome whose score is step_score - penalties, as the engine sums it. */
+function outcome(deviations: Deviation[], steps: StepRow[], base = 95): ScoreOutcome {
   const penalty = deviations.reduce((s, d) => s + DEFAULT_SCORING_OPTIONS.penalties[d.type][d.severity], 0);
-  return { score: Math.max(0, alignment - penalty), passed: false, deviations, steps, path: [], breakdown: { alignment_score: alignment, penalty_total: penalty } };
+  return { score: Math.max(0, base - penalty), passed: false, deviations, steps, path: [], breakdown: { step_score: base, penalty_total: penalty } };
 }
 const rule = (index: number, o: Partial<TaskStepRule> = {}): TaskStepRule => ({ index, name: `S${index}`, optional: false, critical: false, max_duration_sec: null, min_duration_sec: null, order_group: null, ...o });
 const rules = (steps: TaskStepRule[] | null, pass_threshold = 70) => ({ task_id: 't', task_version: 3, pass_threshold, steps });

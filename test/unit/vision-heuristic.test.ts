@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HeuristicClipEmbedder } from '../../shared/vision/heuristic-embedder.js';
 import { clipWindows, embedClipsByIndex, poolClipFeatures } from '../../shared/vision/embedder.js';
-import { cosine } from '../../shared/vectors.js';
+import { cosine } from '../helpers/vectors.js';
 import type { Frame } from '../../shared/vision/frame.js';
 
 /** A moving square over a coloured background. */

@@ -9,7 +9,7 @@ import { loadNsfwjsMobilenet } from '../../models/convert-mobilenet.js';
 import { OnnxClipEmbedder, parseInputSpec } from '../../shared/vision/onnx-embedder.js';
 import { createEmbedder } from '../../shared/vision/create-embedder.js';
 import { clipWindows, embedClipsByIndex } from '../../shared/vision/embedder.js';
-import { cosine } from '../../shared/vectors.js';
+import { cosine } from '../helpers/vectors.js';
 import type { Frame } from '../../shared/vision/frame.js';
 
 const { onnx } = onnxPkg as unknown as { onnx: typeof import('onnx-proto').onnx };

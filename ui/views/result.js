@@ -10,6 +10,16 @@ import { createReviewPanel } from './review.js';
 
 const DRIFT_SEC = 0.3; // the follower is re-seeked when it strays further than this from the mapped time
 
+/** How a registered trainee camera differs from the gold's, in words; null when it did not move noticeably. */
+function cameraMoved(c) {
+  if (!c || !c.registered) return null;
+  const parts = [];
+  if (Math.abs(c.zoom - 1) >= 0.03) parts.push(`zoom ${c.zoom.toFixed(2)}x`);
+  if (Math.hypot(c.shift_x, c.shift_y) >= 0.03) parts.push(`aimed ${Math.round(100 * Math.hypot(c.shift_x, c.shift_y))} % of the frame away`);
+  if (Math.abs(c.rotation_deg) >= 1) parts.push(`turned ${c.rotation_deg.toFixed(1)}°`);
+  return parts.length ? `moved against the gold (${parts.join(', ')}): registered` : null;
+}
+
 function evidenceText(ev) {
   if (!ev || typeof ev !== 'object') return '';
   return Object.entries(ev)
@@ -125,17 +135,8 @@ export function createResultView(app) {
           h('dt', {}, 'Scored'), h('dd', {}, fmtDate(s.completed_at || s.created_at)),
           h('dt', {}, 'Deviations'), h('dd', {}, String(devs.length), devs.some((d) => d.severity === 'high') ? h('span', { class: 'muted' }, ` (${devs.filter((d) => d.severity === 'high').length} high)`) : null),
           h('dt', {}, 'Score id'), h('dd', {}, shortId(s.id)),
-          // The engine corrected for a moved camera (docs/scoring.md, view compensation): say so.
-          s.breakdown && (s.breakdown.view_compensation_applied || s.breakdown.gold_view > 0)
-            ? [
-                h('dt', {}, 'Camera'),
-                h('dd', { id: 'view-compensation' },
-                  s.breakdown.gold_view > 0
-                    ? `moved: scored against synthetic gold view ${s.breakdown.gold_view}${s.breakdown.view_compensation_applied ? ', compensated' : ''}`
-                    : 'view differs from the gold: compensated',
-                  h('span', { class: 'muted' }, ` (median step quality ${Number(s.breakdown.median_step_quality_as_filmed ?? s.breakdown.median_step_quality_before_view).toFixed(2)} → ${Number(s.breakdown.median_step_quality).toFixed(2)})`)),
-              ]
-            : null,
+          // Registration put the trainee into the gold's camera (docs/scoring.md): say how it had moved.
+          cameraMoved(s.camera) ? [h('dt', {}, 'Camera'), h('dd', { id: 'camera-change' }, cameraMoved(s.camera))] : null,
         ),
         h('div', { class: 'head-actions' }, reportBtn, reportMsg),
       ),

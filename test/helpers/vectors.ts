@@ -1,4 +1,4 @@
-/** Pure vector helpers: plain arithmetic on number arrays, nothing about embedders or storage. */
+/** Vector helpers for tests: plain arithmetic on number arrays. */
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0, na = 0, nb = 0;
