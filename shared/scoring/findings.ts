@@ -16,6 +16,7 @@ export function overTimeFinding(
   trainee: TimeRange,
   traineeSec: number,
   o: ScoringOptions,
+  extraEvidence: Record<string, number> = {},
 ): Deviation | null {
   const goldSec = g.end_sec - g.start_sec;
   if (!(goldSec > 0)) return null;
@@ -31,6 +32,7 @@ export function overTimeFinding(
       gold_duration_sec: r3(goldSec),
       trainee_duration_sec: r3(traineeSec),
       duration_ratio: r3(ratio),
+      ...extraEvidence,
       threshold_ratio: o.overTimeFactor,
       min_extra_sec: o.overTimeMinExtraSec,
       medium_from_ratio: o.overTimeMediumFactor,

@@ -35,6 +35,13 @@ export interface ScoringOptions {
    * clip: rows that share half their frames). 0: every step against the run's level alone.
    */
   visitBaselineOffsetSec: number;
+  /**
+   * visits: idle lead-in / tail (idle.ts): a row at the outer edge of the first or last visit
+   * whose cosine with its neighbour is >= idleSimilarity and above the gold's idleGoldPercentile
+   * consecutive cosine is no step's time. 1 = off.
+   */
+  idleSimilarity: number;
+  idleGoldPercentile: number;
   /** visits: a visit counts when it lasts at least this fraction of the gold step. */
   visitMinFraction: number;
   /** visits: another visit at least this alike (x level) is a rework. */
@@ -79,6 +86,8 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   visitJumpFraction: 0.25,
   visitBaselineOffsetSec: 1,
   visitMinFraction: 0.3,
+  idleSimilarity: 0.95,
+  idleGoldPercentile: 0.9,
   visitAcceptedFraction: 1,
   visitAcceptedMinRuns: 3,
   visitReworkQuality: 0.7,
