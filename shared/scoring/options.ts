@@ -10,6 +10,7 @@
  */
 import type { DtwVariant } from '../alignment/types.js';
 import type { DeviationType, Severity } from './types.js';
+import type { StepToleranceSet } from './step-tolerances.js';
 
 export interface ScoringOptions {
   /**
@@ -37,6 +38,14 @@ export interface ScoringOptions {
   visitAcceptedRuns?: number;
   visitAcceptedFraction: number;
   visitAcceptedMinRuns: number;
+  /**
+   * visits: per-step tolerances learned from this gold's accepted runs (step-tolerances.ts; set by
+   * the score job from the gold's current step model): a step's own over_time limit and expected
+   * quality. A step's quality is judged as q / max(expected, stepQualityFloor): no step is forgiven
+   * entirely, whatever accepted runs reached on it.
+   */
+  stepTolerances?: StepToleranceSet;
+  stepQualityFloor: number;
   /** visits: a visit counts when it lasts at least this fraction of the gold step. */
   visitMinFraction: number;
   /** visits: another visit at least this alike (x level) is a rework. */
@@ -135,6 +144,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   visitMinFraction: 0.3,
   visitAcceptedFraction: 1,
   visitAcceptedMinRuns: 3,
+  stepQualityFloor: 0.6,
   visitReworkQuality: 0.7,
   globalVariant: 'open_begin_end',
   band: undefined,
