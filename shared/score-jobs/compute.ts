@@ -17,6 +17,7 @@ import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
 import { acceptedLevels } from './accepted-level.js';
+import { currentStepTolerances } from '../training/step-models.js';
 import { meanConsecutiveSimilarity } from '../scoring/score-visits.js';
 import { median } from '../scoring/gold-profile.js';
 import { tileSteps } from '../scoring/tile-steps.js';
@@ -103,7 +104,8 @@ async function cachedGoldProfile(ctx: Context, goldId: string, gold: VideoEmbedd
 
 /**
  * align stage: camera registration, then the scoring engine on the registered, centred vectors
- * (scoreAlignment: by default the visits method, with the level of this gold's accepted runs).
+ * (scoreAlignment: by default the visits method, with the level of this gold's accepted runs and
+ * the per-step tolerances of its step model).
  * The score stage turns this into the stored result.
  */
 export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
@@ -127,8 +129,12 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   // The profile method's per-gold profile; the visits method's reference from accepted runs.
   const profile = run.method === 'profile' ? await cachedGoldProfile(ctx, s.gold_video_id, inp.gold, steps, backend, run) : undefined;
   if (run.method === 'visits') {
-    const levels = await acceptedLevels(ctx.db, s.gold_video_id, Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000);
+    const goldConsecutive = Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000;
+    const levels = await acceptedLevels(ctx.db, s.gold_video_id, goldConsecutive);
     if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
+    // Per-step tolerances from the gold's current step model (nightly-train), in this vector space.
+    const tolerances = await currentStepTolerances(ctx.db, s.gold_video_id, goldConsecutive, steps);
+    if (tolerances) run = { ...run, stepTolerances: tolerances };
   }
   let outcome = scoreAlignment(
     { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldProfile: profile },

@@ -32,6 +32,9 @@ export interface StepFitParams {
 
 export const DEFAULT_STEP_FIT: Readonly<StepFitParams> = Object.freeze({ minRuns: 3, baseRatio: 1.5, k: 3, capFactor: 1.1, minSpreadFraction: 0.05 });
 
+/** The fit's parameters under these scoring options: their over_time default and accepted-run minimum. */
+export const stepFitParams = (o: Pick<ScoringOptions, 'overTimeFactor' | 'visitAcceptedMinRuns'>): StepFitParams => ({ ...DEFAULT_STEP_FIT, baseRatio: o.overTimeFactor, minRuns: o.visitAcceptedMinRuns });
+
 /** One accepted run's step row, as stored in scores.result.steps. */
 export interface RunStepRow {
   index: number;
