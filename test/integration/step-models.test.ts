@@ -103,3 +103,15 @@ test('with the stored model: a 1.8x step is no longer over_time, a 3x one still 
   assert.equal((await latestStepModel(h.ctx.db, 'vid_g'))!.runs, 4);
   assert.equal((await audits()).length, 2);
 });
+
+test('GET /gold/:id/step-model: the current version to a viewer; null before a fit; 401 without a token, 400 for a trainee video', async () => {
+  const r = await h.api('/gold/vid_g/step-model', { as: 'viewer' });
+  assert.equal(r.status, 200);
+  const body = (await r.json()) as { video_id: string; model: { version: number; runs: number; steps: Array<{ index: number; over_time_ratio?: number }> } };
+  assert.equal(body.model.version, 2);
+  assert.equal(body.model.runs, 4);
+  assert.ok(body.model.steps[c.k].over_time_ratio! > 1.8);
+  assert.deepEqual(await (await h.api('/gold/vid_g2/step-model', { as: 'viewer' })).json(), { video_id: 'vid_g2', model: null });
+  assert.equal((await h.api('/gold/vid_g/step-model', { as: null })).status, 401);
+  assert.equal((await h.api('/gold/vid_t/step-model')).status, 400);
+});

@@ -10,6 +10,7 @@ import { resolveScoringOptions } from '../../shared/scoring/options.js';
 import { scoreAlignment } from '../../shared/scoring/score.js';
 import { makeStepModel, mixStepModels, render, type Piece } from '../../shared/scoring/synthetic.js';
 import type { ScoreOutcome } from '../../shared/scoring/types.js';
+import { applyTaskRules, type TaskStepRule } from '../../shared/scoring/task-rules.js';
 import { DIM, makeCase, ofType, pieces, scenario, SEEDS, show, type Case } from '../helpers/scoring-cases.js';
 
 const GOLD = [
@@ -142,4 +143,23 @@ test('visits with a step model: a step accepted runs always match weakly is judg
     assert.ok(ofType(w, 'step_deviation').length >= Math.ceil(c.steps.length / 2), `seed ${seed} all wrong: ${show(w)}`);
   }
   assert.ok(exercised >= 3, `only ${exercised} seeds had a weak step k`);
+});
+
+test("visits with a step model: a supervisor's per-step limit wins over the learned one, both ways", () => {
+  const c = makeCase(2);
+  const slow = (f: number) => score(c, scenario.slowed(c, c.k, f));
+  const stepTolerances = learn(c, [slow(1.8), slow(1.8), slow(1.8)]);
+  const goldSec = c.steps[c.k].end_sec - c.steps[c.k].start_sec;
+  const rules = (max: number) => ({
+    task_id: 't', task_version: 1, pass_threshold: 70,
+    steps: [{ index: c.k, name: c.steps[c.k].name, optional: false, critical: false, max_duration_sec: max, min_duration_sec: null, order_group: null } satisfies TaskStepRule],
+  });
+  const engine = resolveScoringOptions();
+  // learned: 1.8x is fine; the supervisor says at most 1.2x the gold
+  const tight = applyTaskRules(score(c, scenario.slowed(c, c.k, 1.8), { stepTolerances }), rules(1.2 * goldSec), engine);
+  assert.deepEqual(ofType(tight, 'over_time').map((d) => d.evidence.rule), ['task_max_duration'], show(tight));
+  // learned: 3x is over time; the supervisor allows 5x
+  const far = score(c, scenario.slowed(c, c.k, 3), { stepTolerances });
+  assert.equal(ofType(far, 'over_time').length, 1, show(far));
+  assert.equal(ofType(applyTaskRules(far, rules(5 * goldSec), engine), 'over_time').length, 0);
 });
