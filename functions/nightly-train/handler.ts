@@ -6,11 +6,16 @@ import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
 import { fitAdapter } from '../../shared/training/adapter.js';
 import { adapterKey } from '../../shared/training/index-versions.js';
 import { appendAudit } from '../../shared/audit/index.js';
+import { fitGoldStepModel } from '../../shared/training/step-models.js';
+import { loadSteps } from '../../shared/ingest/steps.js';
+import { scoringOptions } from '../../shared/score-jobs/compute.js';
+import { stepFitParams } from '../../shared/scoring/step-tolerances.js';
 
 /**
  * Fits each task's adapter on its indexed videos of the current embedder, writes it as a new
  * index version, and swaps the task's pointer to it in one transaction (readers see the old or
- * the new version, never a mix). One run per task and day (idempotency key).
+ * the new version, never a mix). One run per task and day (idempotency key). Then each of the
+ * task's golds gets its step model refitted from its accepted runs (fitStepModels).
  */
 export async function handleNightlyTick(event: SopilotEvent<EventData<typeof EventType.nightlyTick>>, ctx: Context): Promise<void> {
   const day = (event.data.at ?? event.time ?? new Date().toISOString()).slice(0, 10);
@@ -42,6 +47,27 @@ export async function handleNightlyTick(event: SopilotEvent<EventData<typeof Eve
       });
       ctx.log.info({ task_id: taskId, version, videos: adapter.videos }, 'task index version swapped');
       return { task_id: taskId, version, videos: adapter.videos, clips: adapter.clips };
+    });
+    await fitStepModels(ctx, taskId, day, event);
+  }
+}
+
+/**
+ * Per-step tolerances of each gold of the task (an indexed video with steps) from its accepted
+ * runs: a new step model version only when the fit changed (shared/training/step-models.ts), one
+ * stage per gold and event (a redelivered event returns the stored output).
+ */
+async function fitStepModels(ctx: Context, taskId: string, day: string, event: SopilotEvent<EventData<typeof EventType.nightlyTick>>): Promise<void> {
+  const golds = await ctx.db.query<{ id: string }>(
+    "SELECT v.id FROM videos v WHERE v.task_id = $1 AND v.status = 'indexed' AND EXISTS (SELECT 1 FROM gold_steps s WHERE s.video_id = v.id) ORDER BY v.id",
+    [taskId],
+  );
+  const params = stepFitParams(scoringOptions(ctx));
+  for (const { id } of golds.rows) {
+    await runStage(ctx.db, { kind: 'step_model', key: `step-model:${id}:${day}:${event.id}`, input: { task_id: taskId, gold_video_id: id, day }, videoId: id }, async () => {
+      const r = await fitGoldStepModel(ctx.db, { id, task_id: taskId, steps: await loadSteps(ctx.db, id) }, params, event.data.requested_by ?? 'system');
+      if ('version' in r && r.created) ctx.log.info({ task_id: taskId, gold_video_id: id, ...r }, 'step model version stored');
+      return { gold_video_id: id, ...r };
     });
   }
 }

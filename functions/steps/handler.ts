@@ -7,6 +7,7 @@ import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { loadVideoEmbeddings } from '../../shared/embeddings/repo.js';
 import { auditRequest } from '../../shared/security.js';
 import { stepsFromTimes } from '../../shared/steps/from-times.js';
+import { latestStepModel } from '../../shared/training/step-models.js';
 import type { PutSteps } from './schema.js';
 
 async function goldVideo(id: string) {
@@ -44,4 +45,11 @@ export async function put(req: Request, res: Response, body: z.output<typeof Put
     });
   });
   res.json({ video_id: v.id, steps: await loadSteps(ctx.db, v.id) });
+}
+
+/** The gold's current step model: what scoring learned per step from accepted runs (docs/scoring.md). */
+export async function getStepModel(req: Request, res: Response): Promise<void> {
+  const { ctx, v } = await goldVideo(String(req.params.id));
+  const row = await latestStepModel(ctx.db, v.id);
+  res.json({ video_id: v.id, model: row ? { ...row.model, version: row.version, runs: row.runs, created_at: row.created_at, created_by: row.created_by } : null });
 }

@@ -12,6 +12,7 @@ import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
 import { acceptedLevels } from './accepted-level.js';
+import { currentStepTolerances } from '../training/step-models.js';
 import { meanConsecutiveSimilarity } from '../scoring/score-visits.js';
 import { median } from '../scoring/stats.js';
 import { tileSteps } from '../scoring/tile-steps.js';
@@ -76,7 +77,8 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
 
 /**
  * align stage: camera registration, then the scoring engine on the registered, centred vectors
- * (scoreAlignment, with the level of this gold's accepted runs).
+ * (scoreAlignment, with the level of this gold's accepted runs and the per-step tolerances of
+ * its step model).
  * The score stage turns this into the stored result.
  */
 export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): Promise<{ outcome: ScoreOutcome; ms: number; backend: string; n: number; m: number }> {
@@ -97,9 +99,13 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     centerRowsInPlace(inp.trainee.matrix, mean);
     run = { ...opts, preCentered: true };
   }
-  // The reference level from this gold's accepted runs.
-  const levels = await acceptedLevels(ctx.db, s.gold_video_id, Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000);
+  // The reference level and the per-step tolerances (nightly-train's step model) from this gold's
+  // accepted runs, in this vector space.
+  const goldConsecutive = Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000;
+  const levels = await acceptedLevels(ctx.db, s.gold_video_id, goldConsecutive);
   if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
+  const tolerances = await currentStepTolerances(ctx.db, s.gold_video_id, goldConsecutive, steps);
+  if (tolerances) run = { ...run, stepTolerances: tolerances };
   let outcome = scoreAlignment(
     { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend },
     run,

@@ -7,6 +7,7 @@
  * thresholds independent of the embedding model's similarity scale.
  */
 import type { DeviationType, Severity } from './types.js';
+import type { StepToleranceSet } from './step-tolerances.js';
 
 export interface ScoringOptions {
   /** visits: the pair's level is never taken below this fraction of the gold's consecutive-row similarity. */
@@ -42,6 +43,14 @@ export interface ScoringOptions {
    */
   idleSimilarity: number;
   idleGoldPercentile: number;
+  /**
+   * visits: per-step tolerances learned from this gold's accepted runs (step-tolerances.ts; set by
+   * the score job from the gold's current step model): a step's own over_time limit and expected
+   * quality. A step's quality is judged as q / max(expected, stepQualityFloor): no step is forgiven
+   * entirely, whatever accepted runs reached on it.
+   */
+  stepTolerances?: StepToleranceSet;
+  stepQualityFloor: number;
   /** visits: a visit counts when it lasts at least this fraction of the gold step. */
   visitMinFraction: number;
   /** visits: another visit at least this alike (x level) is a rework. */
@@ -90,6 +99,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   idleGoldPercentile: 0.9,
   visitAcceptedFraction: 1,
   visitAcceptedMinRuns: 3,
+  stepQualityFloor: 0.6,
   visitReworkQuality: 0.7,
   centerOnGold: true,
   medianFloor: 0.5,
@@ -124,7 +134,7 @@ export function resolveScoringOptions(o: Partial<ScoringOptions> = {}): ScoringO
 
 /** Options that have no default (set by the caller, or the score job): the keys listed, one each. */
 type OptionalKey = { [K in keyof ScoringOptions]-?: undefined extends ScoringOptions[K] ? K : never }[keyof ScoringOptions];
-const OPTIONAL_KEYS: Record<OptionalKey, true> = { visitAcceptedLevel: true, visitAcceptedRuns: true, preCentered: true };
+const OPTIONAL_KEYS: Record<OptionalKey, true> = { visitAcceptedLevel: true, visitAcceptedRuns: true, preCentered: true, stepTolerances: true };
 
 /** Keys of an options object that are no scoring option (a misspelling, or one since removed). */
 export function unknownScoringOptions(o: object): string[] {

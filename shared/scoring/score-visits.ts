@@ -23,6 +23,7 @@ import { median } from './stats.js';
 import { alignWithDrops, stepVisits, type Visit } from './visits.js';
 import { consecutiveSimilarity, idleLimit, trimIdleEdges } from './idle.js';
 import { deviationSeverity, overTimeFinding, stepRef as ref, swapFinding, verdict } from './findings.js';
+import { judgeStep, toleranceBreakdown } from './step-tolerances.js';
 
 export interface VisitsInput {
   /** Both centred on the gold mean. */
@@ -93,7 +94,10 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     const g = steps[k];
     const v = main[k];
     const q = v ? v.similarity / (L * rel[k]) : 0;
-    qualities.push(q);
+    // This step's learned tolerance (none: jq = q, the default limits): step-tolerances.ts.
+    const judged = judgeStep(o, g.index, q);
+    const jq = judged.q;
+    qualities.push(jq);
     const seg = timed[k].segment;
     const dur = seg ? secs(seg.start, seg.end) : null;
     const ratio = dur !== null && goldSec(k) > 0 ? dur / goldSec(k) : null;
@@ -105,6 +109,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
       mean_similarity: v ? r3(v.similarity) : null,
       match_quality: r3(q),
       duration_ratio: ratio === null ? null : r3(ratio),
+      ...(judged.row && v ? { tolerance: judged.row } : {}),
     });
     if (!v) {
       const seen = visits.filter((x) => x.step === k).reduce((a, x) => a + x.rows, 0) / rowsPerSec;
@@ -119,18 +124,18 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
       continue;
     }
     const trainee = span(seg!.start, seg!.end);
-    if (q < o.deviationQuality) {
-      const severity = deviationSeverity(q, o);
+    if (jq < o.deviationQuality) {
+      const severity = deviationSeverity(jq, o);
       deviations.push({
         type: 'step_deviation',
         severity,
         gold_step: ref(g),
         trainee,
-        evidence: { ...levelEvidence, step_baseline_factor: r3(rel[k]), expected_similarity: r3(L * rel[k]), match_similarity: r3(v.similarity), match_quality: r3(q), threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality },
+        evidence: { ...levelEvidence, step_baseline_factor: r3(rel[k]), expected_similarity: r3(L * rel[k]), match_similarity: r3(v.similarity), match_quality: r3(q), threshold_quality: o.deviationQuality, medium_below: o.deviationMediumQuality, high_below: o.deviationHighQuality, ...judged.qualityEvidence },
         message: `${g.name} was done differently from the gold: its footage matches with similarity ${v.similarity.toFixed(2)}, ${q.toFixed(2)} of what this step reaches in this run (${(L * rel[k]).toFixed(2)}: the run's typical step ${L.toFixed(2)} x this step's own baseline ${rel[k].toFixed(2)}).`,
       });
     }
-    const ot = overTimeFinding(g, trainee, dur!, o, { idle_excluded_sec: r3(idleSec.get(k) ?? 0) });
+    const ot = overTimeFinding(g, trainee, dur!, judged.o, { ...judged.timeEvidence, idle_excluded_sec: r3(idleSec.get(k) ?? 0) });
     if (ot) deviations.push(ot);
     for (const x of real) {
       if (x.step !== k || x === v || x.similarity < o.visitReworkQuality * L * rel[k]) continue;
@@ -176,6 +181,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     breakdown.accepted_level_similarity = r3(o.visitAcceptedLevel);
     breakdown.accepted_runs = o.visitAcceptedRuns ?? 0;
   }
+  Object.assign(breakdown, toleranceBreakdown(o));
   const { score, passed } = verdict(stepScore, deviations, o, breakdown);
   const path: Array<[number, number]> = [];
   assigned.forEach((i, j) => i >= 0 && path.push([i, j]));

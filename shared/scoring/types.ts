@@ -35,6 +35,8 @@ export interface StepRow {
   /** Match quality: 1 = as in the gold, 0 = no better than unrelated content (after calibration). */
   match_quality?: number | null;
   duration_ratio: number | null;
+  /** visits: this step's learned tolerance (step-tolerances.ts), when the gold's step model has one; match_quality stays uncalibrated by it. */
+  tolerance?: { model_version: number; runs: number; over_time_ratio: number; expected_quality: number | null; adjusted_match_quality: number };
 }
 
 /** A gold step as stored: clip range inclusive-exclusive [start_clip, end_clip). */
