@@ -64,6 +64,10 @@ export const OP_MAPPING: Record<string, string> = {
   _FusedConv2D: 'Conv + bias (BiasAdd), then Relu / Clip(0,6) for a fused Relu / Relu6',
   FusedDepthwiseConv2dNative: 'Conv group = channels + bias, then Relu / Clip(0,6)',
   ResizeBilinear: 'Resize linear on axes [2,3] (opset 18), half_pixel / align_corners / asymmetric per the TF flags',
+  MaxPool: 'MaxPool (NCHW)',
+  AddN: 'Sum',
+  Mean: 'over H,W: ReduceMean (axes [2,3] in NCHW)',
+  _FusedMatMul: 'Gemm (+bias for a fused BiasAdd)',
 };
 
 type Layout = 'NHWC' | 'NCHW' | null; // null: not rank 4
@@ -292,6 +296,42 @@ export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array,
           node('Resize', n.name, [inLayout(tensorOf(ins[0]), 'NCHW'), '', '', addIntsInit(`${n.name}/sizes`, size)], [n.name], [attrString('mode', 'linear'), attrString('coordinate_transformation_mode', mode), attrInts('axes', [2, 3])]),
         );
         set({ name: n.name, rank: 4, layout: 'NCHW' });
+        break;
+      }
+      case 'MaxPool': {
+        const k = attrIntList(n.attr?.ksize), st = attrIntList(n.attr?.strides);
+        const padding = attrStr(n.attr?.padding);
+        if (padding !== 'VALID' && padding !== 'SAME') throw new Error(`${n.name}: padding ${padding}`);
+        const attrs = [attrInts('kernel_shape', [k[1], k[2]]), attrInts('strides', [st[1], st[2]])];
+        if (padding === 'SAME') attrs.push(attrString('auto_pad', 'SAME_UPPER'));
+        nodes.push(node('MaxPool', n.name, [inLayout(tensorOf(ins[0]), 'NCHW')], [n.name], attrs));
+        set({ name: n.name, rank: 4, layout: 'NCHW' });
+        break;
+      }
+      case 'AddN': {
+        const acts = ins.map(tensorOf);
+        const layout: Layout = acts.some((a) => a.layout === 'NCHW') ? 'NCHW' : acts[0].layout;
+        nodes.push(node('Sum', n.name, acts.map((a) => (a.layout && layout ? inLayout(a, layout) : a.name)), [n.name]));
+        set({ name: n.name, rank: acts[0].rank, layout });
+        break;
+      }
+      case 'Mean': {
+        const src = tensorOf(ins[0]);
+        const axes = intConst(ins[1]).map((a) => (a < 0 ? a + src.rank : a)).sort();
+        if (src.rank !== 4 || axes.join() !== '1,2') throw new Error(`${n.name}: Mean only over H,W of a rank-4 tensor`);
+        const keep = n.attr?.keep_dims?.b === true;
+        nodes.push(node('ReduceMean', n.name, [inLayout(src, 'NCHW'), addIntsInit(`${n.name}/axes`, [2, 3])], [n.name], [attrInt('keepdims', keep ? 1 : 0)]));
+        set({ name: n.name, rank: keep ? 4 : 2, layout: keep ? 'NCHW' : null });
+        break;
+      }
+      case '_FusedMatMul': {
+        const fused = attrStrList(n.attr?.fused_ops);
+        if (fused.join() !== 'BiasAdd') throw new Error(`${n.name}: fused ops ${fused.join('+')} not supported`);
+        const a = tensorOf(ins[0]);
+        if (a.rank !== 2) throw new Error(`${n.name}: MatMul of a rank-${a.rank} tensor`);
+        const attrs = [attrInt('transA', n.attr?.transpose_a?.b ? 1 : 0), attrInt('transB', n.attr?.transpose_b?.b ? 1 : 0)];
+        nodes.push(node('Gemm', n.name, [a.name, addFloatInit(baseName(ins[1]), floatConst(ins[1])), addFloatInit(baseName(ins[2]), floatConst(ins[2]))], [n.name], attrs));
+        set({ name: n.name, rank: 2, layout: null });
         break;
       }
       default:
