@@ -14,9 +14,8 @@ import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import onnxPkg from 'onnx-proto';
-
-const { onnx } = onnxPkg as unknown as { onnx: typeof import('onnx-proto').onnx };
+import { decodeWeights, type WeightsManifest } from './tfjs-onnx/weights.js';
+import { attrInt, attrInts, encodeModel, floatInit, floatValueInfo, onnx, tfKernelToOnnx, type NodeProto, type TensorProto } from './tfjs-onnx/onnx-build.js';
 
 export interface KerasLayer {
   name: string;
@@ -25,51 +24,13 @@ export interface KerasLayer {
   inbound_nodes: Array<Array<[string, number, number, unknown?]>>;
 }
 
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { min?: number; scale?: number; dtype: string };
-}
-
 export interface TfjsLayersModel {
   modelTopology: { model_config: { config: { layers: KerasLayer[] } } };
-  weightsManifest: Array<{ paths: string[]; weights: WeightSpec[] }>;
-}
-
-/** Dequantises the TF.js weight blob into named float32 arrays. */
-export function decodeWeights(manifest: TfjsLayersModel['weightsManifest'], data: Uint8Array): Map<string, { shape: number[]; values: Float32Array }> {
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
-  let off = 0;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (const group of manifest) {
-    for (const w of group.weights) {
-      const size = w.shape.reduce((a, b) => a * b, 1);
-      const values = new Float32Array(size);
-      const q = w.quantization;
-      if (q && (q.dtype === 'uint8' || q.dtype === 'uint16')) {
-        if (q.min === undefined || q.scale === undefined) throw new Error(`weight ${w.name}: unsupported quantization (no min/scale)`);
-        const bytes = q.dtype === 'uint8' ? 1 : 2;
-        for (let i = 0; i < size; i++) {
-          const v = bytes === 1 ? data[off + i] : view.getUint16(off + 2 * i, true);
-          values[i] = v * q.scale + q.min;
-        }
-        off += size * bytes;
-      } else if (!q && w.dtype === 'float32') {
-        for (let i = 0; i < size; i++) values[i] = view.getFloat32(off + 4 * i, true);
-        off += size * 4;
-      } else {
-        throw new Error(`weight ${w.name}: unsupported dtype ${w.dtype}/${q?.dtype}`);
-      }
-      out.set(w.name, { shape: w.shape, values });
-    }
-  }
-  if (off !== data.byteLength) throw new Error(`weight blob size mismatch: read ${off} of ${data.byteLength} bytes`);
-  return out;
+  weightsManifest: WeightsManifest;
 }
 
 interface ConvRecord {
-  node: InstanceType<typeof onnx.NodeProto>;
+  node: NodeProto;
   w: Float32Array; // ONNX layout [out, in/group, kh, kw]
   outCh: number;
   b: Float32Array | null;
@@ -83,19 +44,15 @@ export function convertKerasMobilenet(model: TfjsLayersModel, weightData: Uint8A
   const weights = decodeWeights(model.weightsManifest, weightData);
   const getW = (name: string) => {
     const w = weights.get(name);
-    if (!w) throw new Error(`missing weight ${name}`);
-    return w;
+    if (!w || w.dtype !== 'float32') throw new Error(`missing float weight ${name}`);
+    return { shape: w.shape, values: w.values as Float32Array };
   };
-  const nodes: InstanceType<typeof onnx.NodeProto>[] = [];
+  const nodes: NodeProto[] = [];
   const convs = new Map<string, ConvRecord>();
   const pads = new Map<string, { src: string; pads: number[] }>(); // ZeroPadding2D layer -> source + [t,l,b,r]
   const alias = new Map<string, string>(); // Keras layer name -> ONNX tensor name
-  const extraInits: InstanceType<typeof onnx.TensorProto>[] = [];
+  const extraInits: TensorProto[] = [];
   const tensorName = (layer: string) => alias.get(layer) ?? layer;
-  const floatInit = (name: string, dims: number[], values: Float32Array) =>
-    onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) });
-  const attrInts = (name: string, ints: number[]) => onnx.AttributeProto.create({ name, ints, type: onnx.AttributeProto.AttributeType.INTS });
-  const attrInt = (name: string, i: number) => onnx.AttributeProto.create({ name, i, type: onnx.AttributeProto.AttributeType.INT });
 
   extraInits.push(floatInit('relu6_min', [], new Float32Array([0])), floatInit('relu6_max', [], new Float32Array([6])));
 
@@ -136,17 +93,7 @@ export function convertKerasMobilenet(model: TfjsLayersModel, weightData: Uint8A
         const [, , cin, cx] = k.shape; // TF: [kh, kw, in, out] or [kh, kw, in, multiplier]
         if (depthwise && cx !== 1) throw new Error(`${layer.name}: depth multiplier ${cx} not supported`);
         const outCh = depthwise ? cin : cx;
-        const inPerGroup = depthwise ? 1 : cin;
-        const w = new Float32Array(outCh * inPerGroup * kh * kw);
-        for (let y = 0; y < kh; y++)
-          for (let x = 0; x < kw; x++)
-            for (let i = 0; i < cin; i++)
-              for (let o = 0; o < cx; o++) {
-                const tf = ((y * kw + x) * cin + i) * cx + o;
-                const oc = depthwise ? i : o;
-                const ic = depthwise ? 0 : i;
-                w[((oc * inPerGroup + ic) * kh + y) * kw + x] = k.values[tf];
-              }
+        const w = tfKernelToOnnx(k.shape, k.values, depthwise).values;
         let b: Float32Array | null = null;
         if (cfg.use_bias) b = Float32Array.from(getW(`${layer.name}/bias`).values);
         if (cfg.activation && cfg.activation !== 'linear') throw new Error(`${layer.name}: fused activation ${cfg.activation} not supported`);
@@ -238,26 +185,17 @@ export function convertKerasMobilenet(model: TfjsLayersModel, weightData: Uint8A
       c.node.input.push(c.bName);
     }
   }
-  const dim = (d: number | string) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
-  const valueInfo = (name: string, shape: Array<number | string>) =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: shape.map(dim) } } } });
   const outDim = convs.get('Conv_1')?.outCh ?? 1280;
-  const graph = onnx.GraphProto.create({
-    name: 'mobilenet_v2_features',
-    node: nodes,
-    initializer: inits,
-    input: [valueInfo('input', ['N', 224, 224, 3])],
-    output: [valueInfo('features', ['N', outDim])],
-  });
-  const modelProto = onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    producerName: producer,
-    producerVersion: '1',
-    graph,
+  return encodeModel({
+    graphName: 'mobilenet_v2_features',
+    nodes,
+    initializers: inits,
+    inputs: [floatValueInfo('input', ['N', 224, 224, 3])],
+    outputs: [floatValueInfo('features', ['N', outDim])],
+    opset: 13,
+    producer,
     docString: `nsfwjs MobileNetV2 cut at ${cutAt}; input NHWC RGB in [0,1]`,
   });
-  return onnx.ModelProto.encode(modelProto).finish();
 }
 
 /** Loads nsfwjs's bundled MobileNetV2 (model.min.js + weight shard, UMD modules). */

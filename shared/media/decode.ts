@@ -182,3 +182,14 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
     }
   }
 }
+
+/** Decodes up to `max` frames into memory (for short clips, tests and benchmarks). */
+export async function collectFrames(path: string, opts: DecodeOptions, max = Infinity): Promise<DecodedFrame[]> {
+  const out: DecodedFrame[] = [];
+  if (max <= 0) return out;
+  for await (const f of decodeFrames(path, opts)) {
+    out.push(f);
+    if (out.length >= max) break;
+  }
+  return out;
+}

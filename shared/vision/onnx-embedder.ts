@@ -7,18 +7,16 @@
  * Outputs [N,D], [N,L,D] (mean over L) or [N,D,h,w] (mean over h,w) are reduced to [N,D].
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-// Loaded lazily in create(): a missing/broken native binding then surfaces as a create() error
-// that createEmbedder('auto') can fall back from, instead of failing at import time.
 import type * as ort from 'onnxruntime-node';
+import { openSession, type GpuMode } from './onnx-session.js';
 import { frameToTensor, UNIT_RANGE, type Frame, type PixelTransform, type TensorLayout } from './frame.js';
 import { l2normalize, poolClipFeatures, type ClipPooling, type FrameFeatureEmbedder } from './embedder.js';
 
-export type GpuMode = 'auto' | 'true' | 'false';
+export { cudaProviderInstalled, type GpuMode } from './onnx-session.js';
+
 export type InputLayout = 'NHWC' | 'NCHW' | 'NTCHW' | 'NCTHW' | 'NTHWC';
 
 export interface OnnxEmbedderOptions {
@@ -60,21 +58,6 @@ export function defaultModelPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, '../..', SHIPPED_MODEL_REL), join(here, '../../..', SHIPPED_MODEL_REL)];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
-}
-
-/** Whether onnxruntime-node has its CUDA provider library next to the binding (the npm install script downloads it; offline installs skip it). */
-export function cudaProviderInstalled(): boolean {
-  try {
-    const req = createRequire(import.meta.url);
-    const binDir = join(dirname(req.resolve('onnxruntime-node')), '..', 'bin');
-    for (const napi of readdirSync(binDir)) {
-      const dir = join(binDir, napi, process.platform, process.arch);
-      if (existsSync(join(dir, 'libonnxruntime_providers_cuda.so')) || existsSync(join(dir, 'onnxruntime_providers_cuda.dll'))) return true;
-    }
-  } catch {
-    /* no bin dir: not installed */
-  }
-  return false;
 }
 
 export function parseInputSpec(meta: readonly ort.InferenceSession.ValueMetadata[], inputSize: number): InputSpec {
@@ -170,35 +153,9 @@ export class OnnxClipEmbedder implements FrameFeatureEmbedder {
   static async create(opts: OnnxEmbedderOptions = {}): Promise<OnnxClipEmbedder> {
     const modelPath = opts.modelPath ?? defaultModelPath();
     const bytes = readFileSync(modelPath); // throws ENOENT with the path: good enough as a reason
-    const rt = await import('onnxruntime-node');
     const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-    const threads = opts.threads ?? availableParallelism();
-    const base: ort.InferenceSession.SessionOptions = {
-      logSeverityLevel: 3,
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-    };
-    const gpu = opts.useGpu ?? 'auto';
-    let session: ort.InferenceSession | null = null;
-    let provider: 'cuda' | 'cpu' = 'cpu';
-    let providerReason: string;
-    if (gpu === 'false') providerReason = 'cpu (GPU disabled by option)';
-    else if (!cudaProviderInstalled()) {
-      if (gpu === 'true') throw new Error('useGpu=true but the onnxruntime-node CUDA provider library is not installed');
-      providerReason = 'cpu (onnxruntime-node CUDA provider not installed)';
-    } else {
-      try {
-        session = await rt.InferenceSession.create(bytes, { ...base, executionProviders: ['cuda', 'cpu'] });
-        provider = 'cuda';
-        providerReason = 'cuda (CUDA provider installed and session created)';
-      } catch (e) {
-        if (gpu === 'true') throw new Error(`useGpu=true but creating a CUDA session failed: ${(e as Error).message}`);
-        providerReason = `cpu (CUDA session failed: ${(e as Error).message.split('\n')[0]})`;
-      }
-    }
-    session ??= await rt.InferenceSession.create(bytes, { ...base, executionProviders: ['cpu'] });
+    // onnxruntime-node is imported inside openSession: a missing/broken binding is a create() error createEmbedder('auto') can fall back from.
+    const { session, rt, provider, providerReason } = await openSession(bytes, { useGpu: opts.useGpu, threads: opts.threads });
     const input = parseInputSpec(session.inputMetadata, opts.inputSize ?? 224);
     let batchSize = opts.batchSize ?? (provider === 'cuda' ? 128 : 8);
     if (!(batchSize >= 1)) throw new Error(`batchSize must be >= 1, got ${batchSize}`);

@@ -1,0 +1,88 @@
+/**
+ * Converts MoveNet SinglePose Lightning (TF.js graph model shipped in @vladmandic/human) to
+ * ONNX, cut before the in-graph decode (argmax/gather), which shared/perception/movenet-decode.ts
+ * does in TypeScript instead.
+ *
+ * Run: node --import tsx models/convert-movenet.ts [--list-ops] [--human-dir DIR] [outFile]
+ *   DIR: the installed @vladmandic/human package (default: resolved from node_modules, else
+ *   /work/pose-deps/node_modules/@vladmandic/human). outFile default: models/movenet_lightning/movenet_lightning.onnx
+ *
+ * Graph contract: input `input` float32 [1,192,192,3], NHWC RGB 0..255 (the TF.js model takes
+ * int32 and casts; feed integer values to match it). Outputs, all NHWC on the 48x48 grid:
+ *   heatmap [1,48,48,17] keypoint heatmaps after sigmoid          (TF `Sigmoid`)
+ *   center  [1,48,48,1]  person-centre heatmap after sigmoid, times the model's own
+ *                        1/(distance to the frame centre + 1.8) weighting (TF `truediv_2`)
+ *   regress [1,48,48,34] keypoint displacement from a centre, (dy,dx) per keypoint, in cells
+ *   offset  [1,48,48,34] sub-cell offset of each keypoint, (dy,dx) per keypoint, in cells
+ */
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { convertGraphModel, listOps, neededNodes, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+
+export const MOVENET_FILES = { json: 'models/movenet-lightning.json', bin: 'models/movenet-lightning.bin' };
+
+export const MOVENET_HEADS = [
+  { tf: 'StatefulPartitionedCall/Sigmoid', name: 'heatmap', shape: [1, 48, 48, 17] },
+  { tf: 'StatefulPartitionedCall/truediv_2', name: 'center', shape: [1, 48, 48, 1] },
+  { tf: 'StatefulPartitionedCall/kpt_regress_0/conv2d_6/BiasAdd', name: 'regress', shape: [1, 48, 48, 34] },
+  { tf: 'StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd', name: 'offset', shape: [1, 48, 48, 34] },
+];
+
+/** Folder of the installed @vladmandic/human package (only needed at conversion/check time). */
+export function humanPackageDir(override?: string): string {
+  if (override) return override;
+  try {
+    const main = createRequire(import.meta.url).resolve('@vladmandic/human');
+    return main.slice(0, main.lastIndexOf('/dist/'));
+  } catch {
+    const fallback = '/work/pose-deps/node_modules/@vladmandic/human';
+    if (existsSync(fallback)) return fallback;
+    throw new Error('@vladmandic/human 3.3.6 not found: npm install --prefix /work/pose-deps @vladmandic/human@3.3.6 --no-save --ignore-scripts, or pass --human-dir');
+  }
+}
+
+export function loadMovenet(dir: string): { model: TfjsGraphModel; weightData: Uint8Array; version: string } {
+  const model = JSON.parse(readFileSync(join(dir, MOVENET_FILES.json), 'utf8')) as TfjsGraphModel;
+  const weightData = new Uint8Array(readFileSync(join(dir, MOVENET_FILES.bin)));
+  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+  return { model, weightData, version };
+}
+
+export function convertMovenet(model: TfjsGraphModel, weightData: Uint8Array, version: string) {
+  return convertGraphModel(model, weightData, {
+    input: { tf: 'input', name: 'input', shape: [1, 192, 192, 3] },
+    outputs: MOVENET_HEADS,
+    graphName: 'movenet_singlepose_lightning_heads',
+    producer: `sopilot convert-movenet (@vladmandic/human ${version})`,
+    docString: 'MoveNet SinglePose Lightning v4 cut at its heatmap/centre/regress/offset heads; input NHWC RGB 0..255',
+  });
+}
+
+const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = process.argv.slice(2);
+  const flag = (f: string) => {
+    const i = args.indexOf(f);
+    return i < 0 ? undefined : args.splice(i, 2)[1];
+  };
+  const dir = humanPackageDir(flag('--human-dir'));
+  const listOnly = args.includes('--list-ops');
+  const { model, weightData, version } = loadMovenet(dir);
+  if (listOnly) {
+    const kept = listOps({ ...model, modelTopology: { node: neededNodes(model, MOVENET_HEADS.map((h) => h.tf)) } });
+    console.log(`${'op'.padEnd(28)} ${'graph'.padStart(5)} ${'kept'.padStart(5)}  ONNX`);
+    for (const [op, n] of listOps(model)) {
+      const k = kept.get(op) ?? 0;
+      console.log(`${op.padEnd(28)} ${String(n).padStart(5)} ${String(k).padStart(5)}  ${k ? OP_MAPPING[op] : '- (only in the cut-off decode, done in TypeScript)'}`);
+    }
+  } else {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const out = resolve(args.find((a) => !a.startsWith('--')) ?? `${here}/movenet_lightning/movenet_lightning.onnx`);
+    const { bytes, opsUsed } = convertMovenet(model, weightData, version);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, bytes);
+    console.log(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB) from @vladmandic/human ${version}; ops converted: ${[...opsUsed].map(([o, n]) => `${o} x${n}`).join(', ')}`);
+  }
+}
