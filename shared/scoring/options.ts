@@ -32,10 +32,10 @@ export interface ScoringOptions {
   visitAcceptedMinRuns: number;
   /**
    * visits: each step is judged against the run's level times its own baseline relative to the
-   * median step's: how alike the gold step stays to rows this many seconds later (half the 2 s
-   * clip: rows that share half their frames). 0: every step against the run's level alone.
+   * median step's (the mean cosine of the gold step's consecutive rows; score-visits.ts
+   * stepBaselines). false: every step against the run's level alone.
    */
-  visitBaselineOffsetSec: number;
+  visitStepBaseline: boolean;
   /**
    * visits: idle lead-in / tail (idle.ts): a row at the outer edge of the first or last visit
    * whose cosine with its neighbour is >= idleSimilarity and above the gold's idleGoldPercentile
@@ -93,7 +93,7 @@ export const DEFAULT_SCORING_OPTIONS: Readonly<ScoringOptions> = Object.freeze<S
   visitLevelFloor: 0.3,
   visitDropLevel: 0.4,
   visitJumpFraction: 0.25,
-  visitBaselineOffsetSec: 1,
+  visitStepBaseline: true,
   visitMinFraction: 0.3,
   idleSimilarity: 0.95,
   idleGoldPercentile: 0.9,

@@ -58,10 +58,11 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     for (const v of plain) if (v.step === k) ((s += v.similarity * v.rows), (c += v.rows));
     return c ? s / c : 0;
   });
-  const goldConsecutive = meanConsecutiveSimilarity(gold);
+  const goldRows = consecutiveRows(gold);
+  const goldConsecutive = goldRows.length ? goldRows.reduce((a, b) => a + b, 0) / goldRows.length : 0;
   const acceptedFloor = o.visitAcceptedLevel !== undefined ? o.visitAcceptedFraction * o.visitAcceptedLevel : 0;
   const levelFloor = Math.max(o.visitLevelFloor * goldConsecutive, acceptedFloor);
-  const rel = stepBaselines(gold, steps, o.visitBaselineOffsetSec);
+  const rel = o.visitStepBaseline ? stepBaselines(goldRows, steps) : steps.map(() => 1);
   const pairLevel = median(stepSim.map((x, k) => x / rel[k]));
   const L = Math.max(pairLevel, levelFloor, 1e-6);
 
@@ -83,7 +84,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
   // of the first and last visits, idle.ts) is no step's time: it would read as over_time.
   const timed = main.map((v) => ({ segment: v ? { start: v.start, end: v.end } : null }));
   const idleSec =
-    o.idleSimilarity < 1 ? trimIdleEdges(timed, consecutiveSimilarity(trainee), idleLimit(consecutiveRows(gold), o.idleSimilarity, o.idleGoldPercentile), tt) : new Map<number, number>();
+    o.idleSimilarity < 1 ? trimIdleEdges(timed, consecutiveSimilarity(trainee), idleLimit(goldRows, o.idleSimilarity, o.idleGoldPercentile), tt) : new Map<number, number>();
 
   // 3. Deviations.
   const deviations: Deviation[] = [];
@@ -189,32 +190,20 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
 }
 
 /**
- * Each gold step's own baseline against the median step's (clamped to [0.5, 1.5]): the mean
- * cosine of the step's rows with the rows offsetSec later in the same step, i.e. how alike the
- * step stays to itself when seen a little mistimed, as another take always is. A step of quick
- * motion changes within a second and cannot match another take as closely as a step that holds
- * still; judging every step against the run's typical level alone read such steps as done
- * differently. Relative to the median, so the level of the whole run is unchanged; clamped, so no
- * step is judged less than half or more than 1.5x as strictly as the typical one. 1 for all
- * when offsetSec is 0 or the gold has one step.
+ * Each gold step's own baseline against the median step's, clamped to [0.5, 1.5]: the mean cosine
+ * of the step's consecutive rows (the same quantity as the level floor's, per step), i.e. how
+ * alike the step stays to itself from one row to the next. A step of quick motion changes from row
+ * to row and cannot match another take as closely as a step that holds still; judging every step
+ * against the run's typical level alone read such steps as done differently. Relative to the
+ * median, so the level of the whole run is unchanged; clamped, so no step is judged less than
+ * half or more than 1.5x as strictly as the typical one. 1 for every step when a step has a
+ * single row or the gold's steps do not hold together at all (no positive baseline).
  */
-export function stepBaselines(gold: Matrix, steps: GoldStep[], offsetSec: number): number[] {
-  const ones = steps.map(() => 1);
-  const total = steps.length ? steps[steps.length - 1].end_sec - steps[0].start_sec : 0;
-  if (!(offsetSec > 0) || steps.length < 2 || !(total > 0)) return ones;
-  const rowsPerSec = (steps[steps.length - 1].end_clip - steps[0].start_clip) / total;
-  const d = gold.dim;
+export function stepBaselines(goldConsecutive: number[], steps: GoldStep[]): number[] {
   const b = steps.map((st) => {
-    const len = st.end_clip - st.start_clip;
-    if (len < 2) return NaN;
-    const off = Math.max(1, Math.min(len - 1, Math.round(offsetSec * rowsPerSec)));
     let sum = 0;
-    for (let i = st.start_clip; i + off < st.end_clip; i++) {
-      let x = 0;
-      for (let t = 0, a = i * d, c = (i + off) * d; t < d; t++) x += gold.data[a + t] * gold.data[c + t];
-      sum += x;
-    }
-    return sum / (len - off);
+    for (let i = st.start_clip; i + 1 < st.end_clip; i++) sum += goldConsecutive[i];
+    return st.end_clip - st.start_clip > 1 ? sum / (st.end_clip - st.start_clip - 1) : NaN;
   });
   const mb = median(b.filter((x) => x > 0));
   return b.map((x) => (x > 0 && mb > 0 ? Math.max(0.5, Math.min(1.5, x / mb)) : 1));
