@@ -150,13 +150,13 @@ function proxy(source: string, m: Materialiser): Promise<string> {
 }
 
 /** The file behind a video reference: the path itself, or the cached edit (made when absent). */
-export async function materialise(ref: VideoRef, m: Materialiser): Promise<string> {
+/** The file behind a video reference: the path itself, or the cached edit (made when absent; the key's last number is the edit graph's version: 3 since the trim/fps fix, so no padded edit of an older graph is reused). */
   if (typeof ref === 'string') return resolve(m.baseDir, ref);
   const source = resolve(m.baseDir, ref.source);
   const replace = ref.edits.find((e): e is Extract<Edit, { op: 'replace' }> => e.op === 'replace');
   const other = replace ? resolve(m.baseDir, replace.other) : undefined;
   for (const f of [source, other]) if (f && !existsSync(f)) throw new Error(`edit source ${f} does not exist`);
-  return cached(m, [stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 2], `an edit of ${source}`, async (tmp) => {
+  return cached(m, [stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 3], `an edit of ${source}`, async (tmp) => {
     const [src, oth] = await Promise.all([proxy(source, m), other ? proxy(other, m) : Promise.resolve(undefined)]);
     return editArgs(src, await m.probeDuration(src), ref.edits, tmp, oth);
   });
