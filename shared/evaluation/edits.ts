@@ -149,8 +149,12 @@ function proxy(source: string, m: Materialiser): Promise<string> {
   ]);
 }
 
-/** The file behind a video reference: the path itself, or the cached edit (made when absent). */
-/** The file behind a video reference: the path itself, or the cached edit (made when absent; the key's last number is the edit graph's version: 3 since the trim/fps fix, so no padded edit of an older graph is reused). */
+/**
+ * The file behind a video reference: the path itself, or the cached edit (made when absent). The
+ * key's last number is the edit graph's version (3 since the trim/fps fix): no edit made by an
+ * older graph is reused.
+ */
+export async function materialise(ref: VideoRef, m: Materialiser): Promise<string> {
   if (typeof ref === 'string') return resolve(m.baseDir, ref);
   const source = resolve(m.baseDir, ref.source);
   const replace = ref.edits.find((e): e is Extract<Edit, { op: 'replace' }> => e.op === 'replace');
