@@ -30,6 +30,20 @@ test('which steps get which fault does not depend on the scale, except where a s
   }
 });
 
+test('slow-1.5x plants over_time only where the slowed step clears the over_time floor (2 s more), at any scale', () => {
+  for (const scale of [1, 0.6, 0.25]) {
+    for (let seed = 0; seed < 10; seed++) {
+      const plan = planBench({ seed, scale });
+      const c = plan.cases.find((x) => x.id === 'slow-1.5x')!;
+      const goldLine = timeline(video(plan, 'gold')).filter((x) => x.step !== IDLE);
+      const line = timeline(video(plan, 'slow-1.5x')).filter((x) => x.step !== IDLE);
+      const extra = Math.max(...line.map((x, i) => x.end_sec - x.start_sec - (goldLine[i].end_sec - goldLine[i].start_sec)));
+      if (c.category === 'fault') assert.ok(extra >= 2 - 1e-9 && c.expected === 'fail', `scale ${scale} seed ${seed}: ${extra.toFixed(2)} s more`);
+      else assert.ok(c.category === 'correct' && c.expected === 'pass' && extra < 2, `scale ${scale} seed ${seed}: ${c.category} with ${extra.toFixed(2)} s more`);
+    }
+  }
+});
+
 test('eval manifest validates and carries the goals, the split and the detect cases', () => {
   for (let seed = 0; seed < 30; seed++) {
     const plan = planBench({ seed });
