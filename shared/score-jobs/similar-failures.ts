@@ -70,7 +70,7 @@ interface Candidate {
 
 /**
  * For each deviation of this score that names a gold step: earlier failed runs of the same task
- * and gold with a fault on that same step. The same deviation type first, then the nearest by
+ * and gold with a fault on that same step (on either step of a swap). The same deviation type first, then the nearest by
  * footage (clip embeddings of the two deviations), then the most recent; one entry per run, and
  * never a run with no fault on that step. Only each trainee video's current score counts.
  */
@@ -90,21 +90,23 @@ export async function similarFailures(ctx: Context, s: ScoreRow, deviations: Dev
   for (const [i, d] of deviations.entries()) {
     if (!d.gold_step || out.length >= MAX_GROUPS) continue;
     const step = d.gold_step;
+    // A swap is on both of its steps: a past fault on either is like it.
+    const steps = [step.index, ...(d.type === 'order_swap' && d.other_step ? [d.other_step.index] : [])];
     const r = await ctx.db.query(
       `SELECT id, trainee_video_id, worker_id, station, coalesce(performed_at, created_at) AS performed_at, result->'deviations' AS deviations
          FROM scores
         WHERE task_id = $1 AND gold_video_id = $2 AND status = 'completed' AND id <> $3 AND trainee_video_id <> $4
           AND ${FINAL_PASSED_SQL} = false
-          AND result->'deviations' @> $5::jsonb
+          AND (result->'deviations' @> $5::jsonb OR result->'deviations' @> $6::jsonb)
           AND NOT EXISTS (SELECT 1 FROM scores n WHERE n.trainee_video_id = scores.trainee_video_id AND n.status = 'completed' AND (n.created_at, n.id) > (scores.created_at, scores.id))
         ORDER BY created_at DESC, id DESC LIMIT ${CANDIDATES}`,
-      [s.task_id, s.gold_video_id, s.id, s.trainee_video_id, JSON.stringify([{ gold_step: { index: step.index } }])],
+      [s.task_id, s.gold_video_id, s.id, s.trainee_video_id, ...[steps[0], steps[steps.length - 1]].map((k) => JSON.stringify([{ gold_step: { index: k } }]))],
     );
     const candidates: Candidate[] = r.rows.map((x) => ({ ...x, performed_at: isoTime(x.performed_at), deviations: typeof x.deviations === 'string' ? JSON.parse(x.deviations) : x.deviations }));
     const q = trainee && d.trainee ? meanOver(trainee, d.trainee) : null;
     const ranked: Array<SimilarMatch & { rank: number }> = [];
     for (const [order, c] of candidates.entries()) {
-      const onStep = c.deviations.filter((x) => x.gold_step?.index === step.index);
+      const onStep = c.deviations.filter((x) => x.gold_step !== null && x.gold_step !== undefined && steps.includes(x.gold_step.index));
       const dv = onStep.find((x) => x.type === d.type) ?? onStep[0];
       if (!dv) continue; // the containment query already guarantees one; kept as the rule itself
       let distance: number | null = null;
@@ -123,7 +125,7 @@ export async function similarFailures(ctx: Context, s: ScoreRow, deviations: Dev
         type: dv.type,
         severity: dv.severity,
         same_type: dv.type === d.type,
-        step: { index: step.index, name: step.name },
+        step: { index: dv.gold_step!.index, name: dv.gold_step!.name },
         start_sec: dv.trainee?.start_sec ?? null,
         end_sec: dv.trainee?.end_sec ?? null,
         distance,
