@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { collectFrames } from '../shared/media/decode.js';
 import { decodeMovenet } from '../shared/perception/movenet-decode.js';
 import { movenetInput, PoseDetector } from '../shared/perception/pose.js';
-import { humanPackageDir } from './convert-movenet.js';
+import { humanPackageDir } from './tfjs-onnx/human-package.js';
 import { loadMovenetReference } from './movenet-reference.js';
 
 const args = process.argv.slice(2);

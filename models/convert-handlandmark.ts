@@ -9,10 +9,10 @@
  * Outputs: `landmarks` [1,63] (21 x (x, y, z) in crop pixels), `handflag` [1,1] (sigmoid: a hand
  * is in the crop), `handedness` [1,1] (sigmoid), `world` [1,63] (metric world landmarks).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { humanPackageDir } from './convert-movenet.js';
+import { humanPackageDir, loadHumanModel } from './tfjs-onnx/human-package.js';
 import { convertGraphModel, listOps, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
 
 export const HANDLANDMARK_OUTPUTS = [
@@ -22,12 +22,7 @@ export const HANDLANDMARK_OUTPUTS = [
   { tf: 'Identity_3', name: 'world', shape: [1, 63] },
 ];
 
-export function loadHandlandmark(dir: string): { model: TfjsGraphModel; weightData: Uint8Array; version: string } {
-  const model = JSON.parse(readFileSync(join(dir, 'models/handlandmark-lite.json'), 'utf8')) as TfjsGraphModel;
-  const weightData = new Uint8Array(readFileSync(join(dir, 'models/handlandmark-lite.bin')));
-  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-  return { model, weightData, version };
-}
+export const loadHandlandmark = (dir: string) => loadHumanModel(dir, 'handlandmark-lite');
 
 export function convertHandlandmark(model: TfjsGraphModel, weightData: Uint8Array, version: string) {
   return convertGraphModel(model, weightData, {

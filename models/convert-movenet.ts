@@ -15,13 +15,11 @@
  *   regress [1,48,48,34] keypoint displacement from a centre, (dy,dx) per keypoint, in cells
  *   offset  [1,48,48,34] sub-cell offset of each keypoint, (dy,dx) per keypoint, in cells
  */
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertGraphModel, listOps, neededNodes, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
-
-export const MOVENET_FILES = { json: 'models/movenet-lightning.json', bin: 'models/movenet-lightning.bin' };
+import { humanPackageDir, loadHumanModel } from './tfjs-onnx/human-package.js';
 
 export const MOVENET_HEADS = [
   { tf: 'StatefulPartitionedCall/Sigmoid', name: 'heatmap', shape: [1, 48, 48, 17] },
@@ -30,25 +28,7 @@ export const MOVENET_HEADS = [
   { tf: 'StatefulPartitionedCall/kpt_offset_0/conv2d_7/BiasAdd', name: 'offset', shape: [1, 48, 48, 34] },
 ];
 
-/** Folder of the installed @vladmandic/human package (only needed at conversion/check time). */
-export function humanPackageDir(override?: string): string {
-  if (override) return override;
-  try {
-    const main = createRequire(import.meta.url).resolve('@vladmandic/human');
-    return main.slice(0, main.lastIndexOf('/dist/'));
-  } catch {
-    const fallback = '/work/pose-deps/node_modules/@vladmandic/human';
-    if (existsSync(fallback)) return fallback;
-    throw new Error('@vladmandic/human 3.3.6 not found: npm install --prefix /work/pose-deps @vladmandic/human@3.3.6 --no-save --ignore-scripts, or pass --human-dir');
-  }
-}
-
-export function loadMovenet(dir: string): { model: TfjsGraphModel; weightData: Uint8Array; version: string } {
-  const model = JSON.parse(readFileSync(join(dir, MOVENET_FILES.json), 'utf8')) as TfjsGraphModel;
-  const weightData = new Uint8Array(readFileSync(join(dir, MOVENET_FILES.bin)));
-  const version = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-  return { model, weightData, version };
-}
+export const loadMovenet = (dir: string) => loadHumanModel(dir, 'movenet-lightning');
 
 export function convertMovenet(model: TfjsGraphModel, weightData: Uint8Array, version: string) {
   return convertGraphModel(model, weightData, {

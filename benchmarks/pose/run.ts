@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { collectFrames } from '../../shared/media/decode.js';
 import { decodeMovenet } from '../../shared/perception/movenet-decode.js';
 import { movenetInput, PoseDetector } from '../../shared/perception/pose.js';
-import { humanPackageDir } from '../../models/convert-movenet.js';
+import { humanPackageDir } from '../../models/tfjs-onnx/human-package.js';
 import { loadMovenetReference } from '../../models/movenet-reference.js';
 
 interface Row {
