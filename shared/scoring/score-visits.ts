@@ -59,7 +59,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     return c ? s / c : 0;
   });
   const goldRows = consecutiveRows(gold);
-  const goldConsecutive = goldRows.length ? goldRows.reduce((a, b) => a + b, 0) / goldRows.length : 0;
+  const goldConsecutive = meanOf(goldRows);
   const acceptedFloor = o.visitAcceptedLevel !== undefined ? o.visitAcceptedFraction * o.visitAcceptedLevel : 0;
   const levelFloor = Math.max(o.visitLevelFloor * goldConsecutive, acceptedFloor);
   const rel = o.visitStepBaseline ? stepBaselines(goldRows, steps) : steps.map(() => 1);
@@ -209,6 +209,9 @@ export function stepBaselines(goldConsecutive: number[], steps: GoldStep[]): num
   return b.map((x) => (x > 0 && mb > 0 ? Math.max(0.5, Math.min(1.5, x / mb)) : 1));
 }
 
+/** Mean of the values; 0 for none (a one-row gold has no consecutive similarity). */
+const meanOf = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+
 /** cos(row i, row i+1) for every consecutive pair. */
 function consecutiveRows(m: Matrix): number[] {
   const next = consecutiveSimilarity(m);
@@ -217,6 +220,5 @@ function consecutiveRows(m: Matrix): number[] {
 
 /** Mean cosine of consecutive (unit) rows: the gold's own similarity scale; 0 for one row. */
 export function meanConsecutiveSimilarity(m: Matrix): number {
-  const c = consecutiveRows(m);
-  return c.length ? c.reduce((a, b) => a + b, 0) / c.length : 0;
+  return meanOf(consecutiveRows(m));
 }
