@@ -13,6 +13,11 @@ import type { RunStepRow } from '../scoring/step-tolerances.js';
 export const ACCEPTED_RUN = `status = 'completed'
   AND (review_decision = 'override_pass' OR (review_decision = 'confirm' AND passed))
   AND result->'breakdown'->>'method_visits' = '1'`;
+/**
+ * Two scores were made in the same vector space when their gold's consecutive-row similarity
+ * (stored rounded to 3 decimals) agrees to within this: a re-embedded gold starts afresh.
+ */
+export const SAME_SPACE = 0.0005;
 /** How many of the newest accepted runs count. */
 export const ACCEPTED_RUNS_LIMIT = 50;
 
@@ -21,7 +26,7 @@ export async function acceptedLevels(db: Db, goldVideoId: string, goldConsecutiv
   const r = await db.query<{ level: number }>(
     `SELECT (result->'breakdown'->>'pair_level_similarity')::float8 AS level FROM scores
       WHERE gold_video_id = $1 AND ${ACCEPTED_RUN}
-        AND abs((result->'breakdown'->>'gold_consecutive_similarity')::float8 - $2) < 0.0005
+        AND abs((result->'breakdown'->>'gold_consecutive_similarity')::float8 - $2) < ${SAME_SPACE}
       ORDER BY reviewed_at DESC LIMIT ${ACCEPTED_RUNS_LIMIT}`,
     [goldVideoId, goldConsecutive],
   );
@@ -38,7 +43,7 @@ export async function acceptedRunSteps(db: Db, goldVideoId: string): Promise<{ g
       WHERE gold_video_id = $1 AND ${ACCEPTED_RUN}
         AND abs((result->'breakdown'->>'gold_consecutive_similarity')::float8 - (
           SELECT (result->'breakdown'->>'gold_consecutive_similarity')::float8 FROM scores
-           WHERE gold_video_id = $1 AND ${ACCEPTED_RUN} ORDER BY reviewed_at DESC NULLS LAST, id LIMIT 1)) < 0.0005
+           WHERE gold_video_id = $1 AND ${ACCEPTED_RUN} ORDER BY reviewed_at DESC NULLS LAST, id LIMIT 1)) < ${SAME_SPACE}
       ORDER BY reviewed_at DESC NULLS LAST, id LIMIT ${ACCEPTED_RUNS_LIMIT}`,
     [goldVideoId],
   );

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/index.js';
 import { canonicalJson, appendAudit } from '../audit/index.js';
-import { acceptedRunSteps } from '../score-jobs/accepted-level.js';
+import { acceptedRunSteps, SAME_SPACE } from '../score-jobs/accepted-level.js';
 import { fitStepTolerances, toleranceSet, type StepFitParams, type StepModelFit, type StepToleranceSet } from '../scoring/step-tolerances.js';
 import type { GoldStep } from '../scoring/types.js';
 import { isoTime } from '../db/rows.js';
@@ -76,7 +76,7 @@ export async function fitGoldStepModel(
  */
 export async function currentStepTolerances(db: Db, goldVideoId: string, goldConsecutive: number, steps: GoldStep[]): Promise<StepToleranceSet | null> {
   const row = await latestStepModel(db, goldVideoId);
-  if (!row || !row.model.runs || Math.abs(row.model.gold_consecutive_similarity - goldConsecutive) >= 0.0005) return null;
+  if (!row || !row.model.runs || Math.abs(row.model.gold_consecutive_similarity - goldConsecutive) >= SAME_SPACE) return null;
   const set = toleranceSet(row.model, row.version, steps);
   return set.steps.length ? set : null;
 }
