@@ -10,6 +10,7 @@
 #include "cuda_loader.h"
 #include "dtw_common.h"
 #include "dtw_dp.h"
+#include "score_kernels.h"
 
 using namespace sdtw;
 
@@ -239,6 +240,53 @@ Napi::Value CudaCost(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// rowMean(x, n, d) -> Float64Array d
+Napi::Value RowMean(const Napi::CallbackInfo& info) {
+  const int n = intArg(info, 1, "n"), d = intArg(info, 2, "d");
+  if (n < 0 || d <= 0) throw Napi::RangeError::New(info.Env(), "bad shape");
+  const float* x = f32(info[0], (size_t)n * d, "x");
+  auto mu = Napi::Float64Array::New(info.Env(), (size_t)d);
+  row_mean(x, n, d, mu.Data());
+  return mu;
+}
+
+// centerRows(x, n, d, mean: Float64Array) -> undefined (x overwritten)
+Napi::Value CenterRows(const Napi::CallbackInfo& info) {
+  const int n = intArg(info, 1, "n"), d = intArg(info, 2, "d");
+  if (n < 0 || d <= 0) throw Napi::RangeError::New(info.Env(), "bad shape");
+  float* x = const_cast<float*>(f32(info[0], (size_t)n * d, "x"));
+  if (!info[3].IsTypedArray() || info[3].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw Napi::TypeError::New(info.Env(), "mean must be a Float64Array");
+  auto mu = info[3].As<Napi::Float64Array>();
+  if (mu.ElementLength() < (size_t)d) throw Napi::RangeError::New(info.Env(), "mean is too short");
+  center_rows(x, n, d, mu.Data());
+  return info.Env().Undefined();
+}
+
+// alignWithDrops(cost, n, m, drop, jump, jumpRow: Float64Array | null) -> Int32Array m
+Napi::Value AlignWithDrops(const Napi::CallbackInfo& info) {
+  const int n = intArg(info, 1, "n"), m = intArg(info, 2, "m");
+  if (n <= 0 || m <= 0) throw Napi::RangeError::New(info.Env(), "empty cost matrix");
+  const float* c = f32(info[0], (size_t)n * m, "cost");
+  if (!info[3].IsNumber() || !info[4].IsNumber()) throw Napi::TypeError::New(info.Env(), "drop and jump must be numbers");
+  const double drop = info[3].As<Napi::Number>().DoubleValue(), jump = info[4].As<Napi::Number>().DoubleValue();
+  const double* jr = nullptr;
+  if (info.Length() > 5 && !info[5].IsNull() && !info[5].IsUndefined()) {
+    if (!info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+      throw Napi::TypeError::New(info.Env(), "jumpRow must be a Float64Array or null");
+    auto a = info[5].As<Napi::Float64Array>();
+    if (a.ElementLength() < (size_t)n) throw Napi::RangeError::New(info.Env(), "jumpRow is too short");
+    jr = a.Data();
+  }
+  auto out = Napi::Int32Array::New(info.Env(), (size_t)m);
+  try {
+    align_with_drops(c, n, m, drop, jump, jr, out.Data());
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("cost", Napi::Function::New(env, Cost));
@@ -249,6 +297,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cudaDtwBatch", Napi::Function::New(env, CudaDtwBatch));
   exports.Set("cudaDtwBatchAsync", Napi::Function::New(env, CudaDtwBatchAsync));
   exports.Set("cudaCost", Napi::Function::New(env, CudaCost));
+  exports.Set("rowMean", Napi::Function::New(env, RowMean));
+  exports.Set("centerRows", Napi::Function::New(env, CenterRows));
+  exports.Set("alignWithDrops", Napi::Function::New(env, AlignWithDrops));
   return exports;
 }
 

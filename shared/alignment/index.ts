@@ -6,7 +6,7 @@
  * Inputs are L2-normalised row vectors; the cost is 1 - dot and is not renormalised here.
  */
 import { checkInputs, checkOptions, cosineCostMatrix, dtwFromCost, dtwReference } from './dtw-reference.js';
-import { isaCode, loadNative, toPairs, variantCode, type Isa, type LoadState, type RawResult } from './native-backend.js';
+import { isaCode, loadNative, toPairs, variantCode, type Isa, type LoadState, type NativeAddon, type RawResult } from './native-backend.js';
 import type { DtwBackend, DtwOptions, DtwResult, Matrix } from './types.js';
 
 export type { Isa } from './native-backend.js';
@@ -34,6 +34,8 @@ export interface DtwConfig {
   addonPath?: string;
   /** Explicit CUDA library file; default: next to the addon. */
   cudaLibraryPath?: string;
+  /** false: the scoring engine's centring and visits alignment stay on TypeScript (default true: native when loaded). */
+  nativeScoring?: boolean;
 }
 
 export interface DtwBackendInfo {
@@ -92,6 +94,17 @@ function pickBackend(opts: DtwRunOptions | undefined): DtwBackend {
   }
   if (useGpu === 'auto' && s.cudaLoaded) return 'cuda';
   return s.addon ? 'native' : 'ts';
+}
+
+/**
+ * The native addon when it loaded (and was built with the scoring passes), else null: the
+ * scoring engine's centring and visits alignment (center.ts, visits.ts) run there, with results
+ * bit-identical to their TypeScript references.
+ */
+export function nativeScoringKernels(): Required<Pick<NativeAddon, 'rowMean' | 'centerRows' | 'alignWithDrops'>> | null {
+  if (config.nativeScoring === false) return null;
+  const a = native().addon;
+  return a && a.rowMean && a.centerRows && a.alignWithDrops ? (a as Required<NativeAddon>) : null;
 }
 
 /** What loaded, what 'auto' would pick, and why. */

@@ -29,6 +29,10 @@ export interface NativeAddon {
   cudaDtwBatch(gold: Float32Array, n: number, refs: Float32Array[], ms: number[], d: number, variant: number, band: number): RawResult[];
   cudaDtwBatchAsync(gold: Float32Array, n: number, refs: Float32Array[], ms: number[], d: number, variant: number, band: number): Promise<RawResult[]>;
   cudaCost(a: Float32Array, n: number, b: Float32Array, m: number, d: number): Float32Array;
+  /** The scoring engine's passes (native/src/score_kernels.h), bit-identical to center.ts / visits.ts. */
+  rowMean?(x: Float32Array, n: number, d: number): Float64Array;
+  centerRows?(x: Float32Array, n: number, d: number, mean: Float64Array): void;
+  alignWithDrops?(cost: Float32Array, n: number, m: number, drop: number, jump: number, jumpRow: Float64Array | null): Int32Array;
 }
 
 export interface LoadState {

@@ -10,9 +10,20 @@
  * similarity). Squared distances between clips are unchanged up to the per-row re-normalisation.
  */
 import type { Matrix } from '../alignment/types.js';
+import { nativeScoringKernels } from '../alignment/index.js';
 
-/** Mean of the rows (float64). */
+/**
+ * Mean of the rows (float64). On the native addon when it is loaded (the same sums in the same
+ * order: bit-identical), else rowMeanReference.
+ */
 export function rowMean(x: Matrix): Float64Array {
+  const k = nativeScoringKernels();
+  if (k && x.data.length >= x.rows * x.dim && x.dim > 0) return k.rowMean(x.data, x.rows, x.dim);
+  return rowMeanReference(x);
+}
+
+/** The TypeScript rowMean. */
+export function rowMeanReference(x: Matrix): Float64Array {
   const { rows: n, dim: d, data } = x;
   const mu = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) mu[k] += data[i * d + k];
@@ -20,8 +31,23 @@ export function rowMean(x: Matrix): Float64Array {
   return mu;
 }
 
-/** Same as centerRows, but overwrites x (for callers that own a freshly loaded matrix). */
+/**
+ * Same as centerRows, but overwrites x (for callers that own a freshly loaded matrix). On the
+ * native addon when it is loaded (bit-identical), else centerRowsInPlaceReference.
+ */
 export function centerRowsInPlace(x: Matrix, mean: Float64Array): Matrix {
+  const { rows: n, dim: d } = x;
+  if (mean.length !== d) throw new RangeError(`centerRows: mean has ${mean.length} dims, rows have ${d}`);
+  const k = nativeScoringKernels();
+  if (k && x.data.length >= n * d && d > 0) {
+    k.centerRows(x.data, n, d, mean);
+    return x;
+  }
+  return centerRowsInPlaceReference(x, mean);
+}
+
+/** The TypeScript centerRowsInPlace. */
+export function centerRowsInPlaceReference(x: Matrix, mean: Float64Array): Matrix {
   const { rows: n, dim: d, data } = x;
   if (mean.length !== d) throw new RangeError(`centerRows: mean has ${mean.length} dims, rows have ${d}`);
   for (let i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
  * out of gold order = swapped, longer than the gold = over time.
  */
 import type { GoldStep } from './types.js';
+import { nativeScoringKernels } from '../alignment/index.js';
 
 export interface VisitCosts {
   /** Cost of leaving a trainee row unmatched (cost units: 1 - cosine). */
@@ -21,6 +22,24 @@ export interface VisitCosts {
  * (gold-major, 1 - cosine). O(n m) time, O(n m) bytes for the way back.
  */
 export function alignWithDrops(cost: Float32Array, n: number, m: number, c: VisitCosts): Int32Array {
+  if (n <= 0 || m <= 0) throw new RangeError(`alignWithDrops: empty input (${n} x ${m})`);
+  if (cost.length < n * m) throw new RangeError(`alignWithDrops: cost has ${cost.length} cells, need ${n * m}`);
+  // The native DP (native/src/score_kernels.cc) when the addon is loaded: the same float64
+  // operations in the same order, so the same assignment to the bit; else the reference below.
+  const k = nativeScoringKernels();
+  if (k) {
+    let jumpRow: Float64Array | null = null;
+    if (typeof c.jump !== 'number') {
+      jumpRow = c.jump instanceof Float64Array && c.jump.length >= n ? c.jump : new Float64Array(n);
+      if (jumpRow !== c.jump) for (let i = 0; i < n; i++) jumpRow[i] = c.jump[i]; // a missing entry reads NaN, as below
+    }
+    return k.alignWithDrops(cost, n, m, c.drop, typeof c.jump === 'number' ? c.jump : 0, jumpRow);
+  }
+  return alignWithDropsReference(cost, n, m, c);
+}
+
+/** The TypeScript alignWithDrops (the definition the native DP mirrors). */
+export function alignWithDropsReference(cost: Float32Array, n: number, m: number, c: VisitCosts): Int32Array {
   if (n <= 0 || m <= 0) throw new RangeError(`alignWithDrops: empty input (${n} x ${m})`);
   if (cost.length < n * m) throw new RangeError(`alignWithDrops: cost has ${cost.length} cells, need ${n * m}`);
   let prev = new Float64Array(n); // best cost of rows 0..j-1 ending in state i (matched at i, or dropped after i)
