@@ -42,6 +42,14 @@ test('native rowMean and centring are bit-identical to the TypeScript references
   }
 });
 
+test('native cost matrix: the AVX-512 path (k in slabs) gives the AVX2 path\'s matrix to the bit', { skip: skip || (dtwBackendInfo().native.isa !== 'avx512' ? 'no AVX-512 on this CPU' : false) }, () => {
+  for (const [n, m, d] of [[1, 1, 3], [8, 48, 16], [37, 53, 100], [130, 101, 1600], [500, 500, 4608], [9, 300, 3100]]) {
+    const a = randomRows(n, d, n + 7 * d);
+    const b = randomRows(m, d, m + 3 * d);
+    sameBits(costMatrix(a, b, { backend: 'native', isa: 'avx512', threads: 2 }), costMatrix(a, b, { backend: 'native', isa: 'avx2', threads: 1 }), `${n}x${m}x${d}`);
+  }
+});
+
 test('native alignWithDrops gives the reference assignment on tie-heavy and random costs', { skip }, () => {
   const rng = makeRng(99);
   for (const [n, m] of [[1, 1], [1, 9], [9, 1], [5, 7], [40, 33], [120, 150], [500, 500]]) {
