@@ -21,7 +21,7 @@ import { configureDtw } from '../../shared/alignment/index.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 import type { GoldStep } from '../../shared/scoring/types.js';
 
-const { values } = parseArgs({ options: { pg: { type: 'string' }, runs: { type: 'string', default: '15' }, dims: { type: 'string', default: '768,2816' }, clips: { type: 'string', default: '500' } } });
+const { values } = parseArgs({ options: { pg: { type: 'string' }, runs: { type: 'string', default: '15' }, dims: { type: 'string', default: '768,2816,4608' }, clips: { type: 'string', default: '500' } } });
 const runs = Number(values.runs);
 const dims = values.dims!.split(',').map(Number);
 const N = Number(values.clips);
