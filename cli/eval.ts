@@ -103,6 +103,8 @@ async function runCase(client: SopilotClient, c: EvalCase, files: { gold: string
       deviations: s.deviations,
       gold_steps: gold.steps,
       same_scene: camera?.same_scene ?? null,
+      breakdown: (s as { breakdown?: Record<string, number> }).breakdown,
+      steps: s.steps?.map((r) => ({ index: r.index, mean_similarity: r.mean_similarity, match_quality: r.match_quality ?? null, duration_ratio: r.duration_ratio })),
       ingest_sec: (t1 - t0) / 1000,
       score_sec: (t2 - t1) / 1000,
       trainee_duration_sec: Number(video.duration_sec ?? 0),

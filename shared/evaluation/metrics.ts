@@ -22,6 +22,9 @@ export interface CaseRun {
   gold_steps: Array<Span & { name: string }>;
   /** camera.same_scene from the result, when the engine reports it. */
   same_scene?: boolean | null;
+  /** The score's breakdown and per-step rows, kept in the case result to explain it (not judged). */
+  breakdown?: Record<string, number>;
+  steps?: Array<{ index: number; mean_similarity: number | null; match_quality: number | null; duration_ratio: number | null }>;
   ingest_sec: number;
   score_sec: number;
   trainee_duration_sec: number;
@@ -42,6 +45,10 @@ export interface CaseResult {
   true_over_time: number;
   boundary_error_sec: number | null;
   same_scene: boolean | null;
+  breakdown?: CaseRun['breakdown'];
+  steps?: CaseRun['steps'];
+  /** The gold steps the engine detected, when the case asks for detection (boundary_error_sec is theirs). */
+  detected_gold_steps?: CaseRun['gold_steps'];
   ok: boolean;
   why: string;
   ingest_sec: number;
@@ -122,7 +129,8 @@ export function judgeCase(c: EvalCase, run: CaseRun): CaseResult {
   const be = c.gold_steps === 'detect' ? boundaryError(run.gold_steps, c.true_gold_steps) : null;
   return {
     ...base, passed: run.passed, score: run.score, deviations: run.deviations, faults, true_over_time: trueOver,
-    boundary_error_sec: be, same_scene: run.same_scene ?? null, ok: why.length === 0, why: why.join('; ') || 'ok',
+    boundary_error_sec: be, same_scene: run.same_scene ?? null, breakdown: run.breakdown, steps: run.steps,
+    ...(c.gold_steps === 'detect' ? { detected_gold_steps: run.gold_steps } : {}), ok: why.length === 0, why: why.join('; ') || 'ok',
   };
 }
 

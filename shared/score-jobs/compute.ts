@@ -13,7 +13,7 @@ import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
 import { acceptedLevels } from './accepted-level.js';
 import { currentStepTolerances } from '../training/step-models.js';
-import { meanConsecutiveSimilarity } from '../scoring/score-visits.js';
+import { goldConsecutiveRows, meanOf } from '../scoring/score-visits.js';
 import { median } from '../scoring/stats.js';
 import { tileSteps } from '../scoring/tile-steps.js';
 import { otherSceneOutcome } from '../scoring/scene.js';
@@ -101,13 +101,14 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   }
   // The reference level and the per-step tolerances (nightly-train's step model) from this gold's
   // accepted runs, in this vector space.
-  const goldConsecutive = Math.round(meanConsecutiveSimilarity(inp.gold.matrix) * 1000) / 1000;
+  const goldRows = goldConsecutiveRows(inp.gold.matrix);
+  const goldConsecutive = Math.round(meanOf(goldRows) * 1000) / 1000;
   const levels = await acceptedLevels(ctx.db, s.gold_video_id, goldConsecutive);
   if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
   const tolerances = await currentStepTolerances(ctx.db, s.gold_video_id, goldConsecutive, steps);
   if (tolerances) run = { ...run, stepTolerances: tolerances };
   let outcome = scoreAlignment(
-    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend },
+    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, ...(run.preCentered ? { goldConsecutive: goldRows } : {}) },
     run,
   );
   if (reg) {

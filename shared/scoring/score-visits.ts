@@ -32,6 +32,8 @@ export interface VisitsInput {
   goldSteps: GoldStep[];
   traineeTimes: ClipTimes;
   backend: ScoringBackend;
+  /** goldConsecutiveRows(gold) when the caller has it already (same centred rows): not computed twice. */
+  goldConsecutive?: number[];
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -58,7 +60,7 @@ export function scoreVisits(input: VisitsInput, o: ScoringOptions): ScoreOutcome
     for (const v of plain) if (v.step === k) ((s += v.similarity * v.rows), (c += v.rows));
     return c ? s / c : 0;
   });
-  const goldRows = consecutiveRows(gold);
+  const goldRows = input.goldConsecutive?.length === Math.max(0, n - 1) ? input.goldConsecutive : goldConsecutiveRows(gold);
   const goldConsecutive = meanOf(goldRows);
   const acceptedFloor = o.visitAcceptedLevel !== undefined ? o.visitAcceptedFraction * o.visitAcceptedLevel : 0;
   const levelFloor = Math.max(o.visitLevelFloor * goldConsecutive, acceptedFloor);
@@ -210,15 +212,15 @@ export function stepBaselines(goldConsecutive: number[], steps: GoldStep[]): num
 }
 
 /** Mean of the values; 0 for none (a one-row gold has no consecutive similarity). */
-const meanOf = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+export const meanOf = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
 
 /** cos(row i, row i+1) for every consecutive pair. */
-function consecutiveRows(m: Matrix): number[] {
+export function goldConsecutiveRows(m: Matrix): number[] {
   const next = consecutiveSimilarity(m);
   return Array.from({ length: Math.max(0, m.rows - 1) }, (_, i) => next(i));
 }
 
 /** Mean cosine of consecutive (unit) rows: the gold's own similarity scale; 0 for one row. */
 export function meanConsecutiveSimilarity(m: Matrix): number {
-  return meanOf(consecutiveRows(m));
+  return meanOf(goldConsecutiveRows(m));
 }

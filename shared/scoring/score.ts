@@ -20,6 +20,8 @@ export interface ScoreInput {
   traineeTimes: ClipTimes;
   /** The cost matrix (default: the TypeScript reference). Pass the native one for speed. */
   backend?: ScoringBackend;
+  /** The centred gold's consecutive-row cosines (score-visits.ts goldConsecutiveRows), with preCentered input only. */
+  goldConsecutive?: number[];
 }
 
 export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOptions> = {}): ScoreOutcome {
@@ -38,7 +40,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     gold = centerRows(input.gold, mean);
     trainee = centerRows(input.trainee, mean);
   }
-  return scoreVisits({ gold, trainee, goldSteps: input.goldSteps, traineeTimes: input.traineeTimes, backend: input.backend ?? REFERENCE_BACKEND }, o);
+  return scoreVisits({ gold, trainee, goldSteps: input.goldSteps, traineeTimes: input.traineeTimes, backend: input.backend ?? REFERENCE_BACKEND,
+    ...(o.preCentered && input.goldConsecutive ? { goldConsecutive: input.goldConsecutive } : {}) }, o);
 }
 
 function checkSteps(steps: GoldStep[], n: number): void {
