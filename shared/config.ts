@@ -63,7 +63,7 @@ const spec = {
   UPLOAD_MAX_MB: [num(0.001, 1_000_000), '2048'],
   SAMPLE_FPS: [num(0.1, 60), '4'],
   CLIP_FRAMES: [int(1, 256), '8'],
-  CLIP_STRIDE: [int(1, 256), '2'],
+  CLIP_STRIDE: [int(1, 256), '1'],
   FRAME_SIZE: [int(32, 1024), '224'],
   FFMPEG_PATH: [z.string().min(1).optional(), undefined],
   FFPROBE_PATH: [z.string().min(1).optional(), undefined],
