@@ -5,7 +5,7 @@ import { openUploadSink } from '../store/sink.js';
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
 import { probeVideo, VideoProbeError } from '../media/probe.js';
-import { decodeFrames, VideoDecodeError } from '../media/decode.js';
+import { decodeFrames, decodeFramesTee, VideoDecodeError } from '../media/decode.js';
 import { planClips } from '../media/clips.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../media/binaries.js';
 import { trackChild } from '../media/children.js';
@@ -13,7 +13,7 @@ import { applyPrivacyMask } from '../vision/privacy-mask.js';
 import { getFaceDetector, maskRects } from './services.js';
 import { withLocalCopy } from './local-copy.js';
 import { clipsKey, framesKey, playbackKey, stillKey, type ClipsManifest } from './keys.js';
-import { encodeStill, sceneStill } from '../perception/scene-still.js';
+import { encodeStill, sceneStill, stillFallbackDecode } from '../perception/scene-still.js';
 
 /** Encodes masked frames into an mp4 for playback, so viewers never see unmasked footage. */
 function startPlaybackEncoder(ffmpegPath: string, w: number, h: number, fps: number) {
@@ -105,13 +105,20 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
       if (e instanceof VideoProbeError) throw new PermanentError(`video cannot be read (${e.code}): ${e.message}`, e.code);
       throw e;
     }
-    // The static scene, for camera registration against the gold (masked like every frame). It
-    // reads the file on its own (key frames, or a sampled decode when there are few), so it runs
-    // alongside the frame decode below instead of after it: the same still, ~0.4 s sooner on a
-    // 10 s 720p video with two key frames (two ffmpeg decodes at once instead of one after the other).
+    // The static scene, for camera registration against the gold (masked like every frame): from
+    // the key frames (a cheap decode of its own, alongside the frame decode), or, when the video
+    // has few of them, from a second output of the frame decode below (decodeFramesTee: the same
+    // frames a separate sampled decode gives, without decoding the video twice).
+    const tee = decodeFramesTee(
+      file,
+      { fps: c.SAMPLE_FPS, width: size, height: size, resize: 'pad', ffmpegPath },
+      stillFallbackDecode({ durationSec: info.duration_sec, srcW: info.width, srcH: info.height }),
+    );
     const stillJob = sceneStill(file, {
       ffmpegPath, durationSec: info.duration_sec, srcW: info.width, srcH: info.height,
       mask: masking ? (f) => applyPrivacyMask(f, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes: [] }) : undefined,
+      fallbackFrames: () => tee.side,
+      fallbackUnused: () => tee.discardSide(),
     });
     // Awaited below; a failure here must not go unhandled while the frames are decoded.
     stillJob.catch(() => undefined);
@@ -119,7 +126,7 @@ export async function extractClips(ctx: Context, videoId: string, objectKey: str
     const frames = openUploadSink(ctx.store, framesKey(videoId), { contentType: 'application/octet-stream' }, frameBytes * 4);
     let count = 0;
     try {
-      for await (const f of decodeFrames(file, { fps: c.SAMPLE_FPS, width: size, height: size, resize: 'pad', ffmpegPath })) {
+      for await (const f of tee.frames) {
         if (masking) {
           const faceBoxes = faces ? await faces.detect(f.frame) : [];
           applyPrivacyMask(f.frame, { rects, mode: c.PRIVACY_MASK_MODE, faceBoxes });

@@ -2,6 +2,7 @@
 // (fluent-ffmpeg) writing rawvideo to a pipe. Memory stays bounded whatever the video's
 // length: frames are cut from the pipe one at a time and the pipe is not read while the
 // consumer is busy, so ffmpeg blocks on its write instead of running ahead.
+import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { resolveFfmpegPath } from './binaries.js';
@@ -192,4 +193,172 @@ export async function collectFrames(path: string, opts: DecodeOptions, max = Inf
     if (out.length >= max) break;
   }
   return out;
+}
+
+/** A second, smaller output of the same decode (see decodeFramesTee): frames kept in memory. */
+export interface SideOutput {
+  fps: number;
+  width: number;
+  height: number;
+  resize?: ResizeMode;
+}
+
+export interface TeeDecode {
+  /** The main frames, streamed with backpressure like decodeFrames; ffmpeg starts on the first read. */
+  frames: AsyncGenerator<DecodedFrame, void, undefined>;
+  /**
+   * The side output's frames, all of them, once ffmpeg has exited cleanly; rejects when the decode
+   * fails or the main loop is left early (it settles only once `frames` has been read).
+   */
+  side: Promise<RgbFrame[]>;
+  /** The side frames are not needed: drop them as they come (the pipe is still drained). */
+  discardSide(): void;
+}
+
+/**
+ * The -filter_complex of decodeFramesTee: the decoded picture split in two, each branch the
+ * buildDecodeFilter chain of its output. sws_flags=bicubic is what ffmpeg gives the scale filters
+ * of a simple (-vf) graph; a complex graph's would otherwise be bilinear, and the pixels would
+ * differ from decodeFrames'.
+ */
+export function buildTeeFilter(main: SideOutput, side: SideOutput): string {
+  return `sws_flags=bicubic;[0:v]split=2[m][s];[m]${buildDecodeFilter(main)}[om];[s]${buildDecodeFilter(side)}[os]`;
+}
+
+/**
+ * One ffmpeg decode with two outputs: the main frames as decodeFrames(path, main) yields them,
+ * and a side output (other rate and size) collected in memory, byte-identical to
+ * decodeFrames(path, { ...side, strict: main.strict }). The video is decoded once instead of twice,
+ * which is most of the cost. The side output should be small (few frames): it is held whole.
+ */
+export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOutput): TeeDecode {
+  for (const o of [main, side]) {
+    if (!(o.fps > 0) || !Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width <= 0 || o.height <= 0) {
+      throw new RangeError(`decodeFramesTee: bad fps/size ${o.fps} ${o.width}x${o.height}`);
+    }
+  }
+  if (main.keyframesOnly) throw new RangeError('decodeFramesTee: keyframesOnly is not supported');
+  const bin = resolveFfmpegPath(main.ffmpegPath);
+  const args = [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning',
+    ...(main.strict === false ? [] : ['-xerror']),
+    '-i', path,
+    '-filter_complex', buildTeeFilter(main, side),
+    '-map', '[om]', '-an', '-sn', '-dn', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+    '-map', '[os]', '-an', '-sn', '-dn', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:3',
+  ];
+
+  let sideResolve!: (f: RgbFrame[]) => void;
+  let sideReject!: (e: Error) => void;
+  const sidePromise = new Promise<RgbFrame[]>((res, rej) => {
+    sideResolve = res;
+    sideReject = rej;
+  });
+  sidePromise.catch(() => undefined); // observed by the caller; never unhandled here
+  let discard = false;
+  const sideFrames: RgbFrame[] = [];
+
+  async function* run(): AsyncGenerator<DecodedFrame, void, undefined> {
+    if (main.signal?.aborted) {
+      const e = new VideoDecodeError('aborted', 'decode aborted before start');
+      sideReject(e);
+      throw e;
+    }
+    const child = trackChild(spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] }));
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr = (stderr + String(d)).slice(-8000);
+    });
+    // The side pipe is read eagerly (it is small), so ffmpeg never blocks on it while the main
+    // consumer applies backpressure on stdout.
+    const sideBytes = side.width * side.height * 3;
+    let cur = new Uint8Array(sideBytes);
+    let filled = 0;
+    const sidePipe = child.stdio[3] as import('node:stream').Readable;
+    sidePipe.on('data', (chunk: Buffer) => {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(sideBytes - filled, chunk.length - off);
+        if (!discard) cur.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === sideBytes) {
+          if (!discard) sideFrames.push({ width: side.width, height: side.height, data: cur });
+          cur = new Uint8Array(sideBytes);
+          filled = 0;
+        }
+      }
+    });
+    sidePipe.on('error', () => undefined); // the exit status reports it
+    let exited = false;
+    const done = new Promise<void>((resolve, reject) => {
+      child.on('error', (err) => {
+        exited = true;
+        reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${err.message}`));
+      });
+      child.on('close', (code, signal) => {
+        exited = true;
+        if (code === 0) return resolve();
+        const t = tail(stderr);
+        reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: exited with ${code ?? signal}${t ? `\n${t}` : ''}`, t));
+      });
+    });
+    done.catch(() => undefined);
+    const onAbort = () => child.kill('SIGKILL');
+    main.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const frameBytes = main.width * main.height * 3;
+    let index = 0;
+    let mcur = new Uint8Array(frameBytes);
+    let mfilled = 0;
+    try {
+      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+        let off = 0;
+        while (off < chunk.length) {
+          const n = Math.min(frameBytes - mfilled, chunk.length - off);
+          mcur.set(chunk.subarray(off, off + n), mfilled);
+          mfilled += n;
+          off += n;
+          if (mfilled === frameBytes) {
+            const frame: DecodedFrame = { index, time_sec: index / main.fps, frame: { width: main.width, height: main.height, data: mcur } };
+            index++;
+            mcur = new Uint8Array(frameBytes);
+            mfilled = 0;
+            yield frame;
+          }
+        }
+      }
+      await done;
+      if (main.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
+      if (mfilled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${mfilled}/${frameBytes} bytes)`);
+      if (filled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg side output ended inside a frame (${filled}/${sideBytes} bytes)`);
+      sideResolve(sideFrames);
+    } catch (err) {
+      let e = err as Error;
+      if (main.signal?.aborted && !(e instanceof VideoDecodeError && e.code === 'aborted')) {
+        e = new VideoDecodeError('aborted', `decode of ${path} aborted`);
+      } else if (!(e instanceof VideoDecodeError)) {
+        // A failed exit often shows first as the pipe ending early: report ffmpeg's own error.
+        await done.catch((x: Error) => {
+          e = x;
+        });
+      }
+      sideReject(e);
+      throw e;
+    } finally {
+      main.signal?.removeEventListener('abort', onAbort);
+      if (!exited) {
+        child.kill('SIGKILL');
+        sideReject(new VideoDecodeError('aborted', `decode of ${path} left before its end`));
+      }
+    }
+  }
+  return {
+    frames: run(),
+    side: sidePromise,
+    discardSide: () => {
+      discard = true;
+      sideFrames.length = 0;
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // at a resolution keypoints can work with (640 px wide). Moving things (an arm, a person walking
 // by) are in few of the frames and drop out; what is left is what registration matches.
 import type { Frame } from '../vision/frame.js';
-import { decodeFrames } from '../media/decode.js';
+import { decodeFrames, type SideOutput } from '../media/decode.js';
 import { medianFrame, toGrey, type GreyImage } from './image.js';
 
 export const STILL_WIDTH = 640;
@@ -18,25 +18,42 @@ export function stillSize(srcW: number, srcH: number): { width: number; height: 
 const MIN_KEYFRAMES = 12;
 
 /**
+ * The sampled full decode the still falls back to: about STILL_FRAMES frames over the video (at
+ * most 2 a second), stretched to stillSize. Exported so the frame decode of clip-extract can
+ * produce these frames as a second output of its own decode (decodeFramesTee) instead of the
+ * video being decoded a second time.
+ */
+export function stillFallbackDecode(o: { durationSec: number; srcW: number; srcH: number }): Required<SideOutput> {
+  return { ...stillSize(o.srcW, o.srcH), fps: Math.min(2, STILL_FRAMES / Math.max(1, o.durationSec)), resize: 'stretch' };
+}
+
+/**
  * Takes the median of about STILL_FRAMES frames spread over the video, as grey. Key frames when
  * the video has enough of them (cameras and phones put one every 1-2 s; decoding only those is
- * about 5x cheaper than decoding everything), else frames sampled from a full decode.
+ * about 5x cheaper than decoding everything), else frames sampled from a full decode
+ * (stillFallbackDecode): `fallbackFrames` when the caller has them from a decode of its own
+ * (called only when they are needed; `fallbackUnused` is called otherwise), else decoded here.
  */
 export async function sceneStill(
   file: string,
-  o: { ffmpegPath: string; durationSec: number; srcW: number; srcH: number; mask?: (f: Frame) => void },
+  o: {
+    ffmpegPath: string; durationSec: number; srcW: number; srcH: number; mask?: (f: Frame) => void;
+    fallbackFrames?: () => Promise<Frame[]>; fallbackUnused?: () => void;
+  },
 ): Promise<GreyImage> {
-  const { width, height } = stillSize(o.srcW, o.srcH);
-  const base = { width, height, resize: 'stretch' as const, ffmpegPath: o.ffmpegPath, strict: false };
+  const fb = stillFallbackDecode(o);
+  const base = { width: fb.width, height: fb.height, resize: fb.resize, ffmpegPath: o.ffmpegPath, strict: false };
   let frames: Frame[] = [];
   for await (const f of decodeFrames(file, { ...base, fps: 1, keyframesOnly: true })) frames.push(f.frame);
   if (frames.length >= MIN_KEYFRAMES) {
+    o.fallbackUnused?.();
     const step = frames.length / Math.min(STILL_FRAMES, frames.length);
     frames = Array.from({ length: Math.min(STILL_FRAMES, frames.length) }, (_, i) => frames[Math.floor(i * step)]);
+  } else if (o.fallbackFrames) {
+    frames = await o.fallbackFrames();
   } else {
     frames = [];
-    const fps = Math.min(2, STILL_FRAMES / Math.max(1, o.durationSec));
-    for await (const f of decodeFrames(file, { ...base, fps })) frames.push(f.frame);
+    for await (const f of decodeFrames(file, { ...base, fps: fb.fps })) frames.push(f.frame);
   }
   if (!frames.length) throw new Error('no frames for the scene still');
   for (const f of frames) o.mask?.(f);
