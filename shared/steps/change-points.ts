@@ -50,6 +50,11 @@ export interface ChangePointOptions {
   /** Half-width (clips) of the local means of the contrast check; capped by the segment lengths. */
   contrastWindow?: number;
   /**
+   * Half-width (clips) of the local means that place each kept boundary (sharpen); 0 leaves the
+   * boundaries where the penalised fit put them.
+   */
+  placeWindow?: number;
+  /**
    * How many following clips share frames with a clip (0: disjoint clips; 1: 2 s clips every 1 s).
    * A clip centred near a boundary mixes both steps, so the contrast check compares the clips just
    * outside those straddling clips. `detectSteps` derives it from the clip times.
@@ -69,6 +74,7 @@ export const DEFAULT_CHANGE_POINT_OPTIONS = {
   penaltyScale: 0.5,
   minContrast: 1,
   contrastWindow: 5,
+  placeWindow: 1,
 } as const;
 
 /** For procedures whose steps differ far more than the motion inside a step (see above). */
@@ -213,6 +219,8 @@ export function detectChangePoints(x: Matrix, options: ChangePointOptions = {}):
   if (options.maxSteps !== undefined && boundaries.length + 1 > options.maxSteps) {
     boundaries = strongest(sc, boundaries, n, Math.max(1, options.maxSteps) - 1);
   }
+  const pw = Math.max(0, Math.floor(options.placeWindow ?? DEFAULT_CHANGE_POINT_OPTIONS.placeWindow));
+  if (pw > 0) boundaries = sharpen(sc, boundaries, n, minLen, Math.max(0, Math.floor(options.overlapClips ?? 0)), pw);
   return { boundaries, penalty, sigma2 };
 }
 
@@ -258,6 +266,38 @@ function mergeGradual(sc: SegmentCost, b: number[], n: number, rho: number, hw: 
     }
     if (weakest < 0 || weakestC >= rho) break;
     cur.splice(weakest, 1);
+  }
+  return cur;
+}
+
+/**
+ * Places each kept boundary, within minLen clips of where the fit put it and inside its
+ * neighbours, where the means of the hw clips on either side differ most, leaving out the ov
+ * clips that straddle it. Why: overlapping clips make the within-step scatter, and
+ * so the penalty, small; the penalised fit then cuts on a grid about minLen apart and the
+ * contrast check only removes cuts, so a kept cut can sit up to a clip length off the change.
+ * A clip that straddles a change mixes both sides; the clips just outside do not, so their
+ * difference peaks where the change is. The count of steps is unchanged.
+ */
+function sharpen(sc: SegmentCost, b: number[], n: number, minLen: number, ov: number, hw: number): number[] {
+  const cur = [...b];
+  for (let i = 0; i < cur.length; i++) {
+    const a = i === 0 ? 0 : cur[i - 1];
+    const c = i === cur.length - 1 ? n : cur[i + 1];
+    let best = cur[i];
+    let bestJump = -1;
+    for (let p = Math.max(a + minLen, cur[i] - minLen); p <= Math.min(c - minLen, cur[i] + minLen); p++) {
+      // The ov clips straddling a change at p are p - ov/2 .. p + ov/2 - 1 (clip p is the first
+      // whose centre lies past it): left out, so one position stands out, not a plateau.
+      const l = p - Math.floor(ov / 2);
+      const r = p + Math.ceil(ov / 2);
+      const lo = Math.max(a, l - hw);
+      const hi = Math.min(c, r + hw);
+      if (l - lo < 1 || hi - r < 1) continue;
+      const j = sc.gapJump(lo, l, r, hi);
+      if (j > bestJump) ((bestJump = j), (best = p));
+    }
+    cur[i] = best;
   }
   return cur;
 }
@@ -315,6 +355,7 @@ export function detectSteps(x: Matrix, times: ClipTimes, options: ChangePointOpt
     ...options,
     minStepClips: scale(options.minStepClips, DEFAULT_CHANGE_POINT_OPTIONS.minStepClips),
     contrastWindow: scale(options.contrastWindow, DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow),
+    placeWindow: options.placeWindow === 0 ? 0 : scale(options.placeWindow, DEFAULT_CHANGE_POINT_OPTIONS.placeWindow),
     ...(options.window !== undefined ? { window: scale(options.window, options.window) } : {}),
     overlapClips: options.overlapClips ?? overlapFromTimes(times, x.rows),
   };

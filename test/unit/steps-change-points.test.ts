@@ -150,3 +150,46 @@ test('overlap of clips is read from the clip times', () => {
   assert.equal(overlapFromTimes(t(20, 2, 1), 20), 1);
   assert.equal(overlapFromTimes(t(20, 2, 0.5), 20), 3);
 });
+
+/** Clips as the pipeline makes them by default: 8 frames (2 s at 4 fps), one every frame (0.25 s). */
+function clipsEveryFrame(v: ReturnType<typeof render>, len = 8, fps = 4) {
+  const { rows, dim, data } = v.emb;
+  const n = rows - len + 1;
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < dim; k++) {
+      let t = 0;
+      for (let f = i; f < i + len; f++) t += data[f * dim + k];
+      out[i * dim + k] = t;
+      s += t * t;
+    }
+    s = Math.sqrt(s);
+    for (let k = 0; k < dim; k++) out[i * dim + k] /= s;
+  }
+  const times = { start_sec: Array.from({ length: n }, (_, i) => i / fps), end_sec: Array.from({ length: n }, (_, i) => (i + len) / fps) };
+  return { emb: { rows: n, dim, data: out }, times, truthSec: v.cuts.slice(1, -1).map((f) => f / fps) };
+}
+
+test('2 s clips every 0.25 s: kept boundaries are placed on the change (mean error at most one clip stride)', () => {
+  let placed = 0;
+  let unplaced = 0;
+  let count = 0;
+  for (let seed = 1; seed <= 8; seed++) {
+    const rng = makeRng(seed * 31 + 3);
+    const { models, lengths } = makeProcedure(rng, 5, DIM, 16, 28); // steps of 4-7 s in frames at 4 fps
+    const v = clipsEveryFrame(render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), 1.2));
+    const err = (opts: { placeWindow?: number }) => {
+      const found = detectSteps(v.emb, v.times, opts).slice(1).map((s) => s.start_sec);
+      return v.truthSec.map((t) => Math.min(...found.map((f) => Math.abs(f - t))));
+    };
+    const a = err({});
+    const b = err({ placeWindow: 0 });
+    placed += a.reduce((x, y) => x + y, 0);
+    unplaced += b.reduce((x, y) => x + y, 0);
+    count += a.length;
+  }
+  assert.ok(placed / count <= 0.25, `mean boundary error ${(placed / count).toFixed(3)} s (the fit's own cuts: ${(unplaced / count).toFixed(3)} s)`);
+  // Placing never drifts a boundary that the fit already had right (a plateau of equal jumps would).
+  assert.ok(placed / count <= unplaced / count + 0.1, `placed ${(placed / count).toFixed(3)} s against ${(unplaced / count).toFixed(3)} s`);
+});
