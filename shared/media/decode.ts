@@ -84,6 +84,41 @@ function tail(text: string | null | undefined, n = 8): string {
 }
 
 /** Decodes `path` into frames; see DecodeOptions. Break out of the loop to stop ffmpeg early. */
+/**
+ * Cuts a raw rgb24 byte stream into whole frames as chunks arrive (a chunk may end inside a
+ * frame); `pending` is the bytes of an unfinished frame, which must be 0 when the stream ends.
+ */
+export class RawFrameSplitter {
+  private cur: Uint8Array;
+  private filled = 0;
+  readonly frameBytes: number;
+  /** keep = false: count the bytes, build no frames (an output nobody will read). */
+  constructor(readonly width: number, readonly height: number, public keep = true) {
+    this.frameBytes = width * height * 3;
+    this.cur = new Uint8Array(this.frameBytes);
+  }
+  get pending(): number {
+    return this.filled;
+  }
+  /** The frames completed by this chunk, in order. */
+  push(chunk: Uint8Array): RgbFrame[] {
+    const out: RgbFrame[] = [];
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(this.frameBytes - this.filled, chunk.length - off);
+      if (this.keep) this.cur.set(chunk.subarray(off, off + n), this.filled);
+      this.filled += n;
+      off += n;
+      if (this.filled === this.frameBytes) {
+        if (this.keep) out.push({ width: this.width, height: this.height, data: this.cur });
+        this.cur = new Uint8Array(this.frameBytes);
+        this.filled = 0;
+      }
+    }
+    return out;
+  }
+}
+
 export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
   const { fps, width, height } = opts;
   if (!(fps > 0) || !Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -142,28 +177,17 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
   cmd.pipe(out, { end: true });
 
   let index = 0;
-  let cur = new Uint8Array(frameBytes);
-  let filled = 0;
+  const split = new RawFrameSplitter(width, height);
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - off);
-        cur.set(chunk.subarray(off, off + n), filled);
-        filled += n;
-        off += n;
-        if (filled === frameBytes) {
-          const frame: DecodedFrame = { index, time_sec: index / fps, frame: { width, height, data: cur } };
-          index++;
-          cur = new Uint8Array(frameBytes);
-          filled = 0;
-          yield frame;
-        }
+      for (const frame of split.push(chunk)) {
+        yield { index, time_sec: index / fps, frame };
+        index++;
       }
     }
     await done; // stdout closes before the exit status is known
     if (opts.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
-    if (filled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${filled}/${frameBytes} bytes)`);
+    if (split.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${split.pending}/${split.frameBytes} bytes)`);
   } catch (err) {
     if (opts.signal?.aborted && !(err instanceof VideoDecodeError && err.code === 'aborted')) {
       throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
@@ -271,23 +295,11 @@ export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOut
     });
     // The side pipe is read eagerly (it is small), so ffmpeg never blocks on it while the main
     // consumer applies backpressure on stdout.
-    const sideBytes = side.width * side.height * 3;
-    let cur = new Uint8Array(sideBytes);
-    let filled = 0;
+    const sideSplit = new RawFrameSplitter(side.width, side.height);
     const sidePipe = child.stdio[3] as import('node:stream').Readable;
     sidePipe.on('data', (chunk: Buffer) => {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(sideBytes - filled, chunk.length - off);
-        if (!discard) cur.set(chunk.subarray(off, off + n), filled);
-        filled += n;
-        off += n;
-        if (filled === sideBytes) {
-          if (!discard) sideFrames.push({ width: side.width, height: side.height, data: cur });
-          cur = new Uint8Array(sideBytes);
-          filled = 0;
-        }
-      }
+      sideSplit.keep = !discard;
+      sideFrames.push(...sideSplit.push(chunk));
     });
     sidePipe.on('error', () => undefined); // the exit status reports it
     let exited = false;
@@ -307,31 +319,19 @@ export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOut
     const onAbort = () => child.kill('SIGKILL');
     main.signal?.addEventListener('abort', onAbort, { once: true });
 
-    const frameBytes = main.width * main.height * 3;
     let index = 0;
-    let mcur = new Uint8Array(frameBytes);
-    let mfilled = 0;
+    const split = new RawFrameSplitter(main.width, main.height);
     try {
       for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-        let off = 0;
-        while (off < chunk.length) {
-          const n = Math.min(frameBytes - mfilled, chunk.length - off);
-          mcur.set(chunk.subarray(off, off + n), mfilled);
-          mfilled += n;
-          off += n;
-          if (mfilled === frameBytes) {
-            const frame: DecodedFrame = { index, time_sec: index / main.fps, frame: { width: main.width, height: main.height, data: mcur } };
-            index++;
-            mcur = new Uint8Array(frameBytes);
-            mfilled = 0;
-            yield frame;
-          }
+        for (const frame of split.push(chunk)) {
+          yield { index, time_sec: index / main.fps, frame };
+          index++;
         }
       }
       await done;
       if (main.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
-      if (mfilled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${mfilled}/${frameBytes} bytes)`);
-      if (filled !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg side output ended inside a frame (${filled}/${sideBytes} bytes)`);
+      if (split.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${split.pending}/${split.frameBytes} bytes)`);
+      if (sideSplit.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg side output ended inside a frame (${sideSplit.pending}/${sideSplit.frameBytes} bytes)`);
       sideResolve(sideFrames);
     } catch (err) {
       let e = err as Error;
