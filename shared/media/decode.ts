@@ -119,11 +119,16 @@ export class RawFrameSplitter {
   }
 }
 
+/** A decode's rate and frame size must be positive (integer sizes); `fn` names the caller in the error. */
+function checkShape(fn: string, o: { fps: number; width: number; height: number }): void {
+  if (!(o.fps > 0) || !Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width <= 0 || o.height <= 0) {
+    throw new RangeError(`${fn}: bad fps/size ${o.fps} ${o.width}x${o.height}`);
+  }
+}
+
 export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
   const { fps, width, height } = opts;
-  if (!(fps > 0) || !Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`decodeFrames: bad fps/size ${fps} ${width}x${height}`);
-  }
+  checkShape('decodeFrames', opts);
   if (opts.signal?.aborted) throw new VideoDecodeError('aborted', 'decode aborted before start');
   const frameBytes = width * height * 3;
   const bin = resolveFfmpegPath(opts.ffmpegPath);
@@ -256,11 +261,7 @@ export function buildTeeFilter(main: SideOutput, side: SideOutput): string {
  * which is most of the cost. The side output should be small (few frames): it is held whole.
  */
 export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOutput): TeeDecode {
-  for (const o of [main, side]) {
-    if (!(o.fps > 0) || !Number.isInteger(o.width) || !Number.isInteger(o.height) || o.width <= 0 || o.height <= 0) {
-      throw new RangeError(`decodeFramesTee: bad fps/size ${o.fps} ${o.width}x${o.height}`);
-    }
-  }
+  for (const o of [main, side]) checkShape('decodeFramesTee', o);
   if (main.keyframesOnly) throw new RangeError('decodeFramesTee: keyframesOnly is not supported');
   const bin = resolveFfmpegPath(main.ffmpegPath);
   const args = [

@@ -108,7 +108,7 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   const tolerances = await currentStepTolerances(ctx.db, s.gold_video_id, goldConsecutive, steps);
   if (tolerances) run = { ...run, stepTolerances: tolerances };
   let outcome = scoreAlignment(
-    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, ...(run.preCentered ? { goldConsecutive: goldRows } : {}) },
+    { gold: inp.gold.matrix, goldTimes: inp.gold.times, goldSteps: steps, trainee: inp.trainee.matrix, traineeTimes: inp.trainee.times, backend, goldConsecutive: goldRows },
     run,
   );
   if (reg) {

@@ -20,7 +20,7 @@ export interface ScoreInput {
   traineeTimes: ClipTimes;
   /** The cost matrix (default: the TypeScript reference). Pass the native one for speed. */
   backend?: ScoringBackend;
-  /** The centred gold's consecutive-row cosines (score-visits.ts goldConsecutiveRows), with preCentered input only. */
+  /** goldConsecutiveRows(gold) (score-visits.ts) when the caller has it; ignored when the gold is centred here. */
   goldConsecutive?: number[];
 }
 
@@ -41,7 +41,8 @@ export function scoreAlignment(input: ScoreInput, options: Partial<ScoringOption
     trainee = centerRows(input.trainee, mean);
   }
   return scoreVisits({ gold, trainee, goldSteps: input.goldSteps, traineeTimes: input.traineeTimes, backend: input.backend ?? REFERENCE_BACKEND,
-    ...(o.preCentered && input.goldConsecutive ? { goldConsecutive: input.goldConsecutive } : {}) }, o);
+    // The caller's consecutive cosines are of input.gold: still valid unless it was centred here.
+    ...(gold === input.gold && input.goldConsecutive ? { goldConsecutive: input.goldConsecutive } : {}) }, o);
 }
 
 function checkSteps(steps: GoldStep[], n: number): void {
