@@ -1,10 +1,9 @@
 // Streams a video as fixed-size rgb24 frames at a fixed sampling rate, through ffmpeg
-// (fluent-ffmpeg) writing rawvideo to a pipe. Memory stays bounded whatever the video's
+// (spawned directly) writing rawvideo to a pipe. Memory stays bounded whatever the video's
 // length: frames are cut from the pipe one at a time and the pipe is not read while the
 // consumer is busy, so ffmpeg blocks on its write instead of running ahead.
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
+import type { Readable } from 'node:stream';
 import { resolveFfmpegPath } from './binaries.js';
 import { trackChild } from './children.js';
 
@@ -83,7 +82,6 @@ function tail(text: string | null | undefined, n = 8): string {
   return (text ?? '').split(/\r?\n/).filter((l) => l.trim() !== '').slice(-n).join('\n');
 }
 
-/** Decodes `path` into frames; see DecodeOptions. Break out of the loop to stop ffmpeg early. */
 /**
  * Cuts a raw rgb24 byte stream into whole frames as chunks arrive (a chunk may end inside a
  * frame); `pending` is the bytes of an unfinished frame, which must be 0 when the stream ends.
@@ -126,91 +124,138 @@ function checkShape(fn: string, o: { fps: number; width: number; height: number 
   }
 }
 
-export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
-  const { fps, width, height } = opts;
-  checkShape('decodeFrames', opts);
-  if (opts.signal?.aborted) throw new VideoDecodeError('aborted', 'decode aborted before start');
-  const frameBytes = width * height * 3;
-  const bin = resolveFfmpegPath(opts.ffmpegPath);
+/** Options every decode passes ffmpeg (global ones: their place on the command line does not matter). */
+function commonArgs(strict: boolean | undefined): string[] {
+  return ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning', ...(strict === false ? [] : ['-xerror'])];
+}
 
-  // emitClose:false: fluent-ffmpeg treats the target's 'close' as "reader went away" and may
-  // report a spurious error if ffmpeg's exit comes later; we manage the lifetime ourselves.
-  const out = new PassThrough({ emitClose: false, highWaterMark: Math.max(frameBytes, 64 * 1024) });
-  const cmd = ffmpeg(path, { stdoutLines: 40 }) // ring of the last lines of output (applies to stderr too)
-    .setFfmpegPath(bin)
-    .inputOptions(opts.keyframesOnly ? ['-skip_frame', 'nokey'] : [])
-    .noAudio()
-    .outputOptions([
-      '-hide_banner',
-      '-nostdin',
-      '-nostats',
-      '-loglevel',
-      'warning',
-      ...(opts.strict === false ? [] : ['-xerror']),
-      '-sn',
-      '-dn',
-      ...(opts.keyframesOnly ? ['-vsync', '0'] : []),
-      '-vf',
-      opts.keyframesOnly ? buildDecodeFilter(opts).replace(/^fps=[^,]*,/, '') : buildDecodeFilter(opts),
-      '-pix_fmt',
-      'rgb24',
-      '-f',
-      'rawvideo',
-    ]);
+/** One rawvideo output, to `pipe`; audio, subtitle and data streams are dropped. */
+function rawOutput(pipe: string): string[] {
+  return ['-an', '-sn', '-dn', '-pix_fmt', 'rgb24', '-f', 'rawvideo', pipe];
+}
 
-  let finished = false;
-  cmd.on('start', () => trackChild((cmd as unknown as { ffmpegProc?: import('node:child_process').ChildProcess }).ffmpegProc));
+/** ffmpeg's stderr, as lines (\r, \n or \r\n), the last 39 kept: what fluent-ffmpeg kept. */
+class StderrLines {
+  private text = '';
+  private cut = false;
+  append(s: string): void {
+    this.text += s;
+    if (this.text.length > 64 * 1024) {
+      this.text = this.text.slice(-32 * 1024);
+      this.cut = true;
+    }
+  }
+  lines(): string[] {
+    const ls = this.text.split(/\r\n|\r|\n/);
+    return ls.slice(this.cut ? 1 : 0).slice(-39);
+  }
+}
+
+/**
+ * The message of a failed exit, worded as fluent-ffmpeg worded it when decodeFrames used it:
+ * "ffmpeg exited with code N: " and the first line after the last one starting with ' ' or '['
+ * (ffmpeg's own summary; often empty), or the signal that killed it.
+ */
+function exitMessage(code: number | null, signal: NodeJS.Signals | null, lines: string[]): string {
+  if (signal) return `ffmpeg was killed with signal ${signal}`;
+  let start = 0;
+  lines.forEach((l, i) => {
+    if (l.startsWith(' ') || l.startsWith('[')) start = i + 1;
+  });
+  return `ffmpeg exited with code ${code}: ${lines[start] ?? ''}`;
+}
+
+/**
+ * Runs ffmpeg with `args` and yields the rgb24 frames of its stdout (o.width x o.height, timed at
+ * o.fps). The process handling of both decoders: the stderr tail for error messages, failures as
+ * VideoDecodeError ('decode_failed', or 'aborted' once `o.signal` fired), ffmpeg killed on abort
+ * and when the consumer stops iterating. `extraPipes` > 0 opens fds 3.. for more outputs, handed
+ * to `onPipes` at spawn; they must be read eagerly, or ffmpeg blocks writing them. The generator
+ * returns only after ffmpeg has exited cleanly, so those pipes have then delivered everything.
+ */
+async function* ffmpegFrames(
+  path: string,
+  args: string[],
+  o: { fps: number; width: number; height: number; ffmpegPath?: string; signal?: AbortSignal },
+  extraPipes = 0,
+  onPipes?: (pipes: Readable[]) => void,
+): AsyncGenerator<DecodedFrame, void, undefined> {
+  if (o.signal?.aborted) throw new VideoDecodeError('aborted', 'decode aborted before start');
+  const bin = resolveFfmpegPath(o.ffmpegPath);
+  const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'pipe', 'pipe', ...Array<'pipe'>(extraPipes).fill('pipe')];
+  const child = trackChild(spawn(bin, args, { stdio }));
+  const stderr = new StderrLines();
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (s: string) => stderr.append(s));
+  child.stdout!.on('error', () => undefined); // the read below or the exit status reports it
+  onPipes?.(child.stdio.slice(3) as Readable[]);
+
+  let exited = false;
   const done = new Promise<void>((resolve, reject) => {
-    cmd.on('end', () => {
-      finished = true;
-      resolve();
+    child.on('error', (err) => {
+      exited = true;
+      reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${err.message.split('\n')[0]}`));
     });
-    cmd.on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-      finished = true;
-      const t = tail(stderr);
-      reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${err.message.split('\n')[0]}${t ? `\n${t}` : ''}`, t));
+    // 'close': exited and every pipe drained (the extra outputs' last bytes are in).
+    child.on('close', (code, signal) => {
+      exited = true;
+      if (code === 0) return resolve();
+      const lines = stderr.lines();
+      const t = tail(lines.join('\n'));
+      reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${exitMessage(code, signal, lines)}${t ? `\n${t}` : ''}`, t));
     });
   });
-  done.catch(() => {}); // observed below; avoid an unhandled rejection when the consumer leaves early
+  done.catch(() => undefined); // observed below; not when the consumer leaves early
 
+  // Fail the read at once, not after the frames already buffered.
   const onAbort = () => {
-    out.destroy(new VideoDecodeError('aborted', `decode of ${path} aborted`));
-    cmd.kill('SIGKILL');
+    child.stdout!.destroy(new VideoDecodeError('aborted', `decode of ${path} aborted`));
+    child.kill('SIGKILL');
   };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-  cmd.pipe(out, { end: true });
+  o.signal?.addEventListener('abort', onAbort, { once: true });
 
   let index = 0;
-  const split = new RawFrameSplitter(width, height);
+  const split = new RawFrameSplitter(o.width, o.height);
   try {
-    for await (const chunk of out as AsyncIterable<Buffer>) {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
       for (const frame of split.push(chunk)) {
-        yield { index, time_sec: index / fps, frame };
+        yield { index, time_sec: index / o.fps, frame };
         index++;
       }
     }
     await done; // stdout closes before the exit status is known
-    if (opts.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
+    if (o.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
     if (split.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${split.pending}/${split.frameBytes} bytes)`);
   } catch (err) {
-    if (opts.signal?.aborted && !(err instanceof VideoDecodeError && err.code === 'aborted')) {
+    if (o.signal?.aborted && !(err instanceof VideoDecodeError && err.code === 'aborted')) {
       throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
     }
     // A failed exit often shows first as the pipe ending early: report ffmpeg's own error.
-    if (!(err instanceof VideoDecodeError)) {
-      await done.catch((e: unknown) => {
-        throw e;
-      });
-    }
+    if (!(err instanceof VideoDecodeError)) await done;
     throw err;
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-    if (!finished) {
-      cmd.kill('SIGKILL');
-      out.destroy();
+    o.signal?.removeEventListener('abort', onAbort);
+    if (!exited) {
+      child.kill('SIGKILL');
+      child.stdout!.destroy();
     }
   }
+}
+
+/** Decodes `path` into frames; see DecodeOptions. Break out of the loop to stop ffmpeg early. */
+export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGenerator<DecodedFrame, void, undefined> {
+  checkShape('decodeFrames', opts);
+  const kf = opts.keyframesOnly === true;
+  const args = [
+    ...commonArgs(opts.strict),
+    ...(kf ? ['-skip_frame', 'nokey'] : []),
+    '-i', path,
+    // Key frames each as it is: no resampling to a rate (-vsync 0, no fps filter).
+    ...(kf ? ['-vsync', '0'] : []),
+    '-vf', kf ? buildDecodeFilter(opts).replace(/^fps=[^,]*,/, '') : buildDecodeFilter(opts),
+    ...rawOutput('pipe:1'),
+  ];
+  yield* ffmpegFrames(path, args, opts);
 }
 
 /** Decodes up to `max` frames into memory (for short clips, tests and benchmarks). */
@@ -263,14 +308,13 @@ export function buildTeeFilter(main: SideOutput, side: SideOutput): string {
 export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOutput): TeeDecode {
   for (const o of [main, side]) checkShape('decodeFramesTee', o);
   if (main.keyframesOnly) throw new RangeError('decodeFramesTee: keyframesOnly is not supported');
-  const bin = resolveFfmpegPath(main.ffmpegPath);
+  resolveFfmpegPath(main.ffmpegPath); // a missing binary fails here, at the call
   const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning',
-    ...(main.strict === false ? [] : ['-xerror']),
+    ...commonArgs(main.strict),
     '-i', path,
     '-filter_complex', buildTeeFilter(main, side),
-    '-map', '[om]', '-an', '-sn', '-dn', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
-    '-map', '[os]', '-an', '-sn', '-dn', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:3',
+    '-map', '[om]', ...rawOutput('pipe:1'),
+    '-map', '[os]', ...rawOutput('pipe:3'),
   ];
 
   let sideResolve!: (f: RgbFrame[]) => void;
@@ -282,76 +326,29 @@ export function decodeFramesTee(path: string, main: DecodeOptions, side: SideOut
   sidePromise.catch(() => undefined); // observed by the caller; never unhandled here
   let discard = false;
   const sideFrames: RgbFrame[] = [];
+  const sideSplit = new RawFrameSplitter(side.width, side.height);
 
-  async function* run(): AsyncGenerator<DecodedFrame, void, undefined> {
-    if (main.signal?.aborted) {
-      const e = new VideoDecodeError('aborted', 'decode aborted before start');
-      sideReject(e);
-      throw e;
-    }
-    const child = trackChild(spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] }));
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr = (stderr + String(d)).slice(-8000);
-    });
-    // The side pipe is read eagerly (it is small), so ffmpeg never blocks on it while the main
-    // consumer applies backpressure on stdout.
-    const sideSplit = new RawFrameSplitter(side.width, side.height);
-    const sidePipe = child.stdio[3] as import('node:stream').Readable;
-    sidePipe.on('data', (chunk: Buffer) => {
+  // The side pipe is read eagerly (it is small), so ffmpeg never blocks on it while the main
+  // consumer applies backpressure on stdout.
+  const readSide = ([pipe]: Readable[]) => {
+    pipe.on('data', (chunk: Buffer) => {
       sideSplit.keep = !discard;
       sideFrames.push(...sideSplit.push(chunk));
     });
-    sidePipe.on('error', () => undefined); // the exit status reports it
-    let exited = false;
-    const done = new Promise<void>((resolve, reject) => {
-      child.on('error', (err) => {
-        exited = true;
-        reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: ${err.message}`));
-      });
-      child.on('close', (code, signal) => {
-        exited = true;
-        if (code === 0) return resolve();
-        const t = tail(stderr);
-        reject(new VideoDecodeError('decode_failed', `ffmpeg failed decoding ${path}: exited with ${code ?? signal}${t ? `\n${t}` : ''}`, t));
-      });
-    });
-    done.catch(() => undefined);
-    const onAbort = () => child.kill('SIGKILL');
-    main.signal?.addEventListener('abort', onAbort, { once: true });
+    pipe.on('error', () => undefined); // the exit status reports it
+  };
 
-    let index = 0;
-    const split = new RawFrameSplitter(main.width, main.height);
+  async function* run(): AsyncGenerator<DecodedFrame, void, undefined> {
     try {
-      for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-        for (const frame of split.push(chunk)) {
-          yield { index, time_sec: index / main.fps, frame };
-          index++;
-        }
-      }
-      await done;
-      if (main.signal?.aborted) throw new VideoDecodeError('aborted', `decode of ${path} aborted`);
-      if (split.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg output ended inside a frame (${split.pending}/${split.frameBytes} bytes)`);
+      yield* ffmpegFrames(path, args, main, 1, readSide);
       if (sideSplit.pending !== 0) throw new VideoDecodeError('decode_failed', `ffmpeg side output ended inside a frame (${sideSplit.pending}/${sideSplit.frameBytes} bytes)`);
       sideResolve(sideFrames);
     } catch (err) {
-      let e = err as Error;
-      if (main.signal?.aborted && !(e instanceof VideoDecodeError && e.code === 'aborted')) {
-        e = new VideoDecodeError('aborted', `decode of ${path} aborted`);
-      } else if (!(e instanceof VideoDecodeError)) {
-        // A failed exit often shows first as the pipe ending early: report ffmpeg's own error.
-        await done.catch((x: Error) => {
-          e = x;
-        });
-      }
-      sideReject(e);
-      throw e;
+      sideReject(err as Error);
+      throw err;
     } finally {
-      main.signal?.removeEventListener('abort', onAbort);
-      if (!exited) {
-        child.kill('SIGKILL');
-        sideReject(new VideoDecodeError('aborted', `decode of ${path} left before its end`));
-      }
+      // Left early (the consumer's break): no-op when settled above.
+      sideReject(new VideoDecodeError('aborted', `decode of ${path} left before its end`));
     }
   }
   return {
