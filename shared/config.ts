@@ -75,6 +75,7 @@ const spec = {
   MODELS_DIR: [z.string().min(1), 'models'],
   EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic', 'work', 'hybrid-work']), 'auto'],
   EMBEDDER_WORK_WEIGHT: [num(0.05, 0.95), '0.7'],
+  EMBEDDER_BACKBONE_VIEW: [z.enum(['frame', 'work-region']), 'frame'],
   ONNX_MODEL_PATH: [z.string().min(1).optional(), undefined],
   EMBEDDER_BATCH_SIZE: [int(1, 4096).optional(), undefined],
   USE_GPU: [tri, 'auto'],

@@ -4,7 +4,7 @@
 // gold step, the mean over the step's trainee frames of the best centred cosine with any frame of
 // the gold step; a step is "diagonal-best" when its own gold step wins, and its margin is own
 // minus the best other. This is perception alone, before any scoring rule.
-// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json]
+// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json] [--only NAME-PART]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeFrames } from '../../shared/media/decode.js';
@@ -14,6 +14,7 @@ import { WorkFeatureExtractor, WORK_GRID } from '../../shared/perception/work-fe
 import { createEmbedder } from '../../shared/vision/create-embedder.js';
 import { poolClipFeatures, type FrameFeatureEmbedder } from '../../shared/vision/embedder.js';
 import type { Frame } from '../../shared/vision/frame.js';
+import { workRegion, meanBox, cropFrame } from '../../shared/perception/work-region.js';
 
 const FOOTAGE = '../shared/footage/hrt1';
 const FPS = 4;
@@ -21,6 +22,7 @@ const W = 224;
 const H = 126;
 /** ±1 s of context per frame, pooled as the clips are (mean and trend). */
 const HALF = 4;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
 const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'benchmarks/results/step-separability.json';
 
 if (!existsSync(FOOTAGE)) {
@@ -54,35 +56,89 @@ function warp(f: Frame, t: Similarity): Frame {
 const stillOf = (frames: Frame[]) => toGrey(medianFrame(frames.filter((_, i) => i % Math.max(1, Math.floor(frames.length / 40)) === 0)));
 
 /** The take's frames in the gold's picture coordinates (registration at twice the feature size). */
-async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Frame[]> {
+interface Take { small: Frame[]; big: Frame[] }
+async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Take> {
   const file = path.join(FOOTAGE, `${task}_trial_${take}.mp4`);
-  const frames = await decode(file, W, H);
-  if (!goldStill) return frames;
-  const { camera, transform } = await registerCamera(goldStill, stillOf(await decode(file, 2 * W, 2 * H)));
-  return camera.same_scene ? frames.map((f) => warp(f, rescaleSimilarity(transform, 0.5, 0.5))) : frames;
+  const small = await decode(file, W, H);
+  const big = await decode(file, 2 * W, 2 * H);
+  if (!goldStill) return { small, big };
+  const { camera, transform } = await registerCamera(goldStill, stillOf(big));
+  if (!camera.same_scene) return { small, big };
+  return { small: small.map((f) => warp(f, rescaleSimilarity(transform, 0.5, 0.5))), big: big.map((f) => warp(f, transform)) };
 }
 
-type Family = { name: string; perFrame: (frames: Frame[]) => Promise<Float32Array[]> };
+type Family = { name: string; perFrame: (take: Take) => Promise<Float32Array[]> };
 const mobilenet = (await createEmbedder({ backend: 'onnx' })).embedder as unknown as FrameFeatureEmbedder;
 const heuristic = (await createEmbedder({ backend: 'heuristic' })).embedder as unknown as FrameFeatureEmbedder;
 const families: Family[] = [
   {
     name: 'work (change vs own scene + motion, 28x16 grid)',
-    perFrame: async (fr) => {
-      const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr));
-      return fr.map((f) => ex.next(f));
-    },
+    perFrame: async ({ small }) => workGrid(small),
   },
-  { name: 'heuristic (colour histogram, grey grid)', perFrame: (fr) => heuristic.embedFrames(fr) },
-  {
-    name: 'mobilenet_v2 (nsfwjs backbone, pooled)',
-    perFrame: async (fr) => {
-      const r: Float32Array[] = [];
-      for (let i = 0; i < fr.length; i += 16) r.push(...(await mobilenet.embedFrames(fr.slice(i, i + 16))));
-      return r;
-    },
-  },
+  { name: 'heuristic (colour histogram, grey grid)', perFrame: ({ small }) => heuristic.embedFrames(small) },
+  { name: 'mobilenet_v2 (nsfwjs backbone, pooled)', perFrame: ({ small }) => backbone(small) },
+  cropFamily('big'),
+  cropFamily('small'),
 ];
+// Mixtures as the embedders build them: each part L2-normalised per frame and scaled by the root
+// of its share of the cosine (hybrid-embedder.ts).
+const memo = new Map<string, Promise<Float32Array[]>>();
+const takeIds = new WeakMap<Take, number>();
+let nextId = 0;
+function partOf(name: string, take: Take): Promise<Float32Array[]> {
+  if (!takeIds.has(take)) takeIds.set(take, nextId++);
+  const key = `${name}|${takeIds.get(take)}`;
+  if (!memo.has(key)) memo.set(key, families.find((f) => f.name.startsWith(name))!.perFrame(take));
+  return memo.get(key)!;
+}
+function mixture(label: string, parts: Array<[string, number]>): Family {
+  return {
+    name: `${label}: ${parts.map(([n, w]) => `${w} ${SHORT[n]}`).join(' + ')}`,
+    perFrame: async (take) => {
+      const got = await Promise.all(parts.map(([n]) => partOf(n, take)));
+      return got[0].map((_, i) => {
+        const rows = got.map((g, k) => {
+          const v = g[i];
+          const norm = Math.hypot(...v) || 1;
+          return Float32Array.from(v, (x) => (x / norm) * Math.sqrt(parts[k][1]));
+        });
+        const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
+        let o = 0;
+        for (const r of rows) (out.set(r, o), (o += r.length));
+        return out;
+      });
+    },
+  };
+}
+const WORK = 'work (', HEUR = 'heuristic', MOB = 'mobilenet_v2 (nsfwjs', CROP = `mobilenet_v2 on the work region (crop, ${2 * W}`, CROP_S = `mobilenet_v2 on the work region (crop, ${W}`;
+const SHORT: Record<string, string> = { [WORK]: 'work', [HEUR]: 'heuristic', [MOB]: 'mobilenet', [CROP]: `crop@${2 * W}`, [CROP_S]: `crop@${W}` };
+families.push(
+  mixture('hybrid-work, frame view', [[WORK, 0.7], [MOB, 0.15], [HEUR, 0.15]]),
+  mixture('hybrid-work, work-region view', [[WORK, 0.7], [CROP_S, 0.15], [HEUR, 0.15]]),
+  mixture('the same, crops at 2x', [[WORK, 0.7], [CROP, 0.15], [HEUR, 0.15]]),
+  mixture('both views', [[WORK, 0.6], [MOB, 0.1], [HEUR, 0.1], [CROP_S, 0.2]]),
+);
+/** MobileNetV2 on the box around the change (work-region.ts), from frames at twice or at the feature size. */
+function cropFamily(source: 'big' | 'small'): Family {
+  return {
+    name: `mobilenet_v2 on the work region (crop, ${source === 'big' ? 2 * W : W} px)`,
+    perFrame: async (take) => {
+      const cells = WORK_GRID.cols * WORK_GRID.rows;
+      const boxes = workGrid(take.small).map((g) => workRegion(g.subarray(0, cells), WORK_GRID.cols, WORK_GRID.rows, W / H));
+      // Causal smoothing, as a streaming embedder can do it: the mean of this and the last boxes.
+      return backbone(take[source].map((f, i) => cropFrame(f, meanBox(boxes.slice(Math.max(0, i - HALF), i + 1)))));
+    },
+  };
+}
+function workGrid(fr: Frame[]): Float32Array[] {
+  const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr));
+  return fr.map((f) => ex.next(f));
+}
+async function backbone(fr: Frame[]): Promise<Float32Array[]> {
+  const r: Float32Array[] = [];
+  for (let i = 0; i < fr.length; i += 16) r.push(...(await mobilenet.embedFrames(fr.slice(i, i + 16))));
+  return r;
+}
 
 const withContext = (f: Float32Array[]) => f.map((_, i) => poolClipFeatures(f.slice(Math.max(0, i - HALF), Math.min(f.length, i + HALF + 1)), { pooling: 'concat' }));
 function centred(rows: Float32Array[], mean: Float64Array): Float32Array[] {
@@ -107,7 +163,7 @@ for (const [task, info] of Object.entries(labels.tasks)) {
   const goldFrames = await takeFrames(task, '1', null);
   const goldStill = stillOf(await decode(path.join(FOOTAGE, `${task}_trial_1.mp4`), 2 * W, 2 * H));
   const trainees = await Promise.all(takes.filter((t) => t !== '1').map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill) })));
-  for (const fam of families) {
+  for (const fam of families.filter((f) => !only || f.name.includes(only))) {
     const g0 = withContext(await fam.perFrame(goldFrames));
     const mean = new Float64Array(g0[0].length);
     for (const r of g0) r.forEach((v, x) => (mean[x] += v / g0.length));

@@ -21,7 +21,11 @@ export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu
   appearanceWeight?: number;
   /** Share of the work grid in a hybrid-work clip vector's cosine (default 0.7). */
   workWeight?: number;
+  /** What the backbone looks at in hybrid-work: the whole frame (default) or the box around the work. */
+  backboneView?: BackboneView;
 }
+
+export type BackboneView = 'work-region' | 'frame';
 
 export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<{ embedder: ClipEmbedder; reason: string }> {
   const backend = opts.backend ?? 'auto';
@@ -35,10 +39,20 @@ export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<
     const e = await OnnxClipEmbedder.create(opts);
     const desc = `${e.name} ${e.version} (${e.kind} model, input ${e.input.layout} ${e.input.h}x${e.input.w}${e.input.t ? ` T=${e.input.t}` : ''}, dim ${e.dim}, batch ${e.batchSize}) on ${e.providerReason}`;
     if ((backend === 'auto' || backend === 'hybrid' || backend === 'hybrid-work') && e.kind === 'image') {
-      const h = new HybridClipEmbedder(e, new HeuristicClipEmbedder(opts.heuristic), opts.appearanceWeight ?? 0.5);
-      if (backend === 'hybrid') return { embedder: h, reason: `hybrid: onnx ${desc} + heuristic layout/motion features, dim ${h.dim}` };
-      const s = new SceneHybridEmbedder(h, opts.workWeight ?? 0.7);
-      return { embedder: s, reason: `hybrid-work: hybrid (onnx ${desc} + heuristic) beside the work grid, grid weight ${opts.workWeight ?? 0.7}, dim ${s.dim}` };
+      const heuristic = new HeuristicClipEmbedder(opts.heuristic);
+      const share = opts.appearanceWeight ?? 0.5;
+      if (backend === 'hybrid') {
+        const h = new HybridClipEmbedder(e, heuristic, share);
+        return { embedder: h, reason: `hybrid: onnx ${desc} + heuristic layout/motion features, dim ${h.dim}` };
+      }
+      const view = opts.backboneView ?? 'frame';
+      if (view !== 'work-region' && view !== 'frame') throw new Error(`unknown backbone view '${view}' (work-region|frame)`);
+      const s =
+        view === 'work-region'
+          ? new SceneHybridEmbedder({ region: e, frame: heuristic, regionShare: share, workWeight: opts.workWeight })
+          : new SceneHybridEmbedder({ frame: new HybridClipEmbedder(e, heuristic, share), workWeight: opts.workWeight });
+      const what = view === 'work-region' ? `onnx ${desc} on the work region + heuristic on the frame` : `hybrid (onnx ${desc} + heuristic) on the frame`;
+      return { embedder: s, reason: `hybrid-work: ${what}, beside the work grid, grid weight ${opts.workWeight ?? 0.7}, dim ${s.dim}` };
     }
     if (backend === 'hybrid' || backend === 'hybrid-work') throw new Error(`${backend} needs an image model; ${e.name} is a ${e.kind} model`);
     return {
@@ -48,7 +62,7 @@ export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<
   } catch (err) {
     if (backend === 'onnx' || backend === 'hybrid' || backend === 'hybrid-work') throw err;
     // Without the model, the heuristic takes the appearance part beside the work grid.
-    const s = new SceneHybridEmbedder(new HeuristicClipEmbedder(opts.heuristic), opts.workWeight ?? 0.7);
+    const s = new SceneHybridEmbedder({ frame: new HeuristicClipEmbedder(opts.heuristic), workWeight: opts.workWeight });
     return { embedder: s, reason: `hybrid-work on the heuristic (onnx model failed to load: ${(err as Error).message.split('\n')[0]})` };
   }
 }

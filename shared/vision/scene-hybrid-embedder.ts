@@ -1,30 +1,59 @@
 /**
- * The "hybrid-work" embedder: the hybrid's whole-frame appearance (backbone + colour/layout)
- * beside the work grid (change against the video's own scene still, and motion;
- * work-embedder.ts). Appearance tells steps apart where each has its own look (the synthetic
- * demo); across real takes of one task it does not, and the scene-relative grid does
- * (docs/scoring.md, "Which features tell the steps apart"). The grid is the vector's tail, so
- * registration can resample it into the gold's camera (score-jobs/register.ts).
+ * The "hybrid-work" embedder: appearance beside the work grid (change against the video's own
+ * scene still, and motion; work-embedder.ts). Appearance tells steps apart where each has its
+ * own look (the synthetic demo); across real takes of one task it does not, and the
+ * scene-relative grid does (docs/scoring.md, "Which features tell the steps apart"). The grid
+ * is the vector's tail, so registration can resample it into the gold's camera
+ * (score-jobs/register.ts).
+ *
+ * With a `region` backbone, the backbone looks where the work is (the box around the change,
+ * perception/work-region.ts) instead of at the whole frame, where the work is a small part and
+ * the backbone sees mostly the room; the whole-frame part (colour, coarse layout) stays beside it.
  */
 import type { FrameFeatureEmbedder } from './embedder.js';
+import type { Frame } from './frame.js';
 import type { GreyImage, Rect } from '../perception/image.js';
-import { HybridClipEmbedder } from './hybrid-embedder.js';
+import { WORK_GRID } from '../perception/work-features.js';
+import { WorkRegionTracker, cropFrame } from '../perception/work-region.js';
 import { WorkClipEmbedder, type SceneEmbedder } from './work-embedder.js';
+import { WeightedParts, type WeightedPart } from './weighted-parts.js';
+
+export interface SceneHybridParts {
+  /** Appearance of the whole frame (the hybrid, or the heuristic alone). */
+  frame: FrameFeatureEmbedder;
+  /** A backbone run on the work region's crop, beside `frame`. */
+  region?: FrameFeatureEmbedder;
+  /** The region part's share of the appearance (default 0.5). */
+  regionShare?: number;
+  /** The grid's share of a clip vector's cosine (default 0.7; the rest is appearance). */
+  workWeight?: number;
+}
 
 export class SceneHybridEmbedder implements SceneEmbedder {
   readonly name = 'hybrid-work';
   readonly version: string;
   readonly dim: number;
   private readonly work = new WorkClipEmbedder();
+  private readonly frame: FrameFeatureEmbedder;
+  private readonly region?: FrameFeatureEmbedder;
+  private readonly head: Array<Omit<WeightedPart, 'embedder'>>;
+  private readonly workWeight: number;
 
-  /** workWeight: the grid's share of a clip vector's cosine (the rest is appearance). */
-  constructor(
-    private readonly appearance: FrameFeatureEmbedder,
-    private readonly workWeight = 0.7,
-  ) {
-    if (!(workWeight > 0 && workWeight < 1)) throw new Error('workWeight must be in (0, 1)');
-    this.dim = appearance.dim + this.work.dim;
-    this.version = `${appearance.name}@${appearance.version}+work@${this.work.version}+w${workWeight}`;
+  constructor(parts: SceneHybridParts) {
+    const ww = parts.workWeight ?? 0.7;
+    if (!(ww > 0 && ww < 1)) throw new Error('workWeight must be in (0, 1)');
+    const rs = parts.regionShare ?? 0.5;
+    if (parts.region && !(rs > 0 && rs < 1)) throw new Error('regionShare must be in (0, 1)');
+    this.frame = parts.frame;
+    this.region = parts.region;
+    this.workWeight = ww;
+    this.head = this.region ? [{ weight: (1 - ww) * rs }, { weight: (1 - ww) * (1 - rs) }] : [{ weight: 1 - ww }];
+    const f = this.frame;
+    this.dim = (this.region?.dim ?? 0) + f.dim + this.work.dim;
+    const appearance = this.region
+      ? `${this.region.name}@${this.region.version}@work-region+${f.name}@${f.version}+w${rs}`
+      : `${f.name}@${f.version}`;
+    this.version = `${appearance}+work@${this.work.version}+w${ww}`;
   }
 
   /** Length of the grid part at the end of every vector. */
@@ -32,20 +61,45 @@ export class SceneHybridEmbedder implements SceneEmbedder {
     return this.work.dim;
   }
 
+  /** Where the backbone runs ('cuda' | 'cpu'), for metrics. */
+  get provider(): string | undefined {
+    return ((this.region ?? this.frame) as { provider?: string }).provider;
+  }
+
+  get batchSize(): number | undefined {
+    return ((this.region ?? this.frame) as { batchSize?: number }).batchSize;
+  }
+
   async embedClips(): Promise<Float32Array[]> {
     throw new Error('the hybrid-work embedder needs the video scene: use forScene()');
   }
 
   forScene(background: GreyImage, rect: Rect): FrameFeatureEmbedder {
-    const h = new HybridClipEmbedder(this.appearance, this.work.forScene(background, rect), 1 - this.workWeight);
+    const grid = this.work.forScene(background, rect);
+    const embedders = [...(this.region ? [this.region] : []), this.frame];
+    const parts = new WeightedParts([...embedders.map((embedder, k) => ({ embedder, weight: this.head[k].weight })), { embedder: grid, weight: this.workWeight }]);
+    const cells = WORK_GRID.cols * WORK_GRID.rows;
+    const tracker = new WorkRegionTracker(WORK_GRID.cols, WORK_GRID.rows, rect.width / rect.height);
+    const region = this.region;
+    const frame = this.frame;
+    // Frames must come in video order: the grid and the region tracker follow the video.
+    const embedFrames = async (frames: Frame[]): Promise<Float32Array[]> => {
+      const g = await grid.embedFrames(frames);
+      const heads: Array<Promise<Float32Array[]>> = [];
+      if (region) heads.push(region.embedFrames(frames.map((f, i) => cropFrame(f, tracker.next(g[i].subarray(0, cells)), rect))));
+      heads.push(frame.embedFrames(frames));
+      return parts.join([...(await Promise.all(heads)), g]);
+    };
     return {
       name: this.name,
       version: this.version,
-      dim: h.dim,
-      frameDim: h.frameDim,
-      embedClips: (clips) => h.embedClips(clips),
-      embedFrames: (frames) => h.embedFrames(frames),
-      combineClip: (features) => h.combineClip(features),
+      dim: parts.dim,
+      frameDim: parts.frameDim,
+      embedFrames,
+      combineClip: (features) => parts.combineClip(features),
+      async embedClips() {
+        throw new Error('per-video hybrid-work embedder: frames only (in video order)');
+      },
     };
   }
 }
