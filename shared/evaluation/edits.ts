@@ -77,6 +77,13 @@ export function cameraFilter(cam: Extract<Edit, { op: 'camera' }> | undefined, w
   return f.join(',');
 }
 
+/**
+ * One encoder thread: with several, x264's bitrate control (the low-rate camera edit) gave
+ * another file on every run (three runs, three scores of one case: 80.6, 81.1, 83.0), and an
+ * evaluation case must be the same video every time it is made.
+ */
+const ENCODE = ['-c:v', 'libx264', '-preset', 'ultrafast', '-threads', '1'];
+
 /** ffmpeg arguments that write `out` from `source` (and `other`, for a replace) with `edits`. */
 export function editArgs(source: string, durSec: number, edits: Edit[], out: string, other?: string): string[] {
   const temporal = edits.filter((e) => e.op !== 'camera');
@@ -107,7 +114,7 @@ export function editArgs(source: string, durSec: number, edits: Edit[], out: str
   const rateArgs = cameras[0]?.bitrate_k ? ['-b:v', `${cameras[0].bitrate_k}k`, '-maxrate', `${cameras[0].bitrate_k}k`, '-bufsize', `${2 * cameras[0].bitrate_k}k`] : ['-crf', '20'];
   return [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', source, ...(other ? ['-i', other] : []),
-    '-filter_complex', g.join(';'), '-map', '[out]', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', ...rateArgs, '-movflags', '+faststart', out,
+    '-filter_complex', g.join(';'), '-map', '[out]', '-an', ...ENCODE, ...rateArgs, '-movflags', '+faststart', out,
   ];
 }
 
@@ -145,14 +152,14 @@ function proxy(source: string, m: Materialiser): Promise<string> {
   const { width: w, height: h, fps } = EDIT_DEFAULTS;
   return cached(m, ['proxy', stamp(source), EDIT_DEFAULTS], `a ${w}x${h} copy of ${source}`, async (tmp) => [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', source, '-vf', `fps=${fps},scale=${w}:${h},setsar=1,format=yuv420p`,
-    '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-g', String(fps), tmp,
+    '-an', ...ENCODE, '-crf', '16', '-g', String(fps), tmp,
   ]);
 }
 
 /**
  * The file behind a video reference: the path itself, or the cached edit (made when absent). The
- * key's last number is the edit graph's version (3 since the trim/fps fix): no edit made by an
- * older graph is reused.
+ * key's last number is the edit graph's version (3 since the trim/fps fix, 4 since one encoder
+ * thread): no edit made by an older graph is reused.
  */
 export async function materialise(ref: VideoRef, m: Materialiser): Promise<string> {
   if (typeof ref === 'string') return resolve(m.baseDir, ref);
@@ -160,7 +167,7 @@ export async function materialise(ref: VideoRef, m: Materialiser): Promise<strin
   const replace = ref.edits.find((e): e is Extract<Edit, { op: 'replace' }> => e.op === 'replace');
   const other = replace ? resolve(m.baseDir, replace.other) : undefined;
   for (const f of [source, other]) if (f && !existsSync(f)) throw new Error(`edit source ${f} does not exist`);
-  return cached(m, [stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 3], `an edit of ${source}`, async (tmp) => {
+  return cached(m, [stamp(source), other ? stamp(other) : null, ref.edits, EDIT_DEFAULTS, 4], `an edit of ${source}`, async (tmp) => {
     const [src, oth] = await Promise.all([proxy(source, m), other ? proxy(other, m) : Promise.resolve(undefined)]);
     return editArgs(src, await m.probeDuration(src), ref.edits, tmp, oth);
   });

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +61,24 @@ test('temporal edits: length and content follow the recipe', { timeout: 180_000 
         assert.ok(Math.abs(got - want) < 0.25, `${edit.op}: at ${t} s shows source time ${got.toFixed(2)} s, recipe says ${want} s`);
       }
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('an edit is the same file every time it is made (the low-rate camera edit included)', { timeout: 180_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sopilot-edits-same-'));
+  try {
+    const src = join(dir, 'src.mp4');
+    await run(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=30:d=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', src]);
+    const edits: Edit[] = [{ op: 'cut', start_sec: 2, end_sec: 3 }, { op: 'camera', width: 480, height: 270, fps: 15, bitrate_k: 150, noise: 8 }];
+    const hashes = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const out = join(dir, `e${i}.mp4`);
+      await run(ffmpeg, editArgs(src, 6, edits, out));
+      hashes.add(createHash('sha256').update(await readFile(out)).digest('hex'));
+    }
+    assert.equal(hashes.size, 1, 'three makings of one edit gave different files');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
