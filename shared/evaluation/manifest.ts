@@ -81,8 +81,11 @@ export const manifestSchema = z.object({
   description: z.string().optional(),
   /** Paths (relative to the manifest) that must exist; when one is absent the set is skipped. */
   requires: z.array(z.string()).default([]),
-  /** When false the set is reported but a missed threshold does not fail the run. */
-  gating: z.boolean().default(true),
+  /**
+   * true: a missed threshold fails the run; false: reported only; 'dev': the thresholds gate on
+   * the development part (what the engine was set on) and the held-out part is reported only.
+   */
+  gating: z.union([z.boolean(), z.literal('dev')]).default(true),
   thresholds: thresholdsSchema.default({}),
   cases: z.array(caseSchema).min(1),
 });

@@ -227,3 +227,10 @@ export function missedThresholds(t: Totals, th: Thresholds): string[] {
   }
   return out;
 }
+
+/** The missed thresholds that fail the run under a manifest's `gating` (docs/evaluation.md). */
+export function gatingMisses(gating: boolean | 'dev', all: Totals, bySplit: Partial<Record<'dev' | 'heldout', Totals>>, th: Thresholds): string[] {
+  if (gating === false) return [];
+  if (gating === 'dev') return bySplit.dev ? missedThresholds(bySplit.dev, th).map((m) => `dev: ${m}`) : [];
+  return missedThresholds(all, th);
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseManifest, type EvalCase } from '../../shared/evaluation/manifest.js';
-import { boundaryError, findsFault, judgeCase, missedThresholds, onSpan, totalsOf, type CaseRun } from '../../shared/evaluation/metrics.js';
+import { boundaryError, findsFault, gatingMisses, judgeCase, missedThresholds, onSpan, totalsOf, type CaseRun } from '../../shared/evaluation/metrics.js';
 import { cameraFilter, editArgs, timeline } from '../../shared/evaluation/edits.js';
 import { manifestFromDemo } from '../../shared/evaluation/from-demo.js';
 import { manifestOf, planDemo } from '../../shared/demo/plan.js';
@@ -85,6 +85,22 @@ test('totals: rates per category, per-type precision and recall, thresholds', ()
   assert.deepEqual(t.per_type.missing_step, { planted: 2, found: 1, recall: 0.5, reported: 1, right: 1, precision: 1 });
   assert.equal(t.per_type.rework.precision, 0);
   assert.deepEqual(missedThresholds(t, { fault_recall: 0.9, correct_ok_rate: 1 }), ['fault_recall 0.5 < 0.9']);
+});
+
+test("gating 'dev': the development part's misses fail the run, the held-out part's are reported only", () => {
+  const f = { type: 'missing_step' as const, gold_start_sec: 4, gold_end_sec: 8 };
+  const devRuns = [judgeCase(caseOf({ id: 'a', faults: [f] }), run({ deviations: [dev('missing_step', 1)] }))];
+  const held = [judgeCase(caseOf({ id: 'b', split: 'heldout', faults: [f] }), run({ deviations: [] }))];
+  const th = { fault_recall: 0.9 };
+  const all = totalsOf([...devRuns, ...held]);
+  const bySplit = { dev: totalsOf(devRuns), heldout: totalsOf(held) };
+  assert.deepEqual(gatingMisses('dev', all, bySplit, th), []);
+  assert.deepEqual(gatingMisses(true, all, bySplit, th), ['fault_recall 0.5 < 0.9']);
+  assert.deepEqual(gatingMisses(false, all, bySplit, th), []);
+  const badDev = { dev: totalsOf(held), heldout: totalsOf(devRuns) };
+  assert.deepEqual(gatingMisses('dev', all, badDev, th), ['dev: fault_recall 0 < 0.9']);
+  assert.equal(parseManifest({ version: 1, name: 'm', kind: 'real', gating: 'dev', cases: [caseOf({})] }).gating, 'dev');
+  assert.throws(() => parseManifest({ version: 1, name: 'm', kind: 'real', gating: 'heldout', cases: [caseOf({})] }), /gating/);
 });
 
 test('edit timelines: cut, swap, slow, repeat, replace', () => {
