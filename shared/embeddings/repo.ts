@@ -17,7 +17,29 @@ export interface VideoEmbeddings {
 }
 
 const toBytes = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-const vecLiteral = (v: Float32Array) => `[${Array.from(v, (x) => x.toFixed(6)).join(',')}]`;
+
+/**
+ * An element rounded to 6 decimals, as the text form `x.toFixed(6)` stored it before (the values
+ * in `vec` stay the same). x * 1e6 is exact for a float32 x (24 + 14 significant bits), so one
+ * Math.round does toFixed's rounding; toFixed rounds ties away from zero, hence the sign
+ * (and `+ 0` turns -0 into 0, as toFixed prints it).
+ */
+export const round6 = (x: number) => (x < 0 ? -Math.round(-x * 1e6) : Math.round(x * 1e6) + 0) / 1e6;
+
+/**
+ * pgvector's binary input (vector_recv: int16 dim, int16 0, big-endian float4s), sent as binary
+ * by node-postgres and by PGlite (db/pglite.ts): parsing the text form was most of the insert's
+ * time on PGlite (WASM strtof). The float32 of the double
+ * round6(x) is the float32 nearest the 6-decimal number, as strtof gives for its text: no
+ * 6-decimal number lies within a double's rounding error of a float32 rounding boundary.
+ */
+export function vecBinary(v: Float32Array): Buffer {
+  const b = Buffer.allocUnsafe(4 + 4 * v.length);
+  b.writeUInt16BE(v.length, 0);
+  b.writeUInt16BE(0, 2);
+  for (let i = 0; i < v.length; i++) b.writeFloatBE(round6(v[i]), 4 + 4 * i);
+  return b;
+}
 
 /**
  * pgvector HNSW indexes need a fixed dimension: one partial index per dimension in use
@@ -41,7 +63,7 @@ export async function saveEmbeddings(db: Db, videoId: string, embedder: string, 
       const rows = batch.map((c) => {
         const base = [videoId, c.index, c.start_sec, c.end_sec, embedder, dim, toBytes(c.vector)];
         const ph = base.map((v) => `$${params.push(v)}`);
-        if (db.hasVector) ph.push(`$${params.push(vecLiteral(c.vector))}::vector`);
+        if (db.hasVector) ph.push(`$${params.push(vecBinary(c.vector))}::vector`);
         return `(${ph.join(', ')})`;
       });
       const cols = `video_id, clip_index, start_sec, end_sec, embedder, dim, embedding${db.hasVector ? ', vec' : ''}`;
