@@ -83,12 +83,15 @@ export class SceneHybridEmbedder implements SceneEmbedder {
     const region = this.region;
     const frame = this.frame;
     // Frames must come in video order: the grid and the region tracker follow the video.
+    // The frame part starts first: the backbone runs on ONNX Runtime's threads while the grid is
+    // computed here; the region crops need the grid, so that backbone starts after it.
     const embedFrames = async (frames: Frame[]): Promise<Float32Array[]> => {
+      const whole = frame.embedFrames(frames);
+      whole.catch(() => undefined); // awaited below; not unhandled if the grid fails first
       const g = await grid.embedFrames(frames);
-      const heads: Array<Promise<Float32Array[]>> = [];
-      if (region) heads.push(region.embedFrames(frames.map((f, i) => cropFrame(f, tracker.next(g[i].subarray(0, cells)), rect))));
-      heads.push(frame.embedFrames(frames));
-      return parts.join([...(await Promise.all(heads)), g]);
+      const crops = region ? region.embedFrames(frames.map((f, i) => cropFrame(f, tracker.next(g[i].subarray(0, cells)), rect))) : null;
+      const heads = crops ? [await crops, await whole] : [await whole];
+      return parts.join([...heads, g]);
     };
     return {
       name: this.name,
