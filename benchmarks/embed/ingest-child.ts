@@ -12,7 +12,8 @@ import { QUEUES } from '../../shared/events/types.js';
 import { registerVideo, newVideoId, rawKey } from '../../shared/video-repo/register.js';
 import { createReadStream, statSync } from 'node:fs';
 
-const [video, backend] = process.argv.slice(2);
+const [video, backend, role = 'trainee'] = process.argv.slice(2);
+if (role !== 'gold' && role !== 'trainee') throw new Error(`role must be gold or trainee, got ${role}`);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sopilot-bench-'));
 const started = await startHost({
   config: loadConfig({ PATH: process.env.PATH, SOPILOT_DATA_DIR: dir, SOPILOT_LOG_LEVEL: 'error', SOPILOT_EMBEDDER_BACKEND: backend, SOPILOT_AUTH_REQUIRED: 'false' }),
@@ -30,7 +31,7 @@ const id = newVideoId();
 const key = rawKey(id, '.mp4');
 await ctx.store.put(key, createReadStream(video), { contentType: 'video/mp4' });
 const tUpload = performance.now();
-await registerVideo(ctx, { videoId: id, taskId: 'bench', role: 'trainee', objectKey: key, originalName: path.basename(video), contentType: 'video/mp4', sizeBytes: statSync(video).size, sha256: null, uploadedBy: 'bench', uploaderRole: null, source: 'upload' });
+await registerVideo(ctx, { videoId: id, taskId: 'bench', role, objectKey: key, originalName: path.basename(video), contentType: 'video/mp4', sizeBytes: statSync(video).size, sha256: null, uploadedBy: 'bench', uploaderRole: null, source: 'upload' });
 await ctx.bus.idle(3_600_000);
 const tDone = performance.now();
 const jobs = await ctx.db.query<{ kind: string; started_at: Date; finished_at: Date; status: string; error: string | null }>('SELECT kind, started_at, finished_at, status, error FROM jobs WHERE video_id = $1', [id]);
@@ -42,6 +43,7 @@ const v = (await ctx.db.query<{ status: string; clip_count: number; duration_sec
 console.log(JSON.stringify({
   video: path.basename(video),
   backend,
+  role,
   status: v.status,
   error: jobs.rows.find((r) => r.error)?.error ?? null,
   duration_sec: v.duration_sec,

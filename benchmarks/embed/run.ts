@@ -1,11 +1,13 @@
 /**
  * npm run bench:embed — clips/s per embedder backend and batch size; ingest time of a 10 s
- * 720p video; peak RSS while ingesting a 1-minute and a 20-minute video (same process shape,
- * so the ratio shows whether memory depends on length). Table on stdout, JSON in
- * benchmarks/results/embed.json.
+ * 720p video; the same video ingested as a gold (step detection too) against as a trainee,
+ * alternated in one run; peak RSS while ingesting a 1-minute and a 20-minute video (same
+ * process shape, so the ratio shows whether memory depends on length). Table on stdout, JSON in
+ * benchmarks/results/embed.json. `--gold-only` runs the gold/trainee part alone and updates
+ * that entry of the existing JSON.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,10 +28,10 @@ function makeVideo(file: string, seconds: number, size: string, fps: number): st
   return file;
 }
 
-function ingest(video: string, backend: string, runs: number) {
+function ingest(video: string, backend: string, runs: number, role: 'gold' | 'trainee' = 'trainee') {
   const out = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-child.ts'), video, backend], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'ingest-child.ts'), video, backend, role], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
     if (r.status !== 0 || !line) throw new Error(`ingest of ${video} failed: ${r.stderr.slice(-2000)}`);
     out.push(JSON.parse(line));
@@ -38,11 +40,40 @@ function ingest(video: string, backend: string, runs: number) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The default embedder's ingest as gold and as trainee, alternated so both see the same load. */
+function goldVsTrainee(video: string, runs: number) {
+  const gold: number[] = [];
+  const trainee: number[] = [];
+  const goldEmbed: number[] = [];
+  const traineeEmbed: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = ingest(video, 'hybrid-work', 1, 'trainee')[0];
+    const g = ingest(video, 'hybrid-work', 1, 'gold')[0];
+    trainee.push(t.total_ms);
+    gold.push(g.total_ms);
+    traineeEmbed.push(t.embed_ms);
+    goldEmbed.push(g.embed_ms);
+  }
+  const r = { runs, backend: 'hybrid-work', gold_total_ms_median: median(gold), trainee_total_ms_median: median(trainee), gold_embed_ms_median: median(goldEmbed), trainee_embed_ms_median: median(traineeEmbed), ratio: median(gold) / median(trainee) };
+  console.log(`\nGold against trainee, ${path.basename(video)}, hybrid-work, ${runs} alternated runs: gold ${r.gold_total_ms_median.toFixed(0)} ms, trainee ${r.trainee_total_ms_median.toFixed(0)} ms: ${r.ratio.toFixed(2)}x (goal: at most 3x)`);
+  return r;
+}
+
+if (process.argv.includes('--gold-only')) {
+  const file = path.join(root, 'benchmarks/results/embed.json');
+  const prev = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  prev.gold_vs_trainee_10s_720p = goldVsTrainee(makeVideo(path.join(tmp, '10s-720p.mp4'), 10, '1280x720', 30), quick ? 1 : 5);
+  writeFileSync(file, JSON.stringify(prev, null, 2) + '\n');
+  console.log('updated benchmarks/results/embed.json (gold_vs_trainee_10s_720p)');
+  process.exit(0);
+}
+
 const backends = await runEmbedBackendsBench({ batchSizes: quick ? [1, 8] : [1, 8, 32], reps: quick ? 1 : 3, outFile: path.join(root, 'benchmarks/results/embed-backends.json'), log: () => undefined });
 
 const v10 = makeVideo(path.join(tmp, '10s-720p.mp4'), 10, '1280x720', 30);
 const ingest10: Record<string, ReturnType<typeof ingest>> = {};
 for (const b of ['heuristic', 'onnx', 'hybrid', 'hybrid-work']) ingest10[b] = ingest(v10, b, quick ? 1 : 3);
+const gold10 = goldVsTrainee(v10, quick ? 1 : 3);
 
 const lengths = quick ? [60, 300] : [60, 1200];
 const rss: Array<{ minutes: number; peak_rss_mb: number; ingest_ms: number; clip_count: number }> = [];
@@ -58,6 +89,7 @@ const result = {
   ingest_10s_720p: Object.fromEntries(
     Object.entries(ingest10).map(([b, runs]) => [b, { runs: runs.length, total_ms_median: median(runs.map((r) => r.total_ms)), clip_extract_ms_median: median(runs.map((r) => r.clip_extract_ms)), embed_ms_median: median(runs.map((r) => r.embed_ms)), clip_count: runs[0].clip_count }]),
   ),
+  gold_vs_trainee_10s_720p: gold10,
   peak_rss_by_length: rss,
 };
 mkdirSync(path.join(root, 'benchmarks/results'), { recursive: true });
