@@ -263,6 +263,16 @@ Napi::Value CenterRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// consecutiveDots(x, n, d) -> Float64Array max(0, n-1): the dot of each row with the next
+Napi::Value ConsecutiveDots(const Napi::CallbackInfo& info) {
+  const int n = intArg(info, 1, "n"), d = intArg(info, 2, "d");
+  if (n < 0 || d <= 0) throw Napi::RangeError::New(info.Env(), "bad shape");
+  const float* x = f32(info[0], (size_t)n * d, "x");
+  auto out = Napi::Float64Array::New(info.Env(), (size_t)(n > 1 ? n - 1 : 0));
+  consecutive_dots(x, n, d, out.Data());
+  return out;
+}
+
 // alignWithDrops(cost, n, m, drop, jump, jumpRow: Float64Array | null) -> Int32Array m
 Napi::Value AlignWithDrops(const Napi::CallbackInfo& info) {
   const int n = intArg(info, 1, "n"), m = intArg(info, 2, "m");
@@ -300,6 +310,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rowMean", Napi::Function::New(env, RowMean));
   exports.Set("centerRows", Napi::Function::New(env, CenterRows));
   exports.Set("alignWithDrops", Napi::Function::New(env, AlignWithDrops));
+  exports.Set("consecutiveDots", Napi::Function::New(env, ConsecutiveDots));
   return exports;
 }
 

@@ -93,6 +93,31 @@ inline __attribute__((always_inline)) void center_group(float* x, int rows, int 
 inline __attribute__((always_inline)) void center_impl(float* x, int n, int d, const double* mu, double* w) {
   for (int i0 = 0; i0 < n; i0 += CR) center_group(x + (size_t)i0 * d, n - i0 < CR ? n - i0 : CR, d, mu, w);
 }
+// Consecutive rows' dots, CR pairs side by side: each pair's sum is one dependent chain of
+// float64 adds over k in order, as the reference's; the product of two floats is exact in a
+// double, so widening first changes nothing.
+inline __attribute__((always_inline)) void consecutive_impl(const float* x, int n, int d, double* out) {
+  const int pairs = n - 1;
+  int i0 = 0;
+  for (; i0 + CR <= pairs; i0 += CR) {
+    double s[CR] = {0, 0, 0, 0, 0, 0, 0, 0};
+    const float* base = x + (size_t)i0 * d;
+    for (int k = 0; k < d; k++) {
+#pragma GCC unroll 8
+      for (int r = 0; r < CR; r++) s[r] += (double)base[(size_t)r * d + k] * (double)base[(size_t)(r + 1) * d + k];
+    }
+    for (int r = 0; r < CR; r++) out[i0 + r] = s[r];
+  }
+  for (; i0 < pairs; i0++) {
+    const float* a = x + (size_t)i0 * d;
+    const float* b = a + d;
+    double s = 0;
+    for (int k = 0; k < d; k++) s += (double)a[k] * (double)b[k];
+    out[i0] = s;
+  }
+}
+SK_AVX2 void consecutive_avx2(const float* x, int n, int d, double* out) { consecutive_impl(x, n, d, out); }
+void consecutive_base(const float* x, int n, int d, double* out) { consecutive_impl(x, n, d, out); }
 SK_AVX2 void center_avx2(float* x, int n, int d, const double* mu, double* w) { center_impl(x, n, d, mu, w); }
 void center_base(float* x, int n, int d, const double* mu, double* w) { center_impl(x, n, d, mu, w); }
 }  // namespace
@@ -106,6 +131,12 @@ void center_rows(float* x, int n, int d, const double* mu) {
   double* w = static_cast<double*>(scratch(0, (size_t)CR * d * sizeof(double)));
   if (has_avx2()) center_avx2(x, n, d, mu, w);
   else center_base(x, n, d, mu, w);
+}
+
+void consecutive_dots(const float* x, int n, int d, double* out) {
+  if (n < 2) return;
+  if (has_avx2()) consecutive_avx2(x, n, d, out);
+  else consecutive_base(x, n, d, out);
 }
 
 void align_with_drops(const float* cost, int n, int m, double drop, double jump, const double* jumpRow, int32_t* out) {

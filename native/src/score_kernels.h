@@ -15,6 +15,10 @@ void row_mean(const float* x, int n, int d, double* mu);
 // (centerRowsInPlace).
 void center_rows(float* x, int n, int d, const double* mu);
 
+// out[i] = sum_k (double)x[i*d+k] * (double)x[(i+1)*d+k] for i < n-1, summed in k order in
+// float64 (rowSimilarity over consecutive rows: goldConsecutiveRows).
+void consecutive_dots(const float* x, int n, int d, double* out);
+
 // alignWithDrops: for each trainee column j of the n x m cost, the gold row it is matched to or
 // -1 (dropped). jumpRow may be null (then every jump costs jump).
 void align_with_drops(const float* cost, int n, int m, double drop, double jump, const double* jumpRow, int32_t* out);

@@ -101,7 +101,7 @@ function pickBackend(opts: DtwRunOptions | undefined): DtwBackend {
  * scoring engine's centring and visits alignment (center.ts, visits.ts) run there, with results
  * bit-identical to their TypeScript references.
  */
-export function nativeScoringKernels(): Required<Pick<NativeAddon, 'rowMean' | 'centerRows' | 'alignWithDrops'>> | null {
+export function nativeScoringKernels(): (Required<Pick<NativeAddon, 'rowMean' | 'centerRows' | 'alignWithDrops'>> & Pick<NativeAddon, 'consecutiveDots'>) | null {
   if (config.nativeScoring === false) return null;
   const a = native().addon;
   return a && a.rowMean && a.centerRows && a.alignWithDrops ? (a as Required<NativeAddon>) : null;

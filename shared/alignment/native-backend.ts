@@ -32,6 +32,7 @@ export interface NativeAddon {
   /** The scoring engine's passes (native/src/score_kernels.h), bit-identical to center.ts / visits.ts. */
   rowMean?(x: Float32Array, n: number, d: number): Float64Array;
   centerRows?(x: Float32Array, n: number, d: number, mean: Float64Array): void;
+  consecutiveDots?(x: Float32Array, n: number, d: number): Float64Array;
   alignWithDrops?(cost: Float32Array, n: number, m: number, drop: number, jump: number, jumpRow: Float64Array | null): Int32Array;
 }
 

@@ -15,6 +15,7 @@
  */
 import type { ClipTimes, Deviation, GoldStep, ScoreOutcome, StepRow } from './types.js';
 import type { Matrix } from '../alignment/types.js';
+import { nativeScoringKernels } from '../alignment/index.js';
 import type { ScoringBackend } from './backend.js';
 import type { ScoringOptions } from './options.js';
 import { clipSpan } from './clip-span.js';
@@ -214,8 +215,18 @@ export function stepBaselines(goldConsecutive: number[], steps: GoldStep[]): num
 /** Mean of the values; 0 for none (a one-row gold has no consecutive similarity). */
 export const meanOf = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
 
-/** cos(row i, row i+1) for every consecutive pair. */
+/**
+ * cos(row i, row i+1) for every consecutive pair. On the native addon when it is loaded (the same
+ * float64 sums in the same order: bit-identical), else goldConsecutiveRowsReference.
+ */
 export function goldConsecutiveRows(m: Matrix): number[] {
+  const k = nativeScoringKernels();
+  if (k?.consecutiveDots && m.dim > 0 && m.data.length >= m.rows * m.dim) return Array.from(k.consecutiveDots(m.data, m.rows, m.dim));
+  return goldConsecutiveRowsReference(m);
+}
+
+/** The TypeScript goldConsecutiveRows. */
+export function goldConsecutiveRowsReference(m: Matrix): number[] {
   const next = consecutiveSimilarity(m);
   return Array.from({ length: Math.max(0, m.rows - 1) }, (_, i) => next(i));
 }

@@ -9,6 +9,7 @@ import type { Matrix } from '../../shared/alignment/types.js';
 import { centerRowsInPlace, centerRowsInPlaceReference, rowMean, rowMeanReference } from '../../shared/scoring/center.js';
 import { alignWithDrops, alignWithDropsReference, type VisitCosts } from '../../shared/scoring/visits.js';
 import { scoreAlignment } from '../../shared/scoring/score.js';
+import { goldConsecutiveRows, goldConsecutiveRowsReference } from '../../shared/scoring/score-visits.js';
 import { makeRng, render } from '../../shared/scoring/synthetic.js';
 import { makeCase, pieces } from '../helpers/scoring-cases.js';
 
@@ -39,6 +40,19 @@ test('native rowMean and centring are bit-identical to the TypeScript references
     centerRowsInPlace(a, mu2);
     centerRowsInPlaceReference(b, mu2);
     sameBits(a.data, b.data, `centred ${n}x${d}`);
+  }
+});
+
+test('native consecutive-row cosines are bit-identical to the TypeScript reference', { skip }, () => {
+  for (const [n, d, offset] of [[0, 4, 0], [1, 1, 0], [2, 3, 1], [9, 16, 0], [10, 5, 2], [17, 768, 3], [37, 4608, 0], [26, 2816, 7]]) {
+    const x = randomRows(n, d, n * 17 + d, offset);
+    centerRowsInPlace(x, rowMean(x));
+    const got = goldConsecutiveRows(x);
+    assert.ok(Array.isArray(got));
+    sameBits(got, goldConsecutiveRowsReference(x), `consecutive ${n}x${d}`);
+    // Raw (not unit) rows too: the sums, not the normalisation, are what must match.
+    const raw = randomRows(n, d, n + 5 * d, offset);
+    sameBits(goldConsecutiveRows(raw), goldConsecutiveRowsReference(raw), `raw consecutive ${n}x${d}`);
   }
 });
 
