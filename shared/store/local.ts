@@ -66,12 +66,30 @@ export class LocalStore implements ObjectStore {
     return { ...info, body, range: r };
   }
 
+  /**
+   * The whole object in one buffer of its size, read with as few reads as the kernel allows
+   * (fs.readFile reads in 512 KB pieces: ~18 thread-pool round trips for a 9 MB vector blob).
+   */
   async readAll(key: string): Promise<Buffer> {
+    let fh: fs.FileHandle;
     try {
-      return await fs.readFile(this.file(key));
+      fh = await fs.open(this.file(key), 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectNotFoundError(key);
       throw e;
+    }
+    try {
+      const { size } = await fh.stat();
+      const buf = Buffer.allocUnsafeSlow(size);
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await fh.read(buf, off, Math.min(size - off, 1 << 30), off);
+        if (!bytesRead) break;
+        off += bytesRead;
+      }
+      return off === size ? buf : buf.subarray(0, off);
+    } finally {
+      await fh.close();
     }
   }
 
