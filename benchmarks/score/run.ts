@@ -2,7 +2,8 @@
  * npm run bench:score — one whole score job for 500 x 500 clips with embeddings already stored:
  * read both videos' vectors by id, align (the cost matrix and the visits method's two alignments
  * over it), score (similar past failures). Native backend vs the TypeScript reference in the
- * same run; embedded PGlite and, with --pg URL, real Postgres. Table on stdout, JSON in
+ * same run; embedded PGlite and, with --pg URL, real Postgres. The native backend twice: gold cold
+ * (each run a gold's first job in the process) and warm (the process's prepared gold, gold-cache.ts). Table on stdout, JSON in
  * benchmarks/results/score.json.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../sha
 import { saveSteps } from '../../shared/ingest/steps.js';
 import { createScore, newScoreId, getScore } from '../../shared/score-jobs/repo.js';
 import { alignVideos, loadScoreInputs, scoreVideos } from '../../shared/score-jobs/compute.js';
+import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
 import { configureDtw } from '../../shared/alignment/index.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 import type { GoldStep } from '../../shared/scoring/types.js';
@@ -57,9 +59,13 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
   const rows = [];
   const backends = (process.env.SOPILOT_BENCH_BACKENDS ?? 'native,ts').split(',') as Array<'native' | 'ts'>;
   // The TypeScript runs last: their garbage would otherwise be collected inside the native timings.
+  // gold 'cold': every run is a gold's first job in the process (its prepared gold forgotten
+  // before each run: read, mean, centring and consecutive cosines paid); 'warm': the same gold's
+  // later jobs (gold-cache.ts: only the trainee is read and centred).
   const jobs = [
-    { trainee: 'correct', videoId: ids.trainee, backend: 'native' as const },
-    { trainee: 'correct', videoId: ids.trainee, backend: 'ts' as const },
+    { trainee: 'correct', videoId: ids.trainee, backend: 'native' as const, gold: 'cold' as const },
+    { trainee: 'correct', videoId: ids.trainee, backend: 'native' as const, gold: 'warm' as const },
+    { trainee: 'correct', videoId: ids.trainee, backend: 'ts' as const, gold: 'cold' as const },
   ].filter((j) => backends.includes(j.backend));
   for (const job of jobs) {
     const id = newScoreId();
@@ -72,7 +78,9 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
     ctx.config = loadConfig({ ...env, SOPILOT_DTW_BACKEND: backend });
     const times: Array<{ load: number; align: number; score: number; total: number; cpu: number }> = [];
     const n = backend === 'ts' ? Math.min(3, runs) : runs;
+    clearPreparedGolds();
     for (let r = 0; r < n + 1; r++) {
+      if (job.gold === 'cold') clearPreparedGolds();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const inp = await loadScoreInputs(ctx, s);
@@ -87,7 +95,7 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
       if (r > 0) times.push({ load: t1 - t0, align: t2 - t1, score: t3 - t2, total: t3 - t0, cpu: (cpu.user + cpu.system) / 1000 });
     }
     const med = (k: keyof (typeof times)[0]) => [...times.map((t) => t[k])].sort((a, b) => a - b)[Math.floor(times.length / 2)];
-    rows.push({ db: label, backend, trainee: job.trainee, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
+    rows.push({ db: label, backend, gold: job.gold, trainee: job.trainee, n: N, m: N, dim, runs: times.length, load_ms: med('load'), align_ms: med('align'), score_ms: med('score'), total_ms_median: med('total'), total_ms_min: Math.min(...times.map((t) => t.total)), cpu_ms_median: med('cpu') });
   }
   // Leave a shared database as it was.
   await ctx.db.query('DELETE FROM scores WHERE id = ANY($1::text[])', [scoreIds]);
@@ -103,12 +111,12 @@ for (const dim of dims) {
   if (values.pg) rows.push(...(await bench('postgres', values.pg, dim)));
 }
 console.log(`\nWhole score job, ${N} x ${N} clips, 20 steps (load vectors by id + align + score):`);
-console.log('db        dim   trainee       backend  load ms  align ms  score ms  total ms (min)   CPU ms  vs ts');
+console.log('db        dim   trainee       backend gold  load ms  align ms  score ms  total ms (min)   CPU ms  vs ts');
 for (const r of rows) {
   const ts = rows.find((x) => x.db === r.db && x.dim === r.dim && x.backend === 'ts');
-  console.log(`${r.db.padEnd(9)} ${String(r.dim).padEnd(5)} ${r.trainee.padEnd(13)} ${r.backend.padEnd(7)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${ts ? (ts.total_ms_median / r.total_ms_median).toFixed(1) + 'x' : '-'}`);
+  console.log(`${r.db.padEnd(9)} ${String(r.dim).padEnd(5)} ${r.trainee.padEnd(13)} ${r.backend.padEnd(7)} ${r.gold.padEnd(4)} ${r.load_ms.toFixed(1).padStart(8)} ${r.align_ms.toFixed(1).padStart(9)} ${r.score_ms.toFixed(1).padStart(9)} ${r.total_ms_median.toFixed(1).padStart(9)} (${r.total_ms_min.toFixed(1)}) ${r.cpu_ms_median.toFixed(1).padStart(8)}  ${ts ? (ts.total_ms_median / r.total_ms_median).toFixed(1) + 'x' : '-'}`);
 }
-console.log('goal: <= 50 ms CPU for the whole job');
+console.log("goal: <= 50 ms CPU for the whole job (gold cold: a gold's first job in the process; warm: its later jobs)");
 mkdirSync(path.join(root, 'benchmarks/results'), { recursive: true });
 writeFileSync(path.join(root, 'benchmarks/results/score.json'), JSON.stringify(rows, null, 2) + '\n');
 console.log('wrote benchmarks/results/score.json');

@@ -1,7 +1,8 @@
 import type { Db } from '../db/index.js';
 import type { Matrix } from '../alignment/types.js';
-import type { ObjectStore } from '../store/index.js';
+import type { ObjectInfo, ObjectStore } from '../store/index.js';
 import { getBuffer } from '../store/index.js';
+import { forgetPreparedGold } from '../score-jobs/gold-cache.js';
 
 export interface ClipVector {
   index: number;
@@ -116,6 +117,7 @@ export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoE
 
 export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e: VideoEmbeddings): Promise<void> {
   const { data, rows, dim } = e.matrix;
+  forgetPreparedGold(videoId);
   await store.put(embeddingsBlobKey(videoId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
   await store.put(
     embeddingsMetaKey(videoId),
@@ -127,9 +129,12 @@ export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e:
 /** A stored blob when it matches the expected embedder and clip count, else null. */
 async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings | null> {
   try {
+    // Both objects at once (the vectors are all but always wanted: they match the video row).
+    const blob = getBuffer(store, embeddingsBlobKey(videoId));
+    blob.catch(() => {});
     const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
     if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
-      const buf = await getBuffer(store, embeddingsBlobKey(videoId));
+      const buf = await blob;
       if (buf.length === meta.rows * meta.dim * 4) {
         // Use the bytes in place when aligned (they are: a fresh buffer); copy otherwise.
         const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -143,6 +148,19 @@ async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: {
 }
 
 /**
+ * What identifies the stored blob's contents (null: no blob): its size, etag and time, and the
+ * sidecar's. A re-embed writes both anew (LocalStore: a new file renamed into place, so a new
+ * mtime; S3: a new etag), so a changed blob has a new identity. Taken before the blob is read:
+ * a rewrite in between leaves the newer bytes under the older identity, never the reverse.
+ */
+export async function embeddingsBlobIdentity(store: ObjectStore, videoId: string): Promise<string | null> {
+  const [b, m] = await Promise.all([store.head(embeddingsBlobKey(videoId)), store.head(embeddingsMetaKey(videoId))]);
+  if (!b || !m) return null;
+  const id = (o: ObjectInfo) => `${o.size}:${o.etag ?? ''}:${o.lastModified?.getTime() ?? ''}`;
+  return `${id(b)}|${id(m)}`;
+}
+
+/**
  * A video's vectors: the blob when it matches what the video row says (embedder, clip count),
  * else the database rows.
  */
@@ -151,6 +169,16 @@ export async function loadVideoEmbeddings(
   store: ObjectStore,
   video: { id: string; embedder: string | null; clip_count: number | null },
 ): Promise<VideoEmbeddings> {
-  return (await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count })) ?? loadEmbeddings(db, video.id);
+  return (await loadVideoEmbeddingsFrom(db, store, video)).embeddings;
+}
+
+/** loadVideoEmbeddings, saying where the vectors came from. */
+export async function loadVideoEmbeddingsFrom(
+  db: Db,
+  store: ObjectStore,
+  video: { id: string; embedder: string | null; clip_count: number | null },
+): Promise<{ embeddings: VideoEmbeddings; from: 'blob' | 'db' }> {
+  const blob = await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count });
+  return blob ? { embeddings: blob, from: 'blob' } : { embeddings: await loadEmbeddings(db, video.id), from: 'db' };
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { loadVideoEmbeddings, type VideoEmbeddings } from '../embeddings/repo.js';
+import { embeddingsBlobIdentity, loadVideoEmbeddings, loadVideoEmbeddingsFrom, type VideoEmbeddings } from '../embeddings/repo.js';
+import { keepPreparedGold, preparedGold, type PreparedGold } from './gold-cache.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, configureDtw, dtwBackendInfo } from '../alignment/index.js';
@@ -43,6 +44,29 @@ export interface ScoreInputs {
   trainee: VideoEmbeddings;
   /** The two videos' rows (registration reads their stored scene stills). */
   videos: { gold: VideoRow; trainee: VideoRow };
+  /**
+   * Set when gold.matrix is already centred on `mean` (the process's prepared gold, gold-cache.ts):
+   * alignVideos then centres only the trainee. Never write gold.matrix then: it is shared.
+   */
+  goldPrepared?: { mean: Float64Array; consecutive: number[] };
+  /** The gold's vector identity when alignVideos may keep the gold it prepares (gold-cache.ts). */
+  goldIdentity?: string;
+}
+
+/**
+ * The gold's vectors: the prepared gold of an earlier job when its stored vectors are still the
+ * same (identity taken before any read), else read (and marked for keeping when read from the
+ * blob). Only when the engine centres on the gold and no task adapter rewrites the vectors.
+ */
+async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string }> {
+  if (ctx.config.SCORE_USE_TASK_ADAPTER || !scoringOptions(ctx).centerOnGold) return { gold: await loadVideoEmbeddings(ctx.db, ctx.store, gv) };
+  const blob = await embeddingsBlobIdentity(ctx.store, gv.id);
+  const identity = blob === null ? undefined : `${gv.embedder}|${gv.clip_count}|${blob}`;
+  const hit = identity ? preparedGold(gv.id, identity) : null;
+  // A fresh object around the shared matrix and times: callers may reassign its fields.
+  if (hit) return { gold: { ...hit.embeddings }, prepared: hit };
+  const r = await loadVideoEmbeddingsFrom(ctx.db, ctx.store, gv);
+  return { gold: r.embeddings, identity: r.from === 'blob' ? identity : undefined };
 }
 
 /** Loads both videos' vectors; bad pairings are permanent errors with a clear message. */
@@ -52,10 +76,8 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   if (!tv) throw new PermanentError(`trainee video ${s.trainee_video_id} no longer exists`, 'missing_video');
   if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
   if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
-  const [gold, trainee] = await Promise.all([
-    loadVideoEmbeddings(ctx.db, ctx.store, gv),
-    loadVideoEmbeddings(ctx.db, ctx.store, tv),
-  ]);
+  const [g, trainee] = await Promise.all([loadGold(ctx, gv), loadVideoEmbeddings(ctx.db, ctx.store, tv)]);
+  const gold = g.gold;
   if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
   if (!trainee.matrix.rows) throw new PermanentError(`trainee video ${tv.id} has no clip embeddings`, 'not_indexed');
   if (gold.matrix.dim !== trainee.matrix.dim || gold.embedder !== trainee.embedder) {
@@ -72,7 +94,13 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
       trainee.matrix = applyAdapter(adapter, trainee.matrix);
     }
   }
-  return { gold, trainee, videos: { gold: gv, trainee: tv } };
+  return {
+    gold,
+    trainee,
+    videos: { gold: gv, trainee: tv },
+    ...(g.prepared ? { goldPrepared: { mean: g.prepared.mean, consecutive: g.prepared.consecutive } } : {}),
+    ...(g.identity ? { goldIdentity: g.identity } : {}),
+  };
 }
 
 /**
@@ -92,16 +120,24 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   if (reg?.warped) inp.trainee.matrix = reg.warped;
   // Centre both on the gold mean once, in place (the inputs were loaded for this call only), and
   // tell the engine they are centred: same result, without copying 2 x n x d floats per stage.
+  // A prepared gold (gold-cache.ts) is centred already: only the trainee is.
   let run = opts;
+  let goldRows = inp.goldPrepared?.consecutive;
   if (opts.centerOnGold) {
-    const mean = rowMean(inp.gold.matrix);
-    centerRowsInPlace(inp.gold.matrix, mean);
+    const mean = inp.goldPrepared?.mean ?? rowMean(inp.gold.matrix);
+    if (!inp.goldPrepared) centerRowsInPlace(inp.gold.matrix, mean);
     centerRowsInPlace(inp.trainee.matrix, mean);
     run = { ...opts, preCentered: true };
+    if (!goldRows) {
+      goldRows = goldConsecutiveRows(inp.gold.matrix);
+      if (inp.goldIdentity) keepPreparedGold(inp.videos.gold.id, inp.goldIdentity, { embeddings: { ...inp.gold }, mean, consecutive: goldRows });
+    }
+  } else if (inp.goldPrepared) {
+    throw new Error('alignVideos: a centred gold given to an engine that does not centre');
   }
   // The reference level and the per-step tolerances (nightly-train's step model) from this gold's
   // accepted runs, in this vector space.
-  const goldRows = goldConsecutiveRows(inp.gold.matrix);
+  goldRows ??= goldConsecutiveRows(inp.gold.matrix);
   const goldConsecutive = Math.round(meanOf(goldRows) * 1000) / 1000;
   const levels = await acceptedLevels(ctx.db, s.gold_video_id, goldConsecutive);
   if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
