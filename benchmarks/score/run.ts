@@ -17,7 +17,7 @@ import { createLogger } from '../../shared/log.js';
 import { saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { saveSteps } from '../../shared/ingest/steps.js';
 import { createScore, newScoreId, getScore } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs, scoreVideos } from '../../shared/score-jobs/compute.js';
+import { alignVideos, loadScoreInputs, releaseScoreInputs, scoreVideos } from '../../shared/score-jobs/compute.js';
 import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
 import { configureDtw } from '../../shared/alignment/index.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
@@ -90,6 +90,7 @@ async function bench(label: string, dbUrl: string | undefined, dim: number) {
       const t2 = performance.now();
       // score stage: similar past failures (pgvector) on top of the aligned outcome.
       await scoreVideos(ctx, s, a.outcome, a.outcome.deviations.some((d) => d.trainee) ? inp.trainee : null);
+      releaseScoreInputs(inp); // as the align handler does
       const t3 = performance.now();
       const cpu = process.cpuUsage(cpu0);
       if (r > 0) times.push({ load: t1 - t0, align: t2 - t1, score: t3 - t2, total: t3 - t0, cpu: (cpu.user + cpu.system) / 1000 });

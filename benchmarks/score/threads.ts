@@ -16,7 +16,7 @@ import { createLogger } from '../../shared/log.js';
 import { saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { saveSteps } from '../../shared/ingest/steps.js';
 import { createScore, newScoreId, getScore } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs, scoreVideos } from '../../shared/score-jobs/compute.js';
+import { alignVideos, loadScoreInputs, releaseScoreInputs, scoreVideos } from '../../shared/score-jobs/compute.js';
 import { configureDtw } from '../../shared/alignment/index.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 
@@ -92,6 +92,7 @@ for (let r = 0; r <= runs; r++) {
   const a = await alignVideos(ctx, s, inp);
   const w2 = performance.now(); const c2 = process.cpuUsage(); const t2 = threads();
   await scoreVideos(ctx, s, a.outcome, a.outcome.deviations.some((d) => d.trainee) ? inp.trainee : null);
+  releaseScoreInputs(inp); // as the align handler does
   const w3 = performance.now(); const c3 = process.cpuUsage(); const t3 = threads();
   if (r === 0) continue;
   samples.load.push(diff(t0, t1, sub(c1, c0), w1 - w0));

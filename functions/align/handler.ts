@@ -4,7 +4,7 @@ import { EventType } from '../../shared/events/types.js';
 import { makeEvent } from '../../shared/events/envelope.js';
 import { runStage, isPermanent } from '../../shared/jobs/index.js';
 import { getScore, queuedScoresFor, updateScore } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs } from '../../shared/score-jobs/compute.js';
+import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
 import { requestScoring } from '../../shared/score-jobs/pipeline.js';
 
 const clipTimes = (t: { start_sec: Float64Array; end_sec: Float64Array }) =>
@@ -24,14 +24,19 @@ export async function handleScoreRequested(event: SopilotEvent<EventData<typeof 
       await updateScore(ctx.db, id, { status: 'running' });
       const t0 = performance.now();
       const inputs = await loadScoreInputs(ctx, s);
-      const load = performance.now() - t0;
-      const a = await alignVideos(ctx, s, inputs);
-      const r2 = (x: number) => Math.round(x * 100) / 100;
-      await updateScore(ctx.db, id, {
-        alignment: { ...a, gold_clips: clipTimes(inputs.gold.times), trainee_clips: clipTimes(inputs.trainee.times) },
-        timings_ms: { ...s.timings_ms, load_embeddings: r2(load), align: r2(a.ms) },
-      });
-      return { n: a.n, m: a.m, backend: a.backend, ms: a.ms };
+      try {
+        const load = performance.now() - t0;
+        const a = await alignVideos(ctx, s, inputs);
+        const r2 = (x: number) => Math.round(x * 100) / 100;
+        await updateScore(ctx.db, id, {
+          alignment: { ...a, gold_clips: clipTimes(inputs.gold.times), trainee_clips: clipTimes(inputs.trainee.times) },
+          timings_ms: { ...s.timings_ms, load_embeddings: r2(load), align: r2(a.ms) },
+        });
+        return { n: a.n, m: a.m, backend: a.backend, ms: a.ms };
+      } finally {
+        // Nothing reads the trainee's vectors after this: their memory serves the next job.
+        releaseScoreInputs(inputs);
+      }
     });
   } catch (e) {
     if (isPermanent(e)) {

@@ -127,10 +127,10 @@ export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e:
 }
 
 /** A stored blob when it matches the expected embedder and clip count, else null. */
-async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }): Promise<VideoEmbeddings | null> {
+async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }, alloc?: (size: number) => Buffer): Promise<VideoEmbeddings | null> {
   try {
     // Both objects at once (the vectors are all but always wanted: they match the video row).
-    const blob = getBuffer(store, embeddingsBlobKey(videoId));
+    const blob = getBuffer(store, embeddingsBlobKey(videoId), alloc);
     blob.catch(() => {});
     const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
     if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
@@ -168,17 +168,19 @@ export async function loadVideoEmbeddings(
   db: Db,
   store: ObjectStore,
   video: { id: string; embedder: string | null; clip_count: number | null },
+  alloc?: (size: number) => Buffer,
 ): Promise<VideoEmbeddings> {
-  return (await loadVideoEmbeddingsFrom(db, store, video)).embeddings;
+  return (await loadVideoEmbeddingsFrom(db, store, video, alloc)).embeddings;
 }
 
-/** loadVideoEmbeddings, saying where the vectors came from. */
+/** loadVideoEmbeddings, saying where the vectors came from. alloc: where a blob is read (getBuffer). */
 export async function loadVideoEmbeddingsFrom(
   db: Db,
   store: ObjectStore,
   video: { id: string; embedder: string | null; clip_count: number | null },
+  alloc?: (size: number) => Buffer,
 ): Promise<{ embeddings: VideoEmbeddings; from: 'blob' | 'db' }> {
-  const blob = await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count });
+  const blob = await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count }, alloc);
   return blob ? { embeddings: blob, from: 'blob' } : { embeddings: await loadEmbeddings(db, video.id), from: 'db' };
 }
 

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
 import { embeddingsBlobIdentity, loadVideoEmbeddings, loadVideoEmbeddingsFrom, type VideoEmbeddings } from '../embeddings/repo.js';
 import { keepPreparedGold, preparedGold, type PreparedGold } from './gold-cache.js';
+import { giveBackBytes, takeBytes } from '../embeddings/buffer-pool.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
 import { costMatrix, configureDtw, dtwBackendInfo } from '../alignment/index.js';
@@ -76,7 +77,8 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   if (!tv) throw new PermanentError(`trainee video ${s.trainee_video_id} no longer exists`, 'missing_video');
   if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
   if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
-  const [g, trainee] = await Promise.all([loadGold(ctx, gv), loadVideoEmbeddings(ctx.db, ctx.store, tv)]);
+  // The trainee's vectors into pooled memory (buffer-pool.ts), given back by releaseScoreInputs.
+  const [g, trainee] = await Promise.all([loadGold(ctx, gv), loadVideoEmbeddings(ctx.db, ctx.store, tv, takeBytes)]);
   const gold = g.gold;
   if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
   if (!trainee.matrix.rows) throw new PermanentError(`trainee video ${tv.id} has no clip embeddings`, 'not_indexed');
@@ -94,13 +96,29 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
       trainee.matrix = applyAdapter(adapter, trainee.matrix);
     }
   }
-  return {
+  const inputs: ScoreInputs = {
     gold,
     trainee,
     videos: { gold: gv, trainee: tv },
     ...(g.prepared ? { goldPrepared: { mean: g.prepared.mean, consecutive: g.prepared.consecutive } } : {}),
     ...(g.identity ? { goldIdentity: g.identity } : {}),
   };
+  pooled.set(inputs, trainee.matrix.data.buffer);
+  return inputs;
+}
+
+const pooled = new WeakMap<ScoreInputs, ArrayBufferLike>();
+
+/**
+ * Gives the trainee vectors' memory back to the pool (buffer-pool.ts) for the next job: call it
+ * once nothing reads inp.trainee.matrix any more (after alignVideos and any use of the trainee's
+ * vectors). Not calling it is safe (the memory is collected); calling it twice does nothing.
+ */
+export function releaseScoreInputs(inp: ScoreInputs): void {
+  const ab = pooled.get(inp);
+  if (!ab) return;
+  pooled.delete(inp);
+  giveBackBytes(ab);
 }
 
 /**

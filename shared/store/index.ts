@@ -42,7 +42,7 @@ export interface ObjectStore {
   /** Cheap reachability check for /readiness. */
   ping(): Promise<void>;
   /** Whole small object in one read, where the store can do better than streaming (local files). */
-  readAll?(key: string): Promise<Buffer>;
+  readAll?(key: string, alloc?: (size: number) => Buffer): Promise<Buffer>;
 }
 
 export class ObjectNotFoundError extends Error {
@@ -67,9 +67,12 @@ export class RangeNotSatisfiableError extends Error {
   }
 }
 
-/** Reads a whole (small) object into memory: for JSON artifacts, never for videos. */
-export async function getBuffer(store: ObjectStore, key: string): Promise<Buffer> {
-  if (store.readAll) return store.readAll(key);
+/**
+ * Reads a whole (small) object into memory: for JSON artifacts, never for videos. `alloc`: where
+ * to read it (a Buffer of exactly the size asked), for stores that read into place (LocalStore).
+ */
+export async function getBuffer(store: ObjectStore, key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
+  if (store.readAll) return store.readAll(key, alloc);
   const r = await store.get(key);
   const chunks: Buffer[] = [];
   for await (const c of r.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));

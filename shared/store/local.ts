@@ -68,9 +68,10 @@ export class LocalStore implements ObjectStore {
 
   /**
    * The whole object in one buffer of its size, read with as few reads as the kernel allows
-   * (fs.readFile reads in 512 KB pieces: ~18 thread-pool round trips for a 9 MB vector blob).
+   * (fs.readFile reads in 512 KB pieces: ~18 thread-pool round trips for a 9 MB vector blob);
+   * into alloc(size) when given.
    */
-  async readAll(key: string): Promise<Buffer> {
+  async readAll(key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
     let fh: fs.FileHandle;
     try {
       fh = await fs.open(this.file(key), 'r');
@@ -80,7 +81,7 @@ export class LocalStore implements ObjectStore {
     }
     try {
       const { size } = await fh.stat();
-      const buf = Buffer.allocUnsafeSlow(size);
+      const buf = alloc ? alloc(size) : Buffer.allocUnsafeSlow(size);
       let off = 0;
       while (off < size) {
         const { bytesRead } = await fh.read(buf, off, Math.min(size - off, 1 << 30), off);

@@ -1,5 +1,5 @@
 // The prepared gold kept per process (score-jobs/gold-cache.ts): a later job on the same gold
-// hits and gives the same outcome to the bit; a re-embedded gold (rewritten here, or its blob
+// hits and gives the same outcome to the bit (its trainee read into the previous job's memory); a re-embedded gold (rewritten here, or its blob
 // replaced by another process) misses and is prepared afresh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { createLogger } from '../../shared/log.js';
 import { clipsToEmbeddings, saveEmbeddings, saveEmbeddingsBlob } from '../../shared/embeddings/repo.js';
 import { saveSteps } from '../../shared/ingest/steps.js';
 import { createScore, getScore, newScoreId } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs } from '../../shared/score-jobs/compute.js';
+import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
 import { clearPreparedGolds, preparedGoldCount } from '../../shared/score-jobs/gold-cache.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 
@@ -45,6 +45,8 @@ test('prepared gold: same outcome on a hit, a miss after the gold is re-embedded
       const inp = await loadScoreInputs(ctx, (await getScore(ctx.db, id))!);
       const hit = !!inp.goldPrepared;
       const { ms: _ms, ...a } = await alignVideos(ctx, (await getScore(ctx.db, id))!, inp);
+      // The trainee's memory back to the pool: the next job reads its trainee into it.
+      releaseScoreInputs(inp);
       return { hit, a: JSON.stringify(a) };
     };
     const first = await job();
