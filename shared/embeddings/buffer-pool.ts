@@ -4,7 +4,8 @@
  * about once per job, tens of ms of CPU on its helper threads (benchmarks/score/threads.ts).
  * takeBytes lends a buffer; the caller gives it back with giveBackBytes once nothing reads the
  * vectors any more (compute.ts releaseScoreInputs). A buffer never given back is simply
- * collected; one given back twice, or never lent, is ignored. At most MAX_FREE wait here.
+ * collected; one given back twice, or never lent, is ignored. At most MAX_FREE wait here (the
+ * most recently given back).
  */
 const MAX_FREE = 2;
 const free: ArrayBuffer[] = [];
@@ -27,7 +28,10 @@ export function takeBytes(size: number): Buffer {
 export function giveBackBytes(ab: ArrayBufferLike): void {
   if (!(ab instanceof ArrayBuffer) || !lent.has(ab)) return;
   lent.delete(ab);
-  if (free.length < MAX_FREE) free.push(ab);
+  // The newest in, the oldest out: the sizes in use now (another dimension or clip count) win
+  // over those of earlier jobs.
+  free.push(ab);
+  if (free.length > MAX_FREE) free.shift();
 }
 
 export const freeBuffers = () => free.length;

@@ -23,4 +23,10 @@ test('takeBytes lends each buffer once; giveBackBytes makes it the next fitting 
   giveBackBytes(c.buffer);
   assert.notEqual(takeBytes(100).buffer, c.buffer);
   giveBackBytes(b.buffer);
+  // A full pool keeps the newest: buffers of a size no longer read do not block the pool.
+  const small = [takeBytes(10), takeBytes(10)];
+  for (const x of small) giveBackBytes(x.buffer);
+  const big = takeBytes(5000);
+  giveBackBytes(big.buffer);
+  assert.equal(takeBytes(5000).buffer, big.buffer);
 });
