@@ -36,7 +36,8 @@ export class SceneHybridEmbedder implements SceneEmbedder {
   private readonly work = new WorkClipEmbedder();
   private readonly frame: FrameFeatureEmbedder;
   private readonly region?: FrameFeatureEmbedder;
-  private readonly head: Array<Omit<WeightedPart, 'embedder'>>;
+  /** The appearance parts with their shares, in vector order (the region crop first). */
+  private readonly head: WeightedPart[];
   private readonly workWeight: number;
 
   constructor(parts: SceneHybridParts) {
@@ -47,7 +48,9 @@ export class SceneHybridEmbedder implements SceneEmbedder {
     this.frame = parts.frame;
     this.region = parts.region;
     this.workWeight = ww;
-    this.head = this.region ? [{ weight: (1 - ww) * rs }, { weight: (1 - ww) * (1 - rs) }] : [{ weight: 1 - ww }];
+    this.head = this.region
+      ? [{ embedder: this.region, weight: (1 - ww) * rs }, { embedder: this.frame, weight: (1 - ww) * (1 - rs) }]
+      : [{ embedder: this.frame, weight: 1 - ww }];
     const f = this.frame;
     this.dim = (this.region?.dim ?? 0) + f.dim + this.work.dim;
     const appearance = this.region
@@ -76,8 +79,7 @@ export class SceneHybridEmbedder implements SceneEmbedder {
 
   forScene(background: GreyImage, rect: Rect): FrameFeatureEmbedder {
     const grid = this.work.forScene(background, rect);
-    const embedders = [...(this.region ? [this.region] : []), this.frame];
-    const parts = new WeightedParts([...embedders.map((embedder, k) => ({ embedder, weight: this.head[k].weight })), { embedder: grid, weight: this.workWeight }]);
+    const parts = new WeightedParts([...this.head, { embedder: grid, weight: this.workWeight }]);
     const cells = WORK_GRID.cols * WORK_GRID.rows;
     const tracker = new WorkRegionTracker(WORK_GRID.cols, WORK_GRID.rows, rect.width / rect.height);
     const region = this.region;
