@@ -85,6 +85,7 @@ const spec = {
   SCORE_PASS_THRESHOLD: [num(0, 100), '70'],
   SCORING_OPTIONS_JSON: [z.string().optional(), undefined],
   SCORE_USE_TASK_ADAPTER: [bool, 'false'],
+  SCORE_SHARED_WORK: [bool, 'false'],
   STEP_MIN_CLIPS: [int(1, 10_000), '3'],
   STEP_PENALTY: [num(0, 1e9).optional(), undefined],
   STEP_PENALTY_SCALE: [num(0.01, 100), '0.5'],

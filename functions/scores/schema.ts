@@ -145,6 +145,7 @@ export const ScoreView = z.object({
       match_ratio: z.number(),
       inliers: z.number(),
       matches: z.number(),
+      unshared_cells: z.number().optional(),
     })
     .nullable(),
   /** A statement that qualifies the whole result, in words (another scene than the gold's). */

@@ -35,6 +35,11 @@ export interface CameraChange {
   match_ratio: number;
   inliers: number;
   matches: number;
+  /**
+   * Share of the work grid's cells left out of the comparison because only one of the two videos
+   * shows activity there (a passer-by, the machine parked elsewhere; perception/shared-work.ts).
+   */
+  unshared_cells?: number;
 }
 
 export interface RegistrationOptions {

@@ -13,6 +13,7 @@ import { getVideo, type VideoRow } from '../video-repo/repo.js';
 import type { ScoreRow } from './repo.js';
 import { currentAdapter } from '../training/index-versions.js';
 import { registerVideos } from './register.js';
+import { activityShares, unsharedCells, zeroGridCells } from '../perception/shared-work.js';
 import { acceptedLevels } from './accepted-level.js';
 import { currentStepTolerances } from '../training/step-models.js';
 import { goldConsecutiveRows, meanOf } from '../scoring/score-visits.js';
@@ -141,8 +142,15 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   // A prepared gold (gold-cache.ts) is centred already: only the trainee is.
   let run = opts;
   let goldRows = inp.goldPrepared?.consecutive;
+  let unshared: number[] = [];
   if (opts.centerOnGold) {
     const mean = inp.goldPrepared?.mean ?? rowMean(inp.gold.matrix);
+    // The grid cells where only one of the two videos shows work (perception/shared-work.ts),
+    // from the uncentred means: the gold's is its centre, the trainee's is read before centring.
+    if (ctx.config.SCORE_SHARED_WORK && reg?.warped && reg.grid) {
+      const d = inp.gold.matrix.dim;
+      unshared = unsharedCells(activityShares(mean, d, reg.grid), activityShares(rowMean(inp.trainee.matrix), d, reg.grid));
+    }
     if (!inp.goldPrepared) centerRowsInPlace(inp.gold.matrix, mean);
     centerRowsInPlace(inp.trainee.matrix, mean);
     run = { ...opts, preCentered: true };
@@ -157,6 +165,15 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
   // accepted runs, in this vector space.
   goldRows ??= goldConsecutiveRows(inp.gold.matrix);
   const goldConsecutive = Math.round(meanOf(goldRows) * 1000) / 1000;
+  if (unshared.length && reg?.grid) {
+    // Both centred videos projected off those cells; the gold as a copy (its matrix may be the
+    // process's shared prepared gold). The gold's own level above stays the unprojected one: it
+    // keys this gold's accepted runs and step model, which belong to the gold, not to this pair.
+    const g = inp.gold.matrix;
+    inp.gold = { ...inp.gold, matrix: zeroGridCells({ rows: g.rows, dim: g.dim, data: g.data.slice(0, g.rows * g.dim) }, reg.grid, unshared) };
+    zeroGridCells(inp.trainee.matrix, reg.grid, unshared);
+    goldRows = goldConsecutiveRows(inp.gold.matrix);
+  }
   const levels = await acceptedLevels(ctx.db, s.gold_video_id, goldConsecutive);
   if (levels.length >= run.visitAcceptedMinRuns) run = { ...run, visitAcceptedLevel: median(levels), visitAcceptedRuns: levels.length };
   const tolerances = await currentStepTolerances(ctx.db, s.gold_video_id, goldConsecutive, steps);
@@ -170,7 +187,12 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     // gold's steps either: a scene that never stands still (a render that changes its whole
     // background per step) has no static scene to register, yet plainly shows the procedure.
     const contentMatches = outcome.breakdown.median_step_quality >= run.medianFloor;
-    const camera = { ...reg.camera, registered: reg.camera.same_scene, same_scene: reg.camera.same_scene || contentMatches };
+    const camera = {
+      ...reg.camera,
+      registered: reg.camera.same_scene,
+      same_scene: reg.camera.same_scene || contentMatches,
+      ...(ctx.config.SCORE_SHARED_WORK && reg.grid && reg.warped ? { unshared_cells: Math.round((unshared.length / reg.grid.cellCount) * 1000) / 1000 } : {}),
+    };
     outcome = camera.same_scene ? { ...outcome, camera } : otherSceneOutcome(outcome, camera);
   }
   const ms = performance.now() - t0;

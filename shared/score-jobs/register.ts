@@ -6,7 +6,8 @@ import { clipsKey, stillKey, type ClipsManifest } from '../ingest/keys.js';
 import { decodeStill } from '../perception/scene-still.js';
 import { registerCamera, rescaleSimilarity, type CameraChange } from '../perception/registration.js';
 import { warpGridRows } from '../perception/grid-warp.js';
-import { gridFor, workFeatureDim } from '../perception/work-features.js';
+import { gridFor, workFeatureDim, WORK_CHANNELS } from '../perception/work-features.js';
+import type { GridLayout } from '../perception/shared-work.js';
 import { pictureRect } from '../perception/image.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ScoreInputs } from './compute.js';
@@ -19,9 +20,9 @@ async function storedPictureRect(ctx: Context, videoId: string) {
 /**
  * The camera change for any embedder (null when a still is missing: a video ingested before
  * stills existed); `warped` only for vectors with a work grid (work, hybrid-work), whose grid
- * registration puts into the gold's coordinates.
+ * registration puts into the gold's coordinates (`grid`: where that grid lies in the vectors).
  */
-export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ camera: CameraChange; warped: Matrix | null } | null> {
+export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ camera: CameraChange; warped: Matrix | null; grid?: GridLayout } | null> {
   const g = inp.videos.gold.id;
   const t = inp.videos.trainee.id;
   const [hg, ht] = await Promise.all([ctx.store.head(stillKey(g)), ctx.store.head(stillKey(t))]);
@@ -33,7 +34,13 @@ export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ 
   const [rg, rt] = await Promise.all([storedPictureRect(ctx, g), storedPictureRect(ctx, t)]);
   // Registration ran on the stills; the grids lie over the stored frames' picture regions.
   const inRects = rescaleSimilarity(transform, rg.width / sg.width, rt.width / st.width);
-  return { camera, warped: warpGridTail(inp.trainee.matrix, tail, (part) => warpGridRows(part, gridFor(rg), gridFor(rt), inRects)) };
+  const gg = gridFor(rg);
+  return {
+    camera,
+    warped: warpGridTail(inp.trainee.matrix, tail, (part) => warpGridRows(part, gg, gridFor(rt), inRects)),
+    // The vector's grid: per-frame [change, motion] cells, pooled as [mean | trend] (work-embedder.ts).
+    grid: { tail, cellCount: gg.cols * gg.rows, activityBlocks: WORK_CHANNELS },
+  };
 }
 
 /** How many trailing entries of this embedder's vectors are work grids (0: none). */
