@@ -10,6 +10,7 @@
 #include "cuda_loader.h"
 #include "dtw_common.h"
 #include "dtw_dp.h"
+#include "media_kernels.h"
 #include "score_kernels.h"
 
 using namespace sdtw;
@@ -297,6 +298,29 @@ Napi::Value AlignWithDrops(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// medianU8(frames: Uint8Array[], out: Uint8Array) -> undefined: out[p] = median of frames[k][p]
+// (the (n >> 1)-th smallest), every frame at least out.length bytes.
+Napi::Value MedianU8(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsArray()) throw Napi::TypeError::New(env, "frames must be an array");
+  auto u8 = [&](const Napi::Value& v, const char* what) {
+    if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+      throw Napi::TypeError::New(env, std::string(what) + " must be a Uint8Array");
+    return v.As<Napi::Uint8Array>();
+  };
+  auto out = u8(info[1], "out");
+  auto arr = info[0].As<Napi::Array>();
+  if (arr.Length() == 0) throw Napi::RangeError::New(env, "no frames");
+  std::vector<const uint8_t*> src;
+  for (uint32_t k = 0; k < arr.Length(); k++) {
+    auto f = u8(arr.Get(k), "frame");
+    if (f.ElementLength() < out.ElementLength()) throw Napi::RangeError::New(env, "frame is shorter than out");
+    src.push_back(f.Data());
+  }
+  media::median_u8(src.data(), (int)src.size(), out.ElementLength(), out.Data());
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuInfo", Napi::Function::New(env, CpuInfo));
   exports.Set("cost", Napi::Function::New(env, Cost));
@@ -311,6 +335,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("centerRows", Napi::Function::New(env, CenterRows));
   exports.Set("alignWithDrops", Napi::Function::New(env, AlignWithDrops));
   exports.Set("consecutiveDots", Napi::Function::New(env, ConsecutiveDots));
+  exports.Set("medianU8", Napi::Function::New(env, MedianU8));
   return exports;
 }
 

@@ -1,5 +1,6 @@
 // Single-channel float images and the few operations perception needs on them (pure).
 import type { Frame } from '../vision/frame.js';
+import { mediaKernels } from './native-kernels.js';
 
 export interface GreyImage {
   width: number;
@@ -37,8 +38,24 @@ export function toGrey(f: Frame, r: Rect = { x: 0, y: 0, width: f.width, height:
   return { width: r.width, height: r.height, data: out };
 }
 
-/** Per-pixel temporal median of equally sized frames (RGB), as a frame. */
+/**
+ * Per-pixel temporal median of equally sized frames (RGB), as a frame: each byte the (n >> 1)-th
+ * smallest of the frames' bytes there. The native kernel when the addon has it (the same bytes,
+ * about 10x faster), else medianFrameTs.
+ */
 export function medianFrame(frames: Frame[]): Frame {
+  if (!frames.length) throw new Error('median of no frames');
+  const k = mediaKernels();
+  if (!k) return medianFrameTs(frames);
+  const { width, height } = frames[0];
+  for (const f of frames) if (f.width !== width || f.height !== height || f.data.length !== width * height * 3) throw new Error('median of frames of different sizes');
+  const out = new Uint8Array(width * height * 3);
+  k.medianU8(frames.map((f) => f.data), out);
+  return { width, height, data: out };
+}
+
+/** medianFrame in TypeScript (the reference the native kernel is checked against). */
+export function medianFrameTs(frames: Frame[]): Frame {
   if (!frames.length) throw new Error('median of no frames');
   const { width, height } = frames[0];
   const n = frames.length;
