@@ -28,7 +28,7 @@ export interface Restartable {
   destroy(): Promise<void>;
 }
 
-type S3rverCtor = new (o: Record<string, unknown>) => { run(): Promise<unknown>; close(): Promise<void> };
+type S3rverCtor = new (o: Record<string, unknown>) => { run(): Promise<unknown>; close(): Promise<void>; httpServer?: import('node:http').Server };
 
 /** s3rver on a fixed port and folder, so a restart keeps every object. */
 export async function restartableS3(bucket: string): Promise<Restartable & { bucket: string }> {
@@ -40,10 +40,15 @@ export async function restartableS3(bucket: string): Promise<Restartable & { buc
     server = new S3rver({ port, address: '127.0.0.1', directory: dir, silent: true, configureBuckets: [{ name: bucket }] });
     await server.run();
   };
+  // Stopped like a store that went away: open connections are cut too. close() alone waits for
+  // them, and a client mid-upload (a frames stream held by a stage) keeps its connection open.
   const stop = async () => {
     const s = server;
     server = null;
-    await s?.close();
+    if (!s) return;
+    const closed = s.close();
+    s.httpServer?.closeAllConnections();
+    await closed;
   };
   await start();
   return {
