@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ObjectInfo, ObjectStore } from '../store/index.js';
 import { getBuffer } from '../store/index.js';
-import { forgetPreparedGold } from '../score-jobs/gold-cache.js';
+import { embeddingsChanged } from './changes.js';
 
 export interface ClipVector {
   index: number;
@@ -117,7 +117,8 @@ export function clipsToEmbeddings(clips: ClipVector[], embedder: string): VideoE
 
 export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e: VideoEmbeddings): Promise<void> {
   const { data, rows, dim } = e.matrix;
-  forgetPreparedGold(videoId);
+  // Whatever this process derived from the old vectors is dropped first (changes.ts).
+  embeddingsChanged(videoId);
   await store.put(embeddingsBlobKey(videoId), Buffer.from(data.buffer, data.byteOffset, data.byteLength), { contentType: 'application/octet-stream' });
   await store.put(
     embeddingsMetaKey(videoId),

@@ -9,6 +9,7 @@
  * are put: the matrix is shared by every job that hits.
  */
 import type { VideoEmbeddings } from '../embeddings/repo.js';
+import { onEmbeddingsChanged } from '../embeddings/changes.js';
 
 export interface PreparedGold {
   /** matrix: the gold's rows centred on `mean` and unit (centerRowsInPlace). */
@@ -42,6 +43,9 @@ export function keepPreparedGold(videoId: string, identity: string, gold: Prepar
 export function forgetPreparedGold(videoId: string): void {
   entries.delete(videoId);
 }
+
+// The embeddings layer says when this process rewrites a video's vectors (embeddings/changes.ts).
+onEmbeddingsChanged(forgetPreparedGold);
 
 /** Forgets every gold (benchmarks measure the first job with it; tests start clean). */
 export function clearPreparedGolds(): void {
