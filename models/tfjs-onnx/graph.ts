@@ -9,7 +9,7 @@
  * layout their activation input has; constant operands are permuted to match.
  */
 import { decodeWeights, type DecodedWeight, type WeightsManifest } from './weights.js';
-import { attrInt, attrInts, attrString, encodeModel, floatInit, floatValueInfo, int64Init, node, tfKernelToOnnx, type NodeProto, type TensorProto } from './onnx-build.js';
+import { attrInt, attrInts, attrString, encodeModel, floatInit, floatValueInfo, int64Init, node, uint8Init, tfKernelToOnnx, type NodeProto, type TensorProto } from './onnx-build.js';
 
 export interface TfAttrValue {
   s?: string;
@@ -34,10 +34,20 @@ export interface TfjsGraphModel {
 }
 
 export interface GraphConvertOptions {
-  /** The Placeholder to feed; declared float32 with this NHWC shape (a string = symbolic dim). */
+  /**
+   * The tensor to feed; declared float32 with this NHWC shape (a string = symbolic dim). Usually
+   * the Placeholder; any other node cuts the graph there (what comes before it, e.g. an in-graph
+   * preprocessing loop, is not converted and has to be done by the caller).
+   */
   input: { tf: string; name: string; shape: Array<number | string> };
   /** Tensors to expose, in TF's layout (NHWC for rank 4). */
   outputs: Array<{ tf: string; name: string; shape: Array<number | string> }>;
+  /**
+   * 'dequantize' (default): every weight stored as float32. 'keep-uint8': uint8-quantised conv
+   * kernels stay uint8 in the file, dequantised in the graph (Cast, Mul scale, Add min: the same
+   * float32 values up to rounding; onnxruntime folds them at load) — a quarter of the size.
+   */
+  quantizedWeights?: 'dequantize' | 'keep-uint8';
   graphName: string;
   producer: string;
   docString: string;
@@ -49,7 +59,7 @@ export const OP_MAPPING: Record<string, string> = {
   Const: 'initializer (weights dequantised to float32; permuted to NCHW when the consumer runs NCHW)',
   Identity: 'alias (no node)',
   Cast: 'to float of a float tensor: alias (the ONNX input is already float32)',
-  Unpack: 'num=1: Squeeze(axis)',
+  Unpack: 'num=1: Squeeze(axis); num>1: Split(axis) + Squeeze(axis) per output (outputs name:k)',
   ExpandDims: 'Unsqueeze',
   Squeeze: 'Squeeze',
   Sub: 'Sub',
@@ -68,6 +78,12 @@ export const OP_MAPPING: Record<string, string> = {
   AddN: 'Sum',
   Mean: 'over H,W: ReduceMean (axes [2,3] in NCHW)',
   _FusedMatMul: 'Gemm (+bias for a fused BiasAdd)',
+  Exp: 'Exp',
+  Reshape: 'Reshape (constant shape; in TF layout)',
+  Pack: 'Unsqueeze(axis) per input + Concat(axis) (in TF layout)',
+  ConcatV2: 'Concat (constant axis; in TF layout)',
+  Slice: 'Slice (constant begin/size; size -1 = to the end)',
+  Transpose: 'Transpose (constant perm; in TF layout)',
 };
 
 type Layout = 'NHWC' | 'NCHW' | null; // null: not rank 4
@@ -78,6 +94,8 @@ interface Tensor {
 }
 
 const baseName = (ref: string) => ref.replace(/^\^/, '').replace(/:0$/, '');
+/** The node a reference names (`name:k` is output k of node `name`). */
+const nodeName = (ref: string) => ref.replace(/^\^/, '').replace(/:\d+$/, '');
 const attrStr = (a?: TfAttrValue) => (a?.s ? Buffer.from(a.s, 'base64').toString() : undefined);
 const attrStrList = (a?: TfAttrValue) => (a?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString());
 const attrIntList = (a?: TfAttrValue) => (a?.list?.i ?? []).map(Number);
@@ -89,8 +107,9 @@ export function listOps(model: TfjsGraphModel): Map<string, number> {
   return ops;
 }
 
-/** Nodes the outputs depend on, inputs before consumers. */
-export function neededNodes(model: TfjsGraphModel, outputs: string[]): TfNodeDef[] {
+/** Nodes the outputs depend on, inputs before consumers; the walk stops at (and includes) the nodes in `stopAt`. */
+export function neededNodes(model: TfjsGraphModel, outputs: string[], stopAt: string[] = []): TfNodeDef[] {
+  const stop = new Set(stopAt);
   const byName = new Map(model.modelTopology.node.map((n) => [n.name, n]));
   const order: TfNodeDef[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -100,7 +119,7 @@ export function neededNodes(model: TfjsGraphModel, outputs: string[]): TfNodeDef
     if (state.get(name) === 'done') return;
     if (state.get(name) === 'visiting') throw new Error(`cycle at ${name}`);
     state.set(name, 'visiting');
-    for (const i of n.input ?? []) visit(baseName(i));
+    if (!stop.has(name)) for (const i of n.input ?? []) visit(nodeName(i));
     state.set(name, 'done');
     order.push(n);
   };
@@ -125,8 +144,8 @@ function constToNchw(w: { shape: number[]; values: Float32Array }): { shape: num
 /** Converts the subgraph behind `opts.outputs` and returns the ONNX bytes plus the ops used. */
 export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array, opts: GraphConvertOptions): { bytes: Uint8Array; opsUsed: Map<string, number> } {
   const weights = decodeWeights(model.weightsManifest, weightData);
-  const order = neededNodes(model, opts.outputs.map((o) => o.tf));
-  const unsupported = [...new Set(order.map((n) => n.op).filter((op) => !(op in OP_MAPPING)))];
+  const order = neededNodes(model, opts.outputs.map((o) => o.tf), [opts.input.tf]);
+  const unsupported = [...new Set(order.filter((n) => n.name !== opts.input.tf).map((n) => n.op).filter((op) => !(op in OP_MAPPING)))];
   if (unsupported.length) throw new Error(`unsupported TF ops in the needed subgraph: ${unsupported.join(', ')}`);
 
   const nodes: NodeProto[] = [];
@@ -191,15 +210,22 @@ export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array,
     opsUsed.set(n.op, (opsUsed.get(n.op) ?? 0) + 1);
     const ins = n.input ?? [];
     const set = (t: Tensor) => tensors.set(n.name, t);
+    /** The tensor in TF's own layout (NHWC for rank 4). */
+    const tfLayout = (ref: string) => {
+      const t = tensorOf(ref);
+      return t.layout ? inLayout(t, 'NHWC') : t.name;
+    };
+    const tfTensor = (name: string, rank: number): Tensor => ({ name, rank, layout: rank === 4 ? 'NHWC' : null });
+    if (n.name === opts.input.tf) {
+      set(tfTensor(opts.input.name, opts.input.shape.length));
+      continue;
+    }
     switch (n.op) {
       case 'Const':
         if (!weights.has(n.name)) throw new Error(`Const ${n.name} has no weight entry`);
         break;
-      case 'Placeholder': {
-        if (n.name !== opts.input.tf) throw new Error(`graph needs placeholder ${n.name}, only ${opts.input.tf} is fed`);
-        set({ name: opts.input.name, rank: opts.input.shape.length, layout: opts.input.shape.length === 4 ? 'NHWC' : null });
-        break;
-      }
+      case 'Placeholder':
+        throw new Error(`graph needs placeholder ${n.name}, only ${opts.input.tf} is fed`);
       case 'Identity':
         set(tensorOf(ins[0]));
         break;
@@ -209,16 +235,33 @@ export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array,
         set(tensorOf(ins[0])); // every converted tensor is float32
         break;
       }
-      case 'Unpack':
+      case 'Unpack': {
+        const num = Number(n.attr?.num?.i);
+        if (num === 1) {
+          const src = tensorOf(ins[0]);
+          const axis = Number(n.attr?.axis?.i ?? 0);
+          nodes.push(node('Squeeze', n.name, [tfLayout(ins[0]), addIntsInit(`${n.name}/axes`, [axis])], [n.name]));
+          set(tfTensor(n.name, src.rank - 1));
+          break;
+        }
+        const src = tensorOf(ins[0]);
+        const axis = (Number(n.attr?.axis?.i ?? 0) + src.rank) % src.rank;
+        const parts = Array.from({ length: num }, (_, k) => `${n.name}/split_${k}`);
+        nodes.push(node('Split', `${n.name}/split`, [tfLayout(ins[0])], parts, [attrInt('axis', axis), attrInt('num_outputs', num)]));
+        const axesInit = addIntsInit(`${n.name}/axes`, [axis]);
+        parts.forEach((p, k) => {
+          const out = k === 0 ? n.name : `${n.name}:${k}`;
+          nodes.push(node('Squeeze', out, [p, axesInit], [out]));
+          tensors.set(out, tfTensor(out, src.rank - 1));
+        });
+        break;
+      }
       case 'Squeeze':
       case 'ExpandDims': {
         const src = tensorOf(ins[0]);
         const x = src.layout ? inLayout(src, 'NHWC') : src.name;
         let axes: number[];
-        if (n.op === 'Unpack') {
-          if (Number(n.attr?.num?.i) !== 1) throw new Error(`${n.name}: Unpack with num != 1 not supported`);
-          axes = [Number(n.attr?.axis?.i ?? 0)];
-        } else if (n.op === 'Squeeze') axes = attrIntList(n.attr?.squeeze_dims);
+        if (n.op === 'Squeeze') axes = attrIntList(n.attr?.squeeze_dims);
         else axes = intConst(ins[1]);
         if (n.op === 'Squeeze' && axes.length === 0) throw new Error(`${n.name}: Squeeze without explicit dims not supported`);
         const rank = n.op === 'ExpandDims' ? src.rank + axes.length : src.rank - axes.length;
@@ -246,6 +289,54 @@ export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array,
         set({ name: n.name, rank: Math.max(...acts.map((a) => a?.rank ?? 0), ...ins.map((r, k) => (isConst[k] ? floatConst(r).shape.length : 0))), layout });
         break;
       }
+      case 'Exp': {
+        const src = tensorOf(ins[0]);
+        nodes.push(node('Exp', n.name, [src.name], [n.name]));
+        set({ ...src, name: n.name });
+        break;
+      }
+      case 'Reshape': {
+        const shape = intConst(ins[1]);
+        nodes.push(node('Reshape', n.name, [tfLayout(ins[0]), addIntsInit(`${n.name}/shape`, shape)], [n.name]));
+        set(tfTensor(n.name, shape.length));
+        break;
+      }
+      case 'Pack': {
+        const srcs = ins.map(tensorOf);
+        const rank = srcs[0].rank + 1;
+        const axis = (Number(n.attr?.axis?.i ?? 0) + rank) % rank;
+        const axesInit = addIntsInit(`${n.name}/axes`, [axis]);
+        const parts = ins.map((ref, k) => {
+          const u = `${n.name}/unsqueeze_${k}`;
+          nodes.push(node('Unsqueeze', u, [tfLayout(ref), axesInit], [u]));
+          return u;
+        });
+        nodes.push(node('Concat', n.name, parts, [n.name], [attrInt('axis', axis)]));
+        set(tfTensor(n.name, rank));
+        break;
+      }
+      case 'ConcatV2': {
+        const parts = ins.slice(0, -1);
+        const rank = tensorOf(parts[0]).rank;
+        const axis = (intConst(ins[ins.length - 1])[0] + rank) % rank;
+        nodes.push(node('Concat', n.name, parts.map(tfLayout), [n.name], [attrInt('axis', axis)]));
+        set(tfTensor(n.name, rank));
+        break;
+      }
+      case 'Slice': {
+        const begin = intConst(ins[1]), size = intConst(ins[2]);
+        const ends = size.map((s, k) => (s < 0 ? Number.MAX_SAFE_INTEGER : begin[k] + s));
+        const axes = begin.map((_, k) => k);
+        nodes.push(node('Slice', n.name, [tfLayout(ins[0]), addIntsInit(`${n.name}/starts`, begin), addIntsInit(`${n.name}/ends`, ends), addIntsInit(`${n.name}/axes`, axes)], [n.name]));
+        set(tfTensor(n.name, begin.length));
+        break;
+      }
+      case 'Transpose': {
+        const perm = intConst(ins[1]);
+        nodes.push(node('Transpose', n.name, [tfLayout(ins[0])], [n.name], [attrInts('perm', perm)]));
+        set(tfTensor(n.name, perm.length));
+        break;
+      }
       case 'Sigmoid':
       case 'Relu':
       case 'Relu6': {
@@ -266,7 +357,20 @@ export function convertGraphModel(model: TfjsGraphModel, weightData: Uint8Array,
         const fused = attrStrList(n.attr?.fused_ops);
         const k = floatConst(ins[1]);
         const w = tfKernelToOnnx(k.shape, k.values, depthwise);
-        const convIns = [inLayout(tensorOf(ins[0]), 'NCHW'), addFloatInit(`${baseName(ins[1])}`, { shape: w.dims, values: w.values })];
+        const x = inLayout(tensorOf(ins[0]), 'NCHW'); // named before the kernel: keeps earlier conversions' bytes
+        const q = constOf(ins[1])?.quantized;
+        let kernel: string;
+        if (opts.quantizedWeights === 'keep-uint8' && q && q.codes instanceof Uint8Array) {
+          const codes = tfKernelToOnnx(k.shape, Float32Array.from(q.codes), depthwise).values;
+          const raw = fresh(`${baseName(ins[1])}/uint8`);
+          inits.push(uint8Init(raw, w.dims, Uint8Array.from(codes)));
+          const asFloat = fresh(`${baseName(ins[1])}/float`), scaled = fresh(`${baseName(ins[1])}/scaled`);
+          kernel = fresh(`${baseName(ins[1])}/dequantized`);
+          nodes.push(node('Cast', asFloat, [raw], [asFloat], [attrInt('to', 1)]));
+          nodes.push(node('Mul', scaled, [asFloat, addFloatInit('q_scale', { shape: [], values: new Float32Array([q.scale]) })], [scaled]));
+          nodes.push(node('Add', kernel, [scaled, addFloatInit('q_min', { shape: [], values: new Float32Array([q.min]) })], [kernel]));
+        } else kernel = addFloatInit(`${baseName(ins[1])}`, { shape: w.dims, values: w.values });
+        const convIns = [x, kernel];
         const rest = fused.slice();
         if (rest[0] === 'BiasAdd') {
           rest.shift();

@@ -13,6 +13,9 @@ const bytesOf = (v: Float32Array | Int32Array | BigInt64Array) => new Uint8Array
 export const floatInit = (name: string, dims: number[], values: Float32Array): TensorProto =>
   onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytesOf(values) });
 
+export const uint8Init = (name: string, dims: number[], values: Uint8Array): TensorProto =>
+  onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.UINT8, rawData: new Uint8Array(values) });
+
 export const int64Init = (name: string, dims: number[], values: ArrayLike<number>): TensorProto =>
   onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.INT64, rawData: bytesOf(BigInt64Array.from(Array.from(values), (v) => BigInt(v))) });
 

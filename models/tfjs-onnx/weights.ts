@@ -16,6 +16,8 @@ export interface DecodedWeight {
   shape: number[];
   dtype: 'float32' | 'int32';
   values: Float32Array | Int32Array;
+  /** For uint8/uint16 affine-quantised weights: the stored codes (values = codes * scale + min). */
+  quantized?: { codes: Uint8Array | Uint16Array; scale: number; min: number };
 }
 
 /** IEEE half → float (TF.js 'float16' quantisation stores weights as halves). */
@@ -49,11 +51,15 @@ export function decodeWeights(manifest: WeightsManifest, data: Uint8Array): Map<
       if (q && (q.dtype === 'uint8' || q.dtype === 'uint16')) {
         if (q.min === undefined || q.scale === undefined) throw new Error(`weight ${w.name}: unsupported quantization (no min/scale)`);
         const bytes = q.dtype === 'uint8' ? 1 : 2;
+        const codes = bytes === 1 ? new Uint8Array(size) : new Uint16Array(size);
         for (let i = 0; i < size; i++) {
           const v = bytes === 1 ? data[off + i] : view.getUint16(off + 2 * i, true);
+          codes[i] = v;
           values[i] = v * q.scale + q.min;
         }
         off += size * bytes;
+        out.set(w.name, { shape: w.shape, dtype: 'float32', values, quantized: { codes, scale: q.scale, min: q.min } });
+        continue;
       } else if (q && q.dtype === 'float16') {
         for (let i = 0; i < size; i++) values[i] = halfToFloat(view.getUint16(off + 2 * i, true));
         off += size * 2;
