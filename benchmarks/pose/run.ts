@@ -5,6 +5,9 @@
  * prepared 192x192 input; ONNX is also timed end to end (letterbox + model + decode).
  * Prints a table and writes benchmarks/results/pose.json.
  *
+ * Hand rows (ONNX CPU): the hand detector and the landmark model, each step timed apart and
+ * detectHands end to end.
+ *
  * Run: npm run bench:pose  (needs @vladmandic/human 3.3.6 for the TF.js side; see
  * models/movenet_lightning/PROVENANCE.md — without it only the ONNX rows are measured)
  */
@@ -17,6 +20,8 @@ import { decodeMovenet } from '../../shared/perception/movenet-decode.js';
 import { movenetInput, PoseDetector } from '../../shared/perception/pose.js';
 import { humanPackageDir } from '../../models/tfjs-onnx/human-package.js';
 import { loadMovenetReference } from '../../models/movenet-reference.js';
+import { HandDetector } from '../../shared/perception/hands.js';
+import { decodeDetections, detectorInput, landmarkInput } from '../../shared/perception/hand-geometry.js';
 
 interface Row {
   backend: string;
@@ -48,6 +53,23 @@ const onnxRuns = 8;
 rows.push({ backend: 'onnxruntime-node', what: 'model + decode (prepared input)', frames: inputs.length, runs: onnxRuns, msPerFrame: await time(onnxRuns, async (i) => decodeMovenet(await det.heads(inputs[i]))) });
 rows.push({ backend: 'onnxruntime-node', what: 'detectPose (letterbox + model + decode)', frames: inputs.length, runs: onnxRuns, msPerFrame: await time(onnxRuns, (i) => det.detectPose(frames[i].data, frames[i].width, frames[i].height)) });
 
+// Hands (models/handtrack, models/handlandmark_lite): ONNX CPU only; the TF.js pipeline takes
+// ~12 s a frame here (models/handtrack/check-hands.ts times it against this one).
+const hands = await HandDetector.create({ useGpu: 'false' });
+const handInputs = frames.map((f) => detectorInput(f.data, f.width, f.height));
+const crops = frames.map((f) => landmarkInput(f.data, f.width, f.height, { x: 0.35, y: 0.3, width: 0.3, height: 0.4 }));
+await time(1, (i) => hands.detectorHeads(handInputs[i]));
+await time(1, (i) => hands.landmarkHeads(crops[i]));
+const handRuns = 4;
+rows.push({ backend: 'onnxruntime-node', what: 'hand detector: model + NMS (prepared 320 input)', frames: inputs.length, runs: handRuns, msPerFrame: await time(handRuns, async (i) => { const h = await hands.detectorHeads(handInputs[i]); return decodeDetections(h.scores, h.boxes); }) });
+rows.push({ backend: 'onnxruntime-node', what: 'hand detector: preprocessing (resize to 320)', frames: inputs.length, runs: handRuns, msPerFrame: await time(handRuns, (i) => detectorInput(frames[i].data, frames[i].width, frames[i].height)) });
+rows.push({ backend: 'onnxruntime-node', what: 'hand landmarks: model per hand (prepared 224 crop)', frames: inputs.length, runs: handRuns, msPerFrame: await time(handRuns, (i) => hands.landmarkHeads(crops[i])) });
+rows.push({ backend: 'onnxruntime-node', what: 'hand landmarks: crop per hand (cropAndResize)', frames: inputs.length, runs: handRuns, msPerFrame: await time(handRuns, (i) => landmarkInput(frames[i].data, frames[i].width, frames[i].height, { x: 0.35, y: 0.3, width: 0.3, height: 0.4 })) });
+let handsFound = 0;
+rows.push({ backend: 'onnxruntime-node', what: 'detectHands end to end (these frames)', frames: inputs.length, runs: handRuns, msPerFrame: await time(handRuns, async (i) => (handsFound += (await hands.detectHands(frames[i].data, frames[i].width, frames[i].height)).length)) });
+notes.push(`detectHands found ${handsFound / handRuns} hand boxes over the ${inputs.length} frames (end-to-end time includes one landmark run per box)`);
+await hands.dispose();
+
 let maxDiff: number | null = null;
 try {
   const ref = await loadMovenetReference(humanPackageDir());
@@ -67,8 +89,8 @@ await det.dispose();
 const onnx = rows[0].msPerFrame;
 const tfjs = rows.find((r) => r.backend.startsWith('@tensorflow'))?.msPerFrame;
 console.log(`MoveNet Lightning, ${inputs.length} frames (one per human_*.mp4, 640x480), ${cpus()[0]?.model.trim()} x${availableParallelism()}`);
-console.log(`${'backend'.padEnd(34)} ${'what'.padEnd(42)} ${'runs'.padStart(4)} ${'ms/frame'.padStart(9)}`);
-for (const r of rows) console.log(`${r.backend.padEnd(34)} ${r.what.padEnd(42)} ${String(r.runs).padStart(4)} ${r.msPerFrame.toFixed(1).padStart(9)}`);
+console.log(`${'backend'.padEnd(34)} ${'what'.padEnd(50)} ${'runs'.padStart(4)} ${'ms/frame'.padStart(9)}`);
+for (const r of rows) console.log(`${r.backend.padEnd(34)} ${r.what.padEnd(50)} ${String(r.runs).padStart(4)} ${r.msPerFrame.toFixed(1).padStart(9)}`);
 if (tfjs) console.log(`ONNX is ${(tfjs / onnx).toFixed(0)}x faster; keypoints [y,x,score] max |Δ| ${maxDiff?.toExponential(2)}`);
 for (const n of notes) console.log(n);
 
@@ -76,6 +98,6 @@ const out = resolve(here, '../results/pose.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,
-  JSON.stringify({ when: new Date().toISOString(), cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), model: 'models/movenet_lightning/movenet_lightning.onnx', frames: inputs.length, rows, speedup: tfjs ? tfjs / onnx : null, keypointsMaxAbsDiff: maxDiff, notes }, null, 2) + '\n',
+  JSON.stringify({ when: new Date().toISOString(), cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), model: 'models/movenet_lightning/movenet_lightning.onnx', handModels: ['models/handtrack/handtrack.onnx', 'models/handlandmark_lite/handlandmark_lite.onnx'], frames: inputs.length, rows, speedup: tfjs ? tfjs / onnx : null, keypointsMaxAbsDiff: maxDiff, notes }, null, 2) + '\n',
 );
 console.log(`wrote ${out}`);
