@@ -84,13 +84,15 @@ export function reallySlower(d: FoundDeviation, gold: StepTime[] | undefined, tr
   return td >= 1.5 * gd && td - gd >= 2;
 }
 
-/** Mean distance from each true inner boundary to the nearest found one (null without truth). */
+/**
+ * Mean distance from each true inner boundary to the nearest found step edge (null without
+ * truth). The found steps' outer edges count too, so finding one step where there are six is the
+ * distance to the video's ends, not "no error".
+ */
 export function boundaryError(found: Array<Span>, truth: Array<Span> | undefined): number | null {
   if (!truth || truth.length < 2 || found.length < 1) return null;
-  const inner = (s: Span[]) => s.slice(1).map((x) => x.start_sec);
-  const t = inner(truth);
-  const f = inner(found);
-  if (!f.length) return null;
+  const t = truth.slice(1).map((x) => x.start_sec);
+  const f = [...found.map((x) => x.start_sec), found[found.length - 1].end_sec];
   const err = t.map((b) => Math.min(...f.map((x) => Math.abs(x - b))));
   return err.reduce((a, b) => a + b, 0) / err.length;
 }

@@ -67,6 +67,8 @@ test('another scene: the engine must say so and not call every step missing', ()
 test('boundary error: mean distance of true inner boundaries to the nearest found one', () => {
   assert.equal(boundaryError([{ start_sec: 0, end_sec: 4.5 }, { start_sec: 4.5, end_sec: 7 }, { start_sec: 7, end_sec: 12 }], steps), 0.75);
   assert.equal(boundaryError(steps, undefined), null);
+  // One step found where there are three: each true boundary is as far as the nearer video end.
+  assert.equal(boundaryError([{ start_sec: 0, end_sec: 12 }], [{ start_sec: 0, end_sec: 3 }, { start_sec: 3, end_sec: 10 }, { start_sec: 10, end_sec: 12 }]), 2.5);
 });
 
 test('totals: rates per category, per-type precision and recall, thresholds', () => {
