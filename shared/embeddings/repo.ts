@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js';
 import type { Matrix } from '../alignment/types.js';
-import type { ObjectInfo, ObjectStore } from '../store/index.js';
-import { getBuffer } from '../store/index.js';
+import type { ObjectStore } from '../store/index.js';
+import { readObject } from '../store/index.js';
 import { embeddingsChanged } from './changes.js';
 
 export interface ClipVector {
@@ -127,21 +127,68 @@ export async function saveEmbeddingsBlob(store: ObjectStore, videoId: string, e:
   );
 }
 
-/** A stored blob when it matches the expected embedder and clip count, else null. */
-async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: { embedder: string | null; clips: number | null }, alloc?: (size: number) => Buffer): Promise<VideoEmbeddings | null> {
+type BlobMeta = { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
+
+/** The blob's bytes as vectors, with the sidecar's times, when they agree with each other and with the video row; else null. */
+function blobEmbeddings(buf: Buffer, meta: BlobMeta, expect: { embedder: string | null; clips: number | null }): VideoEmbeddings | null {
+  if (meta.embedder !== expect.embedder || meta.rows !== expect.clips || buf.length !== meta.rows * meta.dim * 4) return null;
+  // Use the bytes in place when aligned (they are: a fresh or pooled buffer); copy otherwise.
+  const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return { matrix: { rows: meta.rows, dim: meta.dim, data }, times: { start_sec: Float64Array.from(meta.start_sec), end_sec: Float64Array.from(meta.end_sec) }, embedder: meta.embedder };
+}
+
+/**
+ * What identifies a video's stored vectors as read: the video row's embedder and clip count
+ * with the blob's and the sidecar's etags, from the very responses that carried the bytes (so an
+ * identity always names the bytes read with it; a re-embed, or a blob replaced alone, gives
+ * another). Opaque to callers: compare it, hand it back to loadVideoEmbeddingsUnless.
+ */
+export type VectorsIdentity = string;
+interface IdentityParts {
+  embedder: string | null;
+  clips: number | null;
+  blob: string;
+  meta: string;
+}
+const identityOf = (p: IdentityParts): VectorsIdentity => JSON.stringify([p.embedder, p.clips, p.blob, p.meta]);
+function partsOf(id: VectorsIdentity): IdentityParts | null {
   try {
-    // Both objects at once (the vectors are all but always wanted: they match the video row).
-    const blob = getBuffer(store, embeddingsBlobKey(videoId), alloc);
-    blob.catch(() => {});
-    const meta = JSON.parse((await getBuffer(store, embeddingsMetaKey(videoId))).toString('utf8')) as { embedder: string; dim: number; rows: number; start_sec: number[]; end_sec: number[] };
-    if (meta.embedder === expect.embedder && meta.rows === expect.clips) {
-      const buf = await blob;
-      if (buf.length === meta.rows * meta.dim * 4) {
-        // Use the bytes in place when aligned (they are: a fresh buffer); copy otherwise.
-        const data = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-        return { matrix: { rows: meta.rows, dim: meta.dim, data }, times: { start_sec: Float64Array.from(meta.start_sec), end_sec: Float64Array.from(meta.end_sec) }, embedder: meta.embedder };
-      }
-    }
+    const [embedder, clips, blob, meta] = JSON.parse(id) as [string | null, number | null, string, string];
+    return typeof blob === 'string' && typeof meta === 'string' ? { embedder, clips, blob, meta } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A stored blob when it matches the expected embedder and clip count, else null. Each object in
+ * one GET (store.read: no HEAD), both at once. `known`: the identity of vectors the caller
+ * holds: each object is read conditionally (S3: If-None-Match, a 304 carries no body), and
+ * 'same' comes back when neither changed. One that did not change while the other did is read
+ * again whole (the caller's copy may be transformed: a prepared gold is centred).
+ */
+async function readEmbeddingsBlob(
+  store: ObjectStore,
+  videoId: string,
+  expect: { embedder: string | null; clips: number | null },
+  alloc?: (size: number) => Buffer,
+  known?: IdentityParts | null,
+): Promise<{ embeddings: VideoEmbeddings; identity: VectorsIdentity } | 'same' | null> {
+  const blobKey = embeddingsBlobKey(videoId);
+  const metaKey = embeddingsMetaKey(videoId);
+  const usable = known && known.embedder === expect.embedder && known.clips === expect.clips ? known : null;
+  try {
+    const blobP = readObject(store, blobKey, { alloc, ifNoneMatch: usable?.blob });
+    blobP.catch(() => {});
+    let metaR = await readObject(store, metaKey, { ifNoneMatch: usable?.meta });
+    let blobR = await blobP;
+    if (!blobR && !metaR) return 'same';
+    // Only one of the two changed: the other read again, whole.
+    if (!metaR) metaR = await readObject(store, metaKey);
+    if (!blobR) blobR = await readObject(store, blobKey, { alloc });
+    if (!blobR || !metaR || blobR.info.etag === undefined || metaR.info.etag === undefined) return null;
+    const embeddings = blobEmbeddings(blobR.bytes, JSON.parse(metaR.bytes.toString('utf8')) as BlobMeta, expect);
+    return embeddings ? { embeddings, identity: identityOf({ ...expect, blob: blobR.info.etag, meta: metaR.info.etag }) } : null;
   } catch {
     /* no blob (older data, or removed) */
   }
@@ -149,16 +196,22 @@ async function readEmbeddingsBlob(store: ObjectStore, videoId: string, expect: {
 }
 
 /**
- * What identifies the stored blob's contents (null: no blob): its size, etag and time, and the
- * sidecar's. A re-embed writes both anew (LocalStore: a new file renamed into place, so a new
- * mtime; S3: a new etag), so a changed blob has a new identity. Taken before the blob is read:
- * a rewrite in between leaves the newer bytes under the older identity, never the reverse.
+ * A video's vectors unless they are still those the caller holds under `known`
+ * (loadVideoEmbeddingsFrom's identity): { same: true } then, after one conditional GET per
+ * object and no bytes read. Otherwise as loadVideoEmbeddingsFrom, with the identity of what was
+ * read when it came from the blob (the database rows' fallback has none).
  */
-export async function embeddingsBlobIdentity(store: ObjectStore, videoId: string): Promise<string | null> {
-  const [b, m] = await Promise.all([store.head(embeddingsBlobKey(videoId)), store.head(embeddingsMetaKey(videoId))]);
-  if (!b || !m) return null;
-  const id = (o: ObjectInfo) => `${o.size}:${o.etag ?? ''}:${o.lastModified?.getTime() ?? ''}`;
-  return `${id(b)}|${id(m)}`;
+export async function loadVideoEmbeddingsUnless(
+  db: Db,
+  store: ObjectStore,
+  video: { id: string; embedder: string | null; clip_count: number | null },
+  known: VectorsIdentity | undefined,
+  alloc?: (size: number) => Buffer,
+): Promise<{ same: true } | { same: false; embeddings: VideoEmbeddings; from: 'blob' | 'db'; identity?: VectorsIdentity }> {
+  const r = await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count }, alloc, known ? partsOf(known) : null);
+  if (r === 'same') return { same: true };
+  if (r) return { same: false, embeddings: r.embeddings, from: 'blob', identity: r.identity };
+  return { same: false, embeddings: await loadEmbeddings(db, video.id), from: 'db' };
 }
 
 /**
@@ -174,7 +227,7 @@ export async function loadVideoEmbeddings(
   return (await loadVideoEmbeddingsFrom(db, store, video, alloc)).embeddings;
 }
 
-/** loadVideoEmbeddings, saying where the vectors came from. alloc: where a blob is read (getBuffer). */
+/** loadVideoEmbeddings, saying where the vectors came from. alloc: where a blob is read (the store reads into it). */
 export async function loadVideoEmbeddingsFrom(
   db: Db,
   store: ObjectStore,
@@ -182,6 +235,6 @@ export async function loadVideoEmbeddingsFrom(
   alloc?: (size: number) => Buffer,
 ): Promise<{ embeddings: VideoEmbeddings; from: 'blob' | 'db' }> {
   const blob = await readEmbeddingsBlob(store, video.id, { embedder: video.embedder, clips: video.clip_count }, alloc);
-  return blob ? { embeddings: blob, from: 'blob' } : { embeddings: await loadEmbeddings(db, video.id), from: 'db' };
+  return blob && blob !== 'same' ? { embeddings: blob.embeddings, from: 'blob' } : { embeddings: await loadEmbeddings(db, video.id), from: 'db' };
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
-import { embeddingsBlobIdentity, loadVideoEmbeddings, loadVideoEmbeddingsFrom, type VideoEmbeddings } from '../embeddings/repo.js';
-import { keepPreparedGold, preparedGold, type PreparedGold } from './gold-cache.js';
+import { loadVideoEmbeddings, loadVideoEmbeddingsUnless, type VideoEmbeddings } from '../embeddings/repo.js';
+import { keepPreparedGold, peekPreparedGold, preparedGold, type PreparedGold } from './gold-cache.js';
 import { giveBackBytes, takeBytes } from '../embeddings/buffer-pool.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
@@ -57,18 +57,21 @@ export interface ScoreInputs {
 
 /**
  * The gold's vectors: the prepared gold of an earlier job when its stored vectors are still the
- * same (identity taken before any read), else read (and marked for keeping when read from the
- * blob). Only when the engine centres on the gold and no task adapter rewrites the vectors.
+ * same (a conditional GET per object, no bytes read), else read (and marked for keeping, under
+ * the identity of what was read, when read from the blob). Only when the engine centres on the
+ * gold and no task adapter rewrites the vectors.
  */
 async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string }> {
   if (ctx.config.SCORE_USE_TASK_ADAPTER || !scoringOptions(ctx).centerOnGold) return { gold: await loadVideoEmbeddings(ctx.db, ctx.store, gv) };
-  const blob = await embeddingsBlobIdentity(ctx.store, gv.id);
-  const identity = blob === null ? undefined : `${gv.embedder}|${gv.clip_count}|${blob}`;
-  const hit = identity ? preparedGold(gv.id, identity) : null;
-  // A fresh object around the shared matrix and times: callers may reassign its fields.
-  if (hit) return { gold: { ...hit.embeddings }, prepared: hit };
-  const r = await loadVideoEmbeddingsFrom(ctx.db, ctx.store, gv);
-  return { gold: r.embeddings, identity: r.from === 'blob' ? identity : undefined };
+  const known = peekPreparedGold(gv.id);
+  const r = await loadVideoEmbeddingsUnless(ctx.db, ctx.store, gv, known?.identity);
+  if (r.same) {
+    // Still the vectors it was prepared from (used even if another job replaced the entry meanwhile).
+    if (peekPreparedGold(gv.id)?.identity === known!.identity) preparedGold(gv.id, known!.identity);
+    // A fresh object around the shared matrix and times: callers may reassign its fields.
+    return { gold: { ...known!.gold.embeddings }, prepared: known!.gold };
+  }
+  return { gold: r.embeddings, identity: r.identity };
 }
 
 /** Loads both videos' vectors; bad pairings are permanent errors with a clear message. */

@@ -2,9 +2,11 @@
  * The gold as the scoring engine uses it, kept per process: a gold is scored against many
  * trainees, and its vectors read (~9 MB at 500 x 4608), its mean, its centring and its
  * consecutive cosines are the same every time. Kept per gold video under the identity of its
- * stored vectors (embeddings blob size/etag/time and sidecar, with the video row's embedder and
- * clip count: embeddingsBlobIdentity): a re-embedded gold has another identity, so the next job
- * misses and replaces the entry. Only golds read from the blob are kept (not the database rows'
+ * stored vectors as read (the embeddings blob's and sidecar's etags, with the video row's
+ * embedder and clip count: embeddings/repo.ts VectorsIdentity); each job asks the store whether
+ * they are still those (loadVideoEmbeddingsUnless: conditional GETs): a re-embedded gold, or a
+ * blob replaced by another process, is read afresh and replaces the entry. A re-embed in this
+ * process drops the entry at once (embeddings/changes.ts). Only golds read from the blob are kept (not the database rows'
  * fallback), and only centred ones (compute.ts decides). Entries are never written after they
  * are put: the matrix is shared by every job that hits.
  */
@@ -31,6 +33,11 @@ export function preparedGold(videoId: string, identity: string): PreparedGold | 
   if (e.identity !== identity) return null;
   entries.set(videoId, e);
   return e.gold;
+}
+
+/** The entry kept for this gold, whatever its identity (the caller checks that it still holds), without touching the order. */
+export function peekPreparedGold(videoId: string): { identity: string; gold: PreparedGold } | null {
+  return entries.get(videoId) ?? null;
 }
 
 export function keepPreparedGold(videoId: string, identity: string, gold: PreparedGold): void {

@@ -1,7 +1,7 @@
 // Camera registration for a score: the two videos' scene stills (stored at ingest) registered,
 // and, for grid features, the trainee's vectors resampled into the gold's picture coordinates.
 import type { Context } from '../context.js';
-import { getBuffer } from '../store/index.js';
+import { getBuffer, ObjectNotFoundError } from '../store/index.js';
 import { clipsKey, stillKey, type ClipsManifest } from '../ingest/keys.js';
 import { decodeStill } from '../perception/scene-still.js';
 import { registerCamera, rescaleSimilarity, type CameraChange } from '../perception/registration.js';
@@ -25,9 +25,14 @@ async function storedPictureRect(ctx: Context, videoId: string) {
 export async function registerVideos(ctx: Context, inp: ScoreInputs): Promise<{ camera: CameraChange; warped: Matrix | null; grid?: GridLayout } | null> {
   const g = inp.videos.gold.id;
   const t = inp.videos.trainee.id;
-  const [hg, ht] = await Promise.all([ctx.store.head(stillKey(g)), ctx.store.head(stillKey(t))]);
-  if (!hg || !ht) return null;
-  const [sg, st] = await Promise.all([getBuffer(ctx.store, stillKey(g)), getBuffer(ctx.store, stillKey(t))]).then((b) => b.map(decodeStill));
+  // Each still in one GET (no HEAD first): a missing one is the store's not-found error.
+  const still = (id: string) => getBuffer(ctx.store, stillKey(id)).catch((e: unknown) => {
+    if (e instanceof ObjectNotFoundError) return null;
+    throw e;
+  });
+  const [bg, bt] = await Promise.all([still(g), still(t)]);
+  if (!bg || !bt) return null;
+  const [sg, st] = [decodeStill(bg), decodeStill(bt)];
   const { camera, transform } = await registerCamera(sg, st);
   const tail = gridTail(inp.gold.embedder, inp.trainee.matrix.dim);
   if (!camera.same_scene || tail === 0) return { camera, warped: null };

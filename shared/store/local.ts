@@ -11,6 +11,8 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type ReadOptions,
+  type ReadResult,
 } from './index.js';
 
 /** A folder used as object store: writes go to a temp file renamed into place, so readers never see half an object. */
@@ -72,6 +74,15 @@ export class LocalStore implements ObjectStore {
    * into alloc(size) when given.
    */
   async readAll(key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
+    return (await this.read(key, { alloc }))!.bytes;
+  }
+
+  /**
+   * readAll with the object's identity (size, etag, mtime as head() gives them; not the content
+   * type or metadata: no sidecar read), from the open file: what is read is what is identified.
+   * Null when opts.ifNoneMatch is still the file's etag (nothing read).
+   */
+  async read(key: string, opts: ReadOptions = {}): Promise<ReadResult | null> {
     let fh: fs.FileHandle;
     try {
       fh = await fs.open(this.file(key), 'r');
@@ -80,15 +91,18 @@ export class LocalStore implements ObjectStore {
       throw e;
     }
     try {
-      const { size } = await fh.stat();
-      const buf = alloc ? alloc(size) : Buffer.allocUnsafeSlow(size);
+      const st = await fh.stat();
+      const size = st.size;
+      const info: ObjectInfo = { key, size, lastModified: st.mtime, etag: `${size}-${st.mtimeMs}` };
+      if (opts.ifNoneMatch !== undefined && opts.ifNoneMatch === info.etag) return null;
+      const buf = opts.alloc ? opts.alloc(size) : Buffer.allocUnsafeSlow(size);
       let off = 0;
       while (off < size) {
         const { bytesRead } = await fh.read(buf, off, Math.min(size - off, 1 << 30), off);
         if (!bytesRead) break;
         off += bytesRead;
       }
-      return off === size ? buf : buf.subarray(0, off);
+      return { info, bytes: off === size ? buf : buf.subarray(0, off) };
     } finally {
       await fh.close();
     }

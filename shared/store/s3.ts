@@ -19,6 +19,8 @@ import {
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
+  type ReadOptions,
+  type ReadResult,
 } from './index.js';
 
 export interface S3StoreOptions {
@@ -138,6 +140,56 @@ export class S3Store implements ObjectStore {
       }
       throw asUnavailable(e);
     }
+  }
+
+  /**
+   * The whole object in one GET (no HEAD first: its size is the response's Content-Length), read
+   * into opts.alloc(size) when given. With opts.ifNoneMatch, a conditional GET: null when the
+   * server answers 304 (the etag still matches: no body sent). Missing: ObjectNotFoundError.
+   */
+  async read(key: string, opts: ReadOptions = {}): Promise<ReadResult | null> {
+    let r;
+    try {
+      r = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: key, IfNoneMatch: opts.ifNoneMatch }));
+    } catch (e) {
+      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 304) return null;
+      if (isNotFound(e)) throw new ObjectNotFoundError(key);
+      throw asUnavailable(e);
+    }
+    const info: ObjectInfo = { key, size: r.ContentLength ?? 0, contentType: r.ContentType, etag: r.ETag, lastModified: r.LastModified, metadata: r.Metadata };
+    const body = r.Body as Readable;
+    try {
+      if (r.ContentLength === undefined) {
+        // No length given (not seen from S3 itself): gathered, then copied once.
+        const chunks: Buffer[] = [];
+        for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+        const all = Buffer.concat(chunks);
+        info.size = all.length;
+        if (!opts.alloc) return { info, bytes: all };
+        const bytes = opts.alloc(all.length);
+        all.copy(bytes);
+        return { info, bytes };
+      }
+      const size = r.ContentLength;
+      const buf = opts.alloc ? opts.alloc(size) : Buffer.allocUnsafeSlow(size);
+      let off = 0;
+      for await (const chunk of body) {
+        const c = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+        if (off + c.length > size) throw new Error(`object ${key}: more bytes than its Content-Length ${size}`);
+        c.copy(buf, off);
+        off += c.length;
+      }
+      if (off !== size) throw new StoreUnavailableError(`object store unavailable: object ${key} ended after ${off} of ${size} bytes`);
+      return { info, bytes: buf };
+    } catch (e) {
+      body.destroy();
+      if (e instanceof StoreUnavailableError) throw e;
+      throw asUnavailable(e);
+    }
+  }
+
+  async readAll(key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
+    return (await this.read(key, { alloc }))!.bytes;
   }
 
   async delete(key: string): Promise<void> {
