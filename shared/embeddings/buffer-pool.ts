@@ -1,5 +1,6 @@
 /**
- * Memory reused for vectors read per score job (the trainee's: ~9 MB at 500 x 4608). A fresh
+ * Memory reused for vectors read per score job (the trainee's, and a gold's first read: ~9 MB
+ * at 500 x 4608; the score jobs' prepared-gold cache gives a gold's back when it drops it). A fresh
  * multi-MB ArrayBuffer per job is what made V8 run a full (mostly concurrent) garbage collection
  * about once per job, tens of ms of CPU on its helper threads (benchmarks/score/threads.ts).
  * takeBytes lends a buffer; the caller gives it back with giveBackBytes once nothing reads the

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
 import { loadVideoEmbeddings, loadVideoEmbeddingsUnless, type VideoEmbeddings } from '../embeddings/repo.js';
-import { keepPreparedGold, peekPreparedGold, preparedGold, type PreparedGold } from './gold-cache.js';
+import { keepPreparedGold, peekPreparedGold, usePreparedGold, type PreparedGold } from './gold-cache.js';
 import { giveBackBytes, takeBytes } from '../embeddings/buffer-pool.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
@@ -61,17 +61,19 @@ export interface ScoreInputs {
  * the identity of what was read, when read from the blob). Only when the engine centres on the
  * gold and no task adapter rewrites the vectors.
  */
-async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string }> {
+async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string; memory?: ArrayBufferLike; release?: () => void }> {
   if (ctx.config.SCORE_USE_TASK_ADAPTER || !scoringOptions(ctx).centerOnGold) return { gold: await loadVideoEmbeddings(ctx.db, ctx.store, gv) };
   const known = peekPreparedGold(gv.id);
-  const r = await loadVideoEmbeddingsUnless(ctx.db, ctx.store, gv, known?.identity);
+  // Read into pooled memory (buffer-pool.ts): kept with the prepared gold, the pool's again once
+  // the gold is out of the cache and no job uses it (gold-cache.ts), or at once when not kept.
+  const r = await loadVideoEmbeddingsUnless(ctx.db, ctx.store, gv, known?.identity, takeBytes);
   if (r.same) {
     // Still the vectors it was prepared from (used even if another job replaced the entry meanwhile).
-    if (peekPreparedGold(gv.id)?.identity === known!.identity) preparedGold(gv.id, known!.identity);
+    const release = usePreparedGold(gv.id, known!);
     // A fresh object around the shared matrix and times: callers may reassign its fields.
-    return { gold: { ...known!.gold.embeddings }, prepared: known!.gold };
+    return { gold: { ...known!.gold.embeddings }, prepared: known!.gold, release };
   }
-  return { gold: r.embeddings, identity: r.identity };
+  return { gold: r.embeddings, identity: r.identity, ...(r.from === 'blob' ? { memory: r.embeddings.matrix.data.buffer } : {}) };
 }
 
 /** Loads both videos' vectors; bad pairings are permanent errors with a clear message. */
@@ -81,7 +83,7 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
   if (!tv) throw new PermanentError(`trainee video ${s.trainee_video_id} no longer exists`, 'missing_video');
   if (gv.status === 'failed') throw new PermanentError(`gold video ${gv.id} failed to ingest: ${gv.error}`, 'ingest_failed');
   if (tv.status === 'failed') throw new PermanentError(`trainee video ${tv.id} failed to ingest: ${tv.error}`, 'ingest_failed');
-  // The trainee's vectors into pooled memory (buffer-pool.ts), given back by releaseScoreInputs.
+  // Both videos' vectors into pooled memory (buffer-pool.ts), given back by releaseScoreInputs.
   const [g, trainee] = await Promise.all([loadGold(ctx, gv), loadVideoEmbeddings(ctx.db, ctx.store, tv, takeBytes)]);
   const gold = g.gold;
   if (!gold.matrix.rows) throw new PermanentError(`gold video ${gv.id} has no clip embeddings`, 'not_indexed');
@@ -107,22 +109,28 @@ export async function loadScoreInputs(ctx: Context, s: ScoreRow): Promise<ScoreI
     ...(g.prepared ? { goldPrepared: { mean: g.prepared.mean, consecutive: g.prepared.consecutive } } : {}),
     ...(g.identity ? { goldIdentity: g.identity } : {}),
   };
-  pooled.set(inputs, trainee.matrix.data.buffer);
+  pooled.set(inputs, { trainee: trainee.matrix.data.buffer, gold: g.memory, goldRelease: g.release });
   return inputs;
 }
 
-const pooled = new WeakMap<ScoreInputs, ArrayBufferLike>();
+/** Per job: the trainee's pooled memory; the gold's when read for this job (until kept), or its use of the kept gold. */
+const pooled = new WeakMap<ScoreInputs, { trainee: ArrayBufferLike; gold?: ArrayBufferLike; goldRelease?: () => void }>();
 
 /**
- * Gives the trainee vectors' memory back to the pool (buffer-pool.ts) for the next job: call it
- * once nothing reads inp.trainee.matrix any more (after alignVideos and any use of the trainee's
+ * Gives the vectors' memory back to the pool (buffer-pool.ts) for the next job (the trainee's;
+ * the gold's when not kept, else this job's use of the kept gold): call it once nothing reads
+ * inp.trainee.matrix or inp.gold.matrix any more (after alignVideos and any use of the
  * vectors). Not calling it is safe (the memory is collected); calling it twice does nothing.
  */
 export function releaseScoreInputs(inp: ScoreInputs): void {
-  const ab = pooled.get(inp);
-  if (!ab) return;
+  const p = pooled.get(inp);
+  if (!p) return;
   pooled.delete(inp);
-  giveBackBytes(ab);
+  giveBackBytes(p.trainee);
+  // The gold: this job's use of the kept gold ends (the cache gives its memory back once it is
+  // out and unused), or, read for this job and not kept, its memory goes back now.
+  if (p.goldRelease) p.goldRelease();
+  else if (p.gold) giveBackBytes(p.gold);
 }
 
 /**
@@ -159,7 +167,15 @@ export async function alignVideos(ctx: Context, s: ScoreRow, inp: ScoreInputs): 
     run = { ...opts, preCentered: true };
     if (!goldRows) {
       goldRows = goldConsecutiveRows(inp.gold.matrix);
-      if (inp.goldIdentity) keepPreparedGold(inp.videos.gold.id, inp.goldIdentity, { embeddings: { ...inp.gold }, mean, consecutive: goldRows });
+      if (inp.goldIdentity) {
+        // The gold's memory is the cache's from here; this job is one of its users until released.
+        const p = pooled.get(inp);
+        const release = keepPreparedGold(inp.videos.gold.id, inp.goldIdentity, { embeddings: { ...inp.gold }, mean, consecutive: goldRows }, p?.gold);
+        if (p) {
+          p.gold = undefined;
+          p.goldRelease = release;
+        } else release();
+      }
     }
   } else if (inp.goldPrepared) {
     throw new Error('alignVideos: a centred gold given to an engine that does not centre');

@@ -12,6 +12,7 @@
  */
 import type { VideoEmbeddings } from '../embeddings/repo.js';
 import { onEmbeddingsChanged } from '../embeddings/changes.js';
+import { giveBackBytes } from '../embeddings/buffer-pool.js';
 
 export interface PreparedGold {
   /** matrix: the gold's rows centred on `mean` and unit (centerRowsInPlace). */
@@ -23,14 +24,57 @@ export interface PreparedGold {
 
 /** Golds kept at once (least recently used out first): ~9 MB each at 500 x 4608. */
 export const GOLD_CACHE_ENTRIES = 4;
-const entries = new Map<string, { identity: string; gold: PreparedGold }>();
+
+/**
+ * A kept gold. `memory`: the pooled buffer its matrix lies in (buffer-pool.ts), given back to the
+ * pool once the entry is out of the cache (evicted, forgotten, replaced) and no job that uses it
+ * is still running (`users`: each job that prepared or hit it, until it calls its release).
+ * Without that the first job of every new gold left a 9 MB buffer to the garbage collector.
+ */
+interface Entry {
+  identity: string;
+  gold: PreparedGold;
+  memory?: ArrayBufferLike;
+  users: number;
+  dropped: boolean;
+}
+const entries = new Map<string, Entry>();
+
+function drop(e: Entry): void {
+  e.dropped = true;
+  if (e.users === 0 && e.memory) {
+    giveBackBytes(e.memory);
+    e.memory = undefined;
+  }
+}
+
+/** Hands back one job's use of the entry (once; later calls do nothing). */
+function releaser(e: Entry): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    e.users--;
+    if (e.dropped) drop(e);
+  };
+}
+
+function remove(videoId: string): void {
+  const e = entries.get(videoId);
+  if (!e) return;
+  entries.delete(videoId);
+  drop(e);
+}
 
 /** The gold prepared under this identity, or null (another identity is dropped: it is stale). */
 export function preparedGold(videoId: string, identity: string): PreparedGold | null {
   const e = entries.get(videoId);
   if (!e) return null;
   entries.delete(videoId);
-  if (e.identity !== identity) return null;
+  if (e.identity !== identity) {
+    drop(e);
+    return null;
+  }
   entries.set(videoId, e);
   return e.gold;
 }
@@ -40,15 +84,36 @@ export function peekPreparedGold(videoId: string): { identity: string; gold: Pre
   return entries.get(videoId) ?? null;
 }
 
-export function keepPreparedGold(videoId: string, identity: string, gold: PreparedGold): void {
-  entries.delete(videoId);
-  entries.set(videoId, { identity, gold });
-  while (entries.size > GOLD_CACHE_ENTRIES) entries.delete(entries.keys().next().value as string);
+/**
+ * A job uses the gold peekPreparedGold gave it (its identity checked since): most recently used
+ * now if still kept; the memory stays the job's until it calls the release.
+ */
+export function usePreparedGold(videoId: string, kept: { identity: string; gold: PreparedGold }): () => void {
+  const e = kept as Entry;
+  if (entries.get(videoId) === e) {
+    entries.delete(videoId);
+    entries.set(videoId, e);
+  }
+  e.users++;
+  return releaser(e);
+}
+
+/**
+ * Keeps a gold a job prepared. memory: the pooled buffer under its matrix (takeBytes), the
+ * pool's again once the entry is gone and the job (and any other user) has called its release,
+ * which this returns.
+ */
+export function keepPreparedGold(videoId: string, identity: string, gold: PreparedGold, memory?: ArrayBufferLike): () => void {
+  remove(videoId);
+  const e: Entry = { identity, gold, memory, users: 1, dropped: false };
+  entries.set(videoId, e);
+  while (entries.size > GOLD_CACHE_ENTRIES) remove(entries.keys().next().value as string);
+  return releaser(e);
 }
 
 /** Forgets a gold whose vectors this process rewrites (saveEmbeddingsBlob): no wait for the identity check. */
 export function forgetPreparedGold(videoId: string): void {
-  entries.delete(videoId);
+  remove(videoId);
 }
 
 // The embeddings layer says when this process rewrites a video's vectors (embeddings/changes.ts).
@@ -56,7 +121,7 @@ onEmbeddingsChanged(forgetPreparedGold);
 
 /** Forgets every gold (benchmarks measure the first job with it; tests start clean). */
 export function clearPreparedGolds(): void {
-  entries.clear();
+  for (const id of [...entries.keys()]) remove(id);
 }
 
 export const preparedGoldCount = () => entries.size;
