@@ -1,0 +1,73 @@
+// The gold's pooled memory (gold-cache.ts + buffer-pool.ts): a gold dropped from the cache while
+// a job still uses it stays that job's until it releases; only then does the memory go back to
+// the pool, and the next job's outcome is unchanged.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../shared/config.js';
+import { createContext } from '../../shared/context.js';
+import { createLogger } from '../../shared/log.js';
+import { clipsToEmbeddings, saveEmbeddings, saveEmbeddingsBlob } from '../../shared/embeddings/repo.js';
+import { freeBuffers } from '../../shared/embeddings/buffer-pool.js';
+import { saveSteps } from '../../shared/ingest/steps.js';
+import { createScore, getScore, newScoreId } from '../../shared/score-jobs/repo.js';
+import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
+import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
+import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
+
+test('a dropped gold in use keeps its memory until its job releases; outcomes unchanged', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'score-path-pool-'));
+  const env = { PATH: process.env.PATH, SOPILOT_DATA_DIR: dir, SOPILOT_LOG_LEVEL: 'error', SOPILOT_AUTH_REQUIRED: 'false' };
+  const ctx = await createContext(loadConfig(env), createLogger({ level: 'error', format: 'json' }));
+  try {
+    clearPreparedGolds();
+    const dim = 40;
+    const rng = makeRng(17);
+    const proc = makeProcedure(rng, 5, dim, 8, 12);
+    const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
+    const trainee = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] + 1 })), 0.3);
+    for (const [id, v, role] of [['g', gold, 'gold'], ['t', trainee, 'trainee']] as const) {
+      await ctx.db.query("INSERT INTO videos (id, task_id, role, status, embedder, embedding_dim, clip_count) VALUES ($1, 'x', $2, 'indexed', 'bench', $3, $4)", [id, role, dim, v.emb.rows]);
+      const clips = Array.from({ length: v.emb.rows }, (_, i) => ({ index: i, start_sec: v.times.start_sec[i], end_sec: v.times.end_sec[i], vector: v.emb.data.slice(i * dim, (i + 1) * dim) }));
+      await saveEmbeddings(ctx.db, id, 'bench', clips);
+      await saveEmbeddingsBlob(ctx.store, id, clipsToEmbeddings(clips, 'bench'));
+    }
+    await saveSteps(ctx.db, 'g', gold.cuts.slice(0, -1).map((c, k) => ({ index: k, name: `S${k}`, start_clip: c, end_clip: gold.cuts[k + 1], start_sec: c, end_sec: gold.cuts[k + 1] })), 'manual');
+    const start = async () => {
+      const id = newScoreId();
+      await createScore(ctx.db, { id, taskId: 'x', goldVideoId: 'g', traineeVideoId: 't', createdBy: 'test' });
+      const s = (await getScore(ctx.db, id))!;
+      const inp = await loadScoreInputs(ctx, s);
+      const { ms: _ms, ...a } = await alignVideos(ctx, s, inp);
+      return { inp, a: JSON.stringify(a), hit: !!inp.goldPrepared };
+    };
+    const first = await start();
+    releaseScoreInputs(first.inp);
+    const before = freeBuffers();
+    // A job on the kept gold, not yet released, while the gold is dropped.
+    const busy = await start();
+    assert.ok(busy.hit);
+    const goldData = busy.inp.gold.matrix.data;
+    const snapshot = goldData.slice();
+    clearPreparedGolds();
+    // Other jobs run meanwhile (they read their gold and trainee into pooled memory).
+    for (let i = 0; i < 3; i++) {
+      const j = await start();
+      assert.equal(j.a, first.a);
+      releaseScoreInputs(j.inp);
+      clearPreparedGolds();
+    }
+    assert.deepEqual(goldData, snapshot, 'the busy job\'s gold was not lent to another job');
+    releaseScoreInputs(busy.inp);
+    assert.ok(freeBuffers() >= Math.min(2, before));
+    const after = await start();
+    assert.equal(after.a, first.a);
+    releaseScoreInputs(after.inp);
+  } finally {
+    clearPreparedGolds();
+    await ctx.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
