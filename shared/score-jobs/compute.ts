@@ -64,15 +64,25 @@ export interface ScoreInputs {
 async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string; memory?: ArrayBufferLike; release?: () => void }> {
   if (ctx.config.SCORE_USE_TASK_ADAPTER || !scoringOptions(ctx).centerOnGold) return { gold: await loadVideoEmbeddings(ctx.db, ctx.store, gv) };
   const known = peekPreparedGold(gv.id);
+  // This job holds the kept gold before it awaits the read: were the entry evicted or forgotten
+  // meanwhile, with no user, its pooled memory would go back to the pool and another job could
+  // write into it while this one scores on it.
+  const release = known ? usePreparedGold(gv.id, known) : undefined;
   // Read into pooled memory (buffer-pool.ts): kept with the prepared gold, the pool's again once
   // the gold is out of the cache and no job uses it (gold-cache.ts), or at once when not kept.
-  const r = await loadVideoEmbeddingsUnless(ctx.db, ctx.store, gv, known?.identity, takeBytes);
+  let r;
+  try {
+    r = await loadVideoEmbeddingsUnless(ctx.db, ctx.store, gv, known?.identity, takeBytes);
+  } catch (e) {
+    release?.();
+    throw e;
+  }
   if (r.same) {
     // Still the vectors it was prepared from (used even if another job replaced the entry meanwhile).
-    const release = usePreparedGold(gv.id, known!);
     // A fresh object around the shared matrix and times: callers may reassign its fields.
     return { gold: { ...known!.gold.embeddings }, prepared: known!.gold, release };
   }
+  release?.();
   return { gold: r.embeddings, identity: r.identity, ...(r.from === 'blob' ? { memory: r.embeddings.matrix.data.buffer } : {}) };
 }
 

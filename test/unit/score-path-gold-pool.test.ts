@@ -65,6 +65,36 @@ test('a dropped gold in use keeps its memory until its job releases; outcomes un
     const after = await start();
     assert.equal(after.a, first.a);
     releaseScoreInputs(after.inp);
+
+    // The kept gold dropped while a job waits on the store to confirm it (another job evicted it,
+    // or its vectors were rewritten): the waiting job already holds it, so its memory stays out of
+    // the pool until that job releases.
+    const read = ctx.store.read!.bind(ctx.store);
+    let dropped = false;
+    ctx.store.read = async (key, o) => {
+      if (!dropped && o?.ifNoneMatch !== undefined) {
+        dropped = true;
+        clearPreparedGolds();
+      }
+      return read(key, o);
+    };
+    // The pool's free count across a job start, first with the gold kept throughout (control).
+    dropped = true;
+    let freeBefore = freeBuffers();
+    const control = await start();
+    assert.ok(control.hit);
+    const controlDelta = freeBuffers() - freeBefore;
+    releaseScoreInputs(control.inp);
+    dropped = false;
+    freeBefore = freeBuffers();
+    const waiting = await start();
+    assert.ok(dropped && waiting.hit);
+    assert.equal(freeBuffers() - freeBefore, controlDelta, 'the dropped gold\'s memory went back to the pool while a job held it');
+    assert.equal(waiting.a, first.a);
+    const held = freeBuffers();
+    releaseScoreInputs(waiting.inp);
+    assert.ok(freeBuffers() >= held + 2, 'released: its trainee and the dropped gold\'s memory are the pool\'s again');
+    ctx.store.read = read;
   } finally {
     clearPreparedGolds();
     await ctx.close();
