@@ -13,10 +13,8 @@ import type { IncomingMessage, ServerResponse, Server } from 'node:http';
 import { loadConfig } from '../../shared/config.js';
 import { createContext } from '../../shared/context.js';
 import { createLogger } from '../../shared/log.js';
-import { clipsToEmbeddings, saveEmbeddings, saveEmbeddingsBlob } from '../../shared/embeddings/repo.js';
-import { saveSteps } from '../../shared/ingest/steps.js';
-import { createScore, getScore, newScoreId } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
+import { clipsToEmbeddings } from '../../shared/embeddings/repo.js';
+import { clipsOf, runScoreJob, storePair } from '../helpers/score-jobs.js';
 import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
 import { getBuffer, ObjectNotFoundError } from '../../shared/store/index.js';
 import type { S3Store } from '../../shared/store/s3.js';
@@ -62,27 +60,13 @@ test('score job on S3: GETs only, one per object; a later job on the gold: condi
     const dim = 32;
     const rng = makeRng(5);
     const proc = makeProcedure(rng, 5, dim, 8, 12);
-    const clipsOf = (v: ReturnType<typeof render>) =>
-      Array.from({ length: v.emb.rows }, (_, i) => ({ index: i, start_sec: v.times.start_sec[i], end_sec: v.times.end_sec[i], vector: v.emb.data.slice(i * dim, (i + 1) * dim) }));
     const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
     const trainee = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
-    for (const [id, v, role] of [['g', gold, 'gold'], ['t', trainee, 'trainee']] as const) {
-      await ctx.db.query("INSERT INTO videos (id, task_id, role, status, embedder, embedding_dim, clip_count) VALUES ($1, 'x', $2, 'indexed', 'bench', $3, $4)", [id, role, dim, v.emb.rows]);
-      const clips = clipsOf(v);
-      await saveEmbeddings(ctx.db, id, 'bench', clips);
-      await saveEmbeddingsBlob(ctx.store, id, clipsToEmbeddings(clips, 'bench'));
-    }
-    await saveSteps(ctx.db, 'g', gold.cuts.slice(0, -1).map((c, k) => ({ index: k, name: `S${k}`, start_clip: c, end_clip: gold.cuts[k + 1], start_sec: c, end_sec: gold.cuts[k + 1] })), 'manual');
+    await storePair(ctx, gold, trainee);
+    // A job and the requests its reads made (the log cleared once the score row exists).
     const job = async () => {
-      const id = newScoreId();
-      await createScore(ctx.db, { id, taskId: 'x', goldVideoId: 'g', traineeVideoId: 't', createdBy: 'test' });
-      const s = (await getScore(ctx.db, id))!;
-      log.length = 0;
-      const inp = await loadScoreInputs(ctx, s);
-      const hit = !!inp.goldPrepared;
-      const { ms: _ms, ...a } = await alignVideos(ctx, s, inp);
-      releaseScoreInputs(inp);
-      return { hit, a: JSON.stringify(a), requests: log.splice(0).sort((x, y) => x.key.localeCompare(y.key)) };
+      const r = await runScoreJob(ctx, { beforeLoad: () => void (log.length = 0) });
+      return { ...r, requests: log.splice(0).sort((x, y) => x.key.localeCompare(y.key)) };
     };
     const objects = ['derived/g/embeddings.f32', 'derived/g/embeddings.json', 'derived/g/scene-still.bin', 'derived/t/embeddings.f32', 'derived/t/embeddings.json', 'derived/t/scene-still.bin'];
     const gets = (r: Req[]) => r.map((x) => `${x.method} ${x.key} ${x.status}${x.conditional ? ' if-none-match' : ''}`);

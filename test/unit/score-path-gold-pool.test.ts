@@ -9,11 +9,9 @@ import path from 'node:path';
 import { loadConfig } from '../../shared/config.js';
 import { createContext } from '../../shared/context.js';
 import { createLogger } from '../../shared/log.js';
-import { clipsToEmbeddings, saveEmbeddings, saveEmbeddingsBlob } from '../../shared/embeddings/repo.js';
 import { freeBuffers } from '../../shared/embeddings/buffer-pool.js';
-import { saveSteps } from '../../shared/ingest/steps.js';
-import { createScore, getScore, newScoreId } from '../../shared/score-jobs/repo.js';
-import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
+import { releaseScoreInputs } from '../../shared/score-jobs/compute.js';
+import { runScoreJob, storePair } from '../helpers/score-jobs.js';
 import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
 
@@ -28,21 +26,9 @@ test('a dropped gold in use keeps its memory until its job releases; outcomes un
     const proc = makeProcedure(rng, 5, dim, 8, 12);
     const gold = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] })), 0.3);
     const trainee = render(rng, proc.models.map((m, i) => ({ model: m, clips: proc.lengths[i] + 1 })), 0.3);
-    for (const [id, v, role] of [['g', gold, 'gold'], ['t', trainee, 'trainee']] as const) {
-      await ctx.db.query("INSERT INTO videos (id, task_id, role, status, embedder, embedding_dim, clip_count) VALUES ($1, 'x', $2, 'indexed', 'bench', $3, $4)", [id, role, dim, v.emb.rows]);
-      const clips = Array.from({ length: v.emb.rows }, (_, i) => ({ index: i, start_sec: v.times.start_sec[i], end_sec: v.times.end_sec[i], vector: v.emb.data.slice(i * dim, (i + 1) * dim) }));
-      await saveEmbeddings(ctx.db, id, 'bench', clips);
-      await saveEmbeddingsBlob(ctx.store, id, clipsToEmbeddings(clips, 'bench'));
-    }
-    await saveSteps(ctx.db, 'g', gold.cuts.slice(0, -1).map((c, k) => ({ index: k, name: `S${k}`, start_clip: c, end_clip: gold.cuts[k + 1], start_sec: c, end_sec: gold.cuts[k + 1] })), 'manual');
-    const start = async () => {
-      const id = newScoreId();
-      await createScore(ctx.db, { id, taskId: 'x', goldVideoId: 'g', traineeVideoId: 't', createdBy: 'test' });
-      const s = (await getScore(ctx.db, id))!;
-      const inp = await loadScoreInputs(ctx, s);
-      const { ms: _ms, ...a } = await alignVideos(ctx, s, inp);
-      return { inp, a: JSON.stringify(a), hit: !!inp.goldPrepared };
-    };
+    await storePair(ctx, gold, trainee);
+    // Jobs that keep their inputs until the test releases them.
+    const start = () => runScoreJob(ctx, { release: false });
     const first = await start();
     releaseScoreInputs(first.inp);
     const before = freeBuffers();
