@@ -1,7 +1,6 @@
 import type { Db } from '../db/index.js';
 import type { Matrix } from '../alignment/types.js';
 import type { ObjectStore } from '../store/index.js';
-import { readObject } from '../store/index.js';
 import { embeddingsChanged } from './changes.js';
 
 export interface ClipVector {
@@ -178,14 +177,14 @@ async function readEmbeddingsBlob(
   const metaKey = embeddingsMetaKey(videoId);
   const usable = known && known.embedder === expect.embedder && known.clips === expect.clips ? known : null;
   try {
-    const blobP = readObject(store, blobKey, { alloc, ifNoneMatch: usable?.blob });
+    const blobP = store.read(blobKey, { alloc, ifNoneMatch: usable?.blob });
     blobP.catch(() => {});
-    let metaR = await readObject(store, metaKey, { ifNoneMatch: usable?.meta });
+    let metaR = await store.read(metaKey, { ifNoneMatch: usable?.meta });
     let blobR = await blobP;
     if (!blobR && !metaR) return 'same';
     // Only one of the two changed: the other read again, whole.
-    if (!metaR) metaR = await readObject(store, metaKey);
-    if (!blobR) blobR = await readObject(store, blobKey, { alloc });
+    if (!metaR) metaR = await store.read(metaKey);
+    if (!blobR) blobR = await store.read(blobKey, { alloc });
     if (!blobR || !metaR || blobR.info.etag === undefined || metaR.info.etag === undefined) return null;
     const embeddings = blobEmbeddings(blobR.bytes, JSON.parse(metaR.bytes.toString('utf8')) as BlobMeta, expect);
     return embeddings ? { embeddings, identity: identityOf({ ...expect, blob: blobR.info.etag, meta: metaR.info.etag }) } : null;

@@ -66,19 +66,6 @@ function remove(videoId: string): void {
   drop(e);
 }
 
-/** The gold prepared under this identity, or null (another identity is dropped: it is stale). */
-export function preparedGold(videoId: string, identity: string): PreparedGold | null {
-  const e = entries.get(videoId);
-  if (!e) return null;
-  entries.delete(videoId);
-  if (e.identity !== identity) {
-    drop(e);
-    return null;
-  }
-  entries.set(videoId, e);
-  return e.gold;
-}
-
 /** The entry kept for this gold, whatever its identity (the caller checks that it still holds), without touching the order. */
 export function peekPreparedGold(videoId: string): { identity: string; gold: PreparedGold } | null {
   return entries.get(videoId) ?? null;

@@ -54,14 +54,12 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Cheap reachability check for /readiness. */
   ping(): Promise<void>;
-  /** Whole small object in one read, where the store can do better than streaming (local files). */
-  readAll?(key: string, alloc?: (size: number) => Buffer): Promise<Buffer>;
   /**
    * The whole object and its identity in one round trip (S3: one GET, its size from the
    * response; no HEAD first): into opts.alloc(size) when given; null when opts.ifNoneMatch is
    * still its etag (S3: a conditional GET answered 304, no body). Missing: ObjectNotFoundError.
    */
-  read?(key: string, opts?: ReadOptions): Promise<ReadResult | null>;
+  read(key: string, opts?: ReadOptions): Promise<ReadResult | null>;
 }
 
 export class ObjectNotFoundError extends Error {
@@ -91,33 +89,8 @@ export class RangeNotSatisfiableError extends Error {
  * to read it (a Buffer of exactly the size asked), for stores that read into place (LocalStore).
  */
 export async function getBuffer(store: ObjectStore, key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
-  if (store.readAll) return store.readAll(key, alloc);
-  if (store.read) return (await store.read(key, { alloc }))!.bytes;
-  const r = await store.get(key);
-  const chunks: Buffer[] = [];
-  for await (const c of r.body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
-  return Buffer.concat(chunks);
-}
-
-/**
- * store.read where the store has it; else a get() read whole (ifNoneMatch then compared after
- * the object is opened: the same answer, without the saving).
- */
-export async function readObject(store: ObjectStore, key: string, opts: ReadOptions = {}): Promise<ReadResult | null> {
-  if (store.read) return store.read(key, opts);
-  const r = await store.get(key);
-  const { body, range: _range, ...info } = r;
-  if (opts.ifNoneMatch !== undefined && info.etag === opts.ifNoneMatch) {
-    body.destroy();
-    return null;
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of body) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
-  const all = Buffer.concat(chunks);
-  if (!opts.alloc) return { info, bytes: all };
-  const bytes = opts.alloc(all.length);
-  all.copy(bytes);
-  return { info, bytes };
+  // Never null: no ifNoneMatch asked.
+  return (await store.read(key, { alloc }))!.bytes;
 }
 
 export function resolveRange(range: ByteRange | undefined, size: number): { start: number; end: number } | undefined {

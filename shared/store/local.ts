@@ -70,17 +70,10 @@ export class LocalStore implements ObjectStore {
 
   /**
    * The whole object in one buffer of its size, read with as few reads as the kernel allows
-   * (fs.readFile reads in 512 KB pieces: ~18 thread-pool round trips for a 9 MB vector blob);
-   * into alloc(size) when given.
-   */
-  async readAll(key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
-    return (await this.read(key, { alloc }))!.bytes;
-  }
-
-  /**
-   * readAll with the object's identity (size, etag, mtime as head() gives them; not the content
-   * type or metadata: no sidecar read), from the open file: what is read is what is identified.
-   * Null when opts.ifNoneMatch is still the file's etag (nothing read).
+   * (fs.readFile reads in 512 KB pieces: ~18 thread-pool round trips for a 9 MB vector blob),
+   * into opts.alloc(size) when given; with its identity (size, etag, mtime as head() gives them;
+   * not the content type or metadata: no sidecar read), from the open file: what is read is what
+   * is identified. Null when opts.ifNoneMatch is still the file's etag (nothing read).
    */
   async read(key: string, opts: ReadOptions = {}): Promise<ReadResult | null> {
     let fh: fs.FileHandle;

@@ -188,10 +188,6 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async readAll(key: string, alloc?: (size: number) => Buffer): Promise<Buffer> {
-    return (await this.read(key, { alloc }))!.bytes;
-  }
-
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
   }

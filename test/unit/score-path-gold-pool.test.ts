@@ -55,7 +55,7 @@ test('a dropped gold in use keeps its memory until its job releases; outcomes un
     // The kept gold dropped while a job waits on the store to confirm it (another job evicted it,
     // or its vectors were rewritten): the waiting job already holds it, so its memory stays out of
     // the pool until that job releases.
-    const read = ctx.store.read!.bind(ctx.store);
+    const read = ctx.store.read.bind(ctx.store);
     let dropped = false;
     ctx.store.read = async (key, o) => {
       if (!dropped && o?.ifNoneMatch !== undefined) {

@@ -1,4 +1,4 @@
-// LocalStore.readAll: the whole object as put, for empty, small and multi-read-sized objects.
+// LocalStore.read: the whole object as put, for empty, small and multi-read-sized objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { LocalStore } from '../../shared/store/local.js';
 import { ObjectNotFoundError, getBuffer } from '../../shared/store/index.js';
 
-test('LocalStore.readAll returns the bytes put, whatever the size; a missing key is ObjectNotFoundError', async () => {
+test('LocalStore.read returns the bytes put, whatever the size; a missing key is ObjectNotFoundError', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'store-local-'));
   try {
     const store = new LocalStore(dir);
@@ -15,12 +15,12 @@ test('LocalStore.readAll returns the bytes put, whatever the size; a missing key
       const body = Buffer.alloc(size);
       for (let i = 0; i < size; i++) body[i] = (i * 131 + size) & 255;
       await store.put(`k/${size}.bin`, body);
-      const got = await store.readAll(`k/${size}.bin`);
+      const got = (await store.read(`k/${size}.bin`))!.bytes;
       assert.equal(got.length, size);
       assert.ok(got.equals(body), `object of ${size} bytes`);
       assert.ok((await getBuffer(store, `k/${size}.bin`)).equals(body));
     }
-    await assert.rejects(store.readAll('k/missing.bin'), ObjectNotFoundError);
+    await assert.rejects(store.read('k/missing.bin'), ObjectNotFoundError);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
