@@ -9,11 +9,11 @@
  * Outputs: `landmarks` [1,63] (21 x (x, y, z) in crop pixels), `handflag` [1,1] (sigmoid: a hand
  * is in the crop), `handedness` [1,1] (sigmoid), `world` [1,63] (metric world landmarks).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { humanPackageDir, loadHumanModel } from './tfjs-onnx/human-package.js';
-import { convertGraphModel, listOps, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+import { loadHumanModel } from './tfjs-onnx/human-package.js';
+import { convertGraphModel, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+import { runConverterCli } from './tfjs-onnx/cli.js';
 
 export const HANDLANDMARK_OUTPUTS = [
   { tf: 'Identity', name: 'landmarks', shape: [1, 63] },
@@ -36,18 +36,11 @@ export function convertHandlandmark(model: TfjsGraphModel, weightData: Uint8Arra
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--human-dir');
-  const dir = humanPackageDir(i >= 0 ? args.splice(i, 2)[1] : undefined);
-  const { model, weightData, version } = loadHandlandmark(dir);
-  if (args.includes('--list-ops')) {
-    for (const [op, n] of listOps(model)) console.log(`${op.padEnd(28)} ${String(n).padStart(5)}  ${OP_MAPPING[op] ?? '(unsupported)'}`);
-  } else {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const out = resolve(args.find((a) => !a.startsWith('--')) ?? `${here}/handlandmark_lite/handlandmark_lite.onnx`);
-    const { bytes } = convertHandlandmark(model, weightData, version);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, bytes);
-    console.log(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB) from @vladmandic/human ${version}`);
-  }
+  runConverterCli({
+    load: loadHandlandmark,
+    convert: convertHandlandmark,
+    outputs: HANDLANDMARK_OUTPUTS.map((o) => o.tf),
+    leftOut: '- (not needed by the outputs)',
+    defaultOut: fileURLToPath(new URL('./handlandmark_lite/handlandmark_lite.onnx', import.meta.url)),
+  });
 }

@@ -19,12 +19,12 @@
  * point, face, tip, pinchtip; background dropped), `boxes` [1,12804,4] (ymin, xmin, ymax, xmax as
  * fractions of the image, decoded from the anchors).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeWeights } from './tfjs-onnx/weights.js';
-import { humanPackageDir, loadHumanModel } from './tfjs-onnx/human-package.js';
-import { convertGraphModel, listOps, neededNodes, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+import { loadHumanModel } from './tfjs-onnx/human-package.js';
+import { convertGraphModel, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+import { runConverterCli } from './tfjs-onnx/cli.js';
 import { DETECTOR_INPUT, DETECTOR_PRE_SCALE, DETECTOR_PRE_SHIFT } from '../shared/perception/hand-geometry.js';
 
 const P = 'StatefulPartitionedCall';
@@ -68,23 +68,12 @@ export function convertHandtrack(model: TfjsGraphModel, weightData: Uint8Array, 
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--human-dir');
-  const dir = humanPackageDir(i >= 0 ? args.splice(i, 2)[1] : undefined);
-  const { model, weightData, version } = loadHandtrack(dir);
-  if (args.includes('--list-ops')) {
-    const kept = listOps({ ...model, modelTopology: { node: neededNodes(model, HANDTRACK_OUTPUTS.map((o) => o.tf), [HANDTRACK_CUT]) } });
-    console.log(`${'op'.padEnd(28)} ${'graph'.padStart(5)} ${'kept'.padStart(5)}  ONNX`);
-    for (const [op, n] of listOps(model)) {
-      const k = kept.get(op) ?? 0;
-      console.log(`${op.padEnd(28)} ${String(n).padStart(5)} ${String(k).padStart(5)}  ${k ? (OP_MAPPING[op] ?? '(cut input)') : '- (preprocessing loop or NMS: done in TypeScript)'}`);
-    }
-  } else {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const out = resolve(args.find((a) => !a.startsWith('--')) ?? `${here}/handtrack/handtrack.onnx`);
-    const { bytes, opsUsed } = convertHandtrack(model, weightData, version);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, bytes);
-    console.log(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB) from @vladmandic/human ${version}; ops converted: ${[...opsUsed].map(([o, n]) => `${o} x${n}`).join(', ')}`);
-  }
+  runConverterCli({
+    load: loadHandtrack,
+    convert: convertHandtrack,
+    outputs: HANDTRACK_OUTPUTS.map((o) => o.tf),
+    cutInputs: [HANDTRACK_CUT],
+    leftOut: '- (preprocessing loop or NMS: done in TypeScript)',
+    defaultOut: fileURLToPath(new URL('./handtrack/handtrack.onnx', import.meta.url)),
+  });
 }

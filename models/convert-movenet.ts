@@ -15,11 +15,11 @@
  *   regress [1,48,48,34] keypoint displacement from a centre, (dy,dx) per keypoint, in cells
  *   offset  [1,48,48,34] sub-cell offset of each keypoint, (dy,dx) per keypoint, in cells
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convertGraphModel, listOps, neededNodes, OP_MAPPING, type TfjsGraphModel } from './tfjs-onnx/graph.js';
-import { humanPackageDir, loadHumanModel } from './tfjs-onnx/human-package.js';
+import { convertGraphModel, type TfjsGraphModel } from './tfjs-onnx/graph.js';
+import { loadHumanModel } from './tfjs-onnx/human-package.js';
+import { runConverterCli } from './tfjs-onnx/cli.js';
 
 export const MOVENET_HEADS = [
   { tf: 'StatefulPartitionedCall/Sigmoid', name: 'heatmap', shape: [1, 48, 48, 17] },
@@ -42,27 +42,11 @@ export function convertMovenet(model: TfjsGraphModel, weightData: Uint8Array, ve
 
 const isMain = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const args = process.argv.slice(2);
-  const flag = (f: string) => {
-    const i = args.indexOf(f);
-    return i < 0 ? undefined : args.splice(i, 2)[1];
-  };
-  const dir = humanPackageDir(flag('--human-dir'));
-  const listOnly = args.includes('--list-ops');
-  const { model, weightData, version } = loadMovenet(dir);
-  if (listOnly) {
-    const kept = listOps({ ...model, modelTopology: { node: neededNodes(model, MOVENET_HEADS.map((h) => h.tf)) } });
-    console.log(`${'op'.padEnd(28)} ${'graph'.padStart(5)} ${'kept'.padStart(5)}  ONNX`);
-    for (const [op, n] of listOps(model)) {
-      const k = kept.get(op) ?? 0;
-      console.log(`${op.padEnd(28)} ${String(n).padStart(5)} ${String(k).padStart(5)}  ${k ? OP_MAPPING[op] : '- (only in the cut-off decode, done in TypeScript)'}`);
-    }
-  } else {
-    const here = dirname(fileURLToPath(import.meta.url));
-    const out = resolve(args.find((a) => !a.startsWith('--')) ?? `${here}/movenet_lightning/movenet_lightning.onnx`);
-    const { bytes, opsUsed } = convertMovenet(model, weightData, version);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, bytes);
-    console.log(`wrote ${out} (${(bytes.length / 1e6).toFixed(1)} MB) from @vladmandic/human ${version}; ops converted: ${[...opsUsed].map(([o, n]) => `${o} x${n}`).join(', ')}`);
-  }
+  runConverterCli({
+    load: loadMovenet,
+    convert: convertMovenet,
+    outputs: MOVENET_HEADS.map((h) => h.tf),
+    leftOut: '- (only in the cut-off decode, done in TypeScript)',
+    defaultOut: fileURLToPath(new URL('./movenet_lightning/movenet_lightning.onnx', import.meta.url)),
+  });
 }
