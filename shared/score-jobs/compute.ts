@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { PermanentError } from '../errors.js';
 import { loadVideoEmbeddings, loadVideoEmbeddingsUnless, type VideoEmbeddings } from '../embeddings/repo.js';
-import { keepPreparedGold, peekPreparedGold, usePreparedGold, type PreparedGold } from './gold-cache.js';
+import { holdPreparedGold, keepPreparedGold, type PreparedGold } from './gold-cache.js';
 import { giveBackBytes, takeBytes } from '../embeddings/buffer-pool.js';
 import { similarFailures } from './similar-failures.js';
 import { loadSteps } from '../ingest/steps.js';
@@ -63,11 +63,11 @@ export interface ScoreInputs {
  */
 async function loadGold(ctx: Context, gv: VideoRow): Promise<{ gold: VideoEmbeddings; prepared?: PreparedGold; identity?: string; memory?: ArrayBufferLike; release?: () => void }> {
   if (ctx.config.SCORE_USE_TASK_ADAPTER || !scoringOptions(ctx).centerOnGold) return { gold: await loadVideoEmbeddings(ctx.db, ctx.store, gv) };
-  const known = peekPreparedGold(gv.id);
   // This job holds the kept gold before it awaits the read: were the entry evicted or forgotten
   // meanwhile, with no user, its pooled memory would go back to the pool and another job could
   // write into it while this one scores on it.
-  const release = known ? usePreparedGold(gv.id, known) : undefined;
+  const known = holdPreparedGold(gv.id);
+  const release = known?.release;
   // Read into pooled memory (buffer-pool.ts): kept with the prepared gold, the pool's again once
   // the gold is out of the cache and no job uses it (gold-cache.ts), or at once when not kept.
   let r;

@@ -66,23 +66,19 @@ function remove(videoId: string): void {
   drop(e);
 }
 
-/** The entry kept for this gold, whatever its identity (the caller checks that it still holds), without touching the order. */
-export function peekPreparedGold(videoId: string): { identity: string; gold: PreparedGold } | null {
-  return entries.get(videoId) ?? null;
-}
-
 /**
- * A job uses the gold peekPreparedGold gave it (its identity checked since): most recently used
- * now if still kept; the memory stays the job's until it calls the release.
+ * The gold kept for this video, whatever its identity (the caller checks that it still holds),
+ * now the most recently used and held by the caller: its memory stays out of the pool, even if
+ * the entry is dropped meanwhile, until the caller calls `release` (once it is done with it, or
+ * at once when the identity no longer holds).
  */
-export function usePreparedGold(videoId: string, kept: { identity: string; gold: PreparedGold }): () => void {
-  const e = kept as Entry;
-  if (entries.get(videoId) === e) {
-    entries.delete(videoId);
-    entries.set(videoId, e);
-  }
+export function holdPreparedGold(videoId: string): { identity: string; gold: PreparedGold; release: () => void } | null {
+  const e = entries.get(videoId);
+  if (!e) return null;
+  entries.delete(videoId);
+  entries.set(videoId, e);
   e.users++;
-  return releaser(e);
+  return { identity: e.identity, gold: e.gold, release: releaser(e) };
 }
 
 /**
