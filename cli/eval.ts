@@ -108,6 +108,7 @@ async function runCase(client: SopilotClient, c: EvalCase, files: { gold: string
       ingest_sec: (t1 - t0) / 1000,
       score_sec: (t2 - t1) / 1000,
       trainee_duration_sec: Number(video.duration_sec ?? 0),
+      score_id: score_job_id,
     };
   } catch (e) {
     return { score: null, passed: null, deviations: [], gold_steps: [], ingest_sec: 0, score_sec: 0, trainee_duration_sec: 0, error: (e as Error).message };

@@ -28,6 +28,8 @@ export interface CaseRun {
   ingest_sec: number;
   score_sec: number;
   trainee_duration_sec: number;
+  /** The stored score job (with --data-dir, its result and vectors stay there to inspect). */
+  score_id?: string;
   error?: string;
 }
 
@@ -54,6 +56,7 @@ export interface CaseResult {
   ingest_sec: number;
   score_sec: number;
   trainee_duration_sec: number;
+  score_id?: string;
 }
 
 const overlap = (a: Span, b: Span) => Math.max(0, Math.min(a.end_sec, b.end_sec) - Math.max(a.start_sec, b.start_sec));
@@ -103,6 +106,7 @@ export function judgeCase(c: EvalCase, run: CaseRun): CaseResult {
   const base = {
     id: c.id, split: c.split, category: c.category, expected: c.expected,
     ingest_sec: run.ingest_sec, score_sec: run.score_sec, trainee_duration_sec: run.trainee_duration_sec,
+    ...(run.score_id ? { score_id: run.score_id } : {}),
   };
   if (run.error) {
     return { ...base, passed: null, score: null, deviations: [], faults: c.faults.map((f) => ({ ...f, found: false })), true_over_time: 0,
