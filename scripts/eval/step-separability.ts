@@ -4,7 +4,8 @@
 // gold step, the mean over the step's trainee frames of the best centred cosine with any frame of
 // the gold step; a step is "diagonal-best" when its own gold step wins, and its margin is own
 // minus the best other. This is perception alone, before any scoring rule.
-// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json] [--only NAME-PART]
+// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json] [--only NAME-START,...] [--rotation]
+// (--rotation: takes 2 and 3 are golds too, reported apart as golds "takes 2, 3").
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeFrames } from '../../shared/media/decode.js';
@@ -22,6 +23,7 @@ const W = 224;
 const H = 126;
 /** ±1 s of context per frame, pooled as the clips are (mean and trend). */
 const HALF = 4;
+const rotation = process.argv.includes('--rotation');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
 const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'benchmarks/results/step-separability.json';
 
@@ -57,10 +59,14 @@ const stillOf = (frames: Frame[]) => toGrey(medianFrame(frames.filter((_, i) => 
 
 /** The take's frames in the gold's picture coordinates (registration at twice the feature size). */
 interface Take { small: Frame[]; big: Frame[] }
-async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Take> {
+const decoded = new Map<string, Promise<Take>>();
+function decodeTake(task: string, take: string): Promise<Take> {
   const file = path.join(FOOTAGE, `${task}_trial_${take}.mp4`);
-  const small = await decode(file, W, H);
-  const big = await decode(file, 2 * W, 2 * H);
+  if (!decoded.has(file)) decoded.set(file, (async () => ({ small: await decode(file, W, H), big: await decode(file, 2 * W, 2 * H) }))());
+  return decoded.get(file)!;
+}
+async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Take> {
+  const { small, big } = await decodeTake(task, take);
   if (!goldStill) return { small, big };
   const { camera, transform } = await registerCamera(goldStill, stillOf(big));
   if (!camera.same_scene) return { small, big };
@@ -154,22 +160,25 @@ const stepOfFrame = (spans: Array<[number, number]>, i: number) => {
   return k < 0 ? spans.length - 1 : k;
 };
 
-interface Row { family: string; split: string; steps: number; diagonal_best: number; mean_margin: number }
+interface Row { family: string; split: string; golds: string; steps: number; diagonal_best: number; mean_margin: number }
 const acc = new Map<string, { steps: number; diag: number; margin: number }>();
 for (const [task, info] of Object.entries(labels.tasks)) {
   const takes = Object.keys(info.takes);
   if (takes.length < 2 || !takes.includes('1')) continue;
   const split = labels.heldout.includes(task) ? 'heldout' : 'dev';
-  const goldFrames = await takeFrames(task, '1', null);
-  const goldStill = stillOf(await decode(path.join(FOOTAGE, `${task}_trial_1.mp4`), 2 * W, 2 * H));
-  const trainees = await Promise.all(takes.filter((t) => t !== '1').map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill) })));
-  for (const fam of families.filter((f) => !only || f.name.includes(only))) {
+  // --rotation: every take is the gold in turn (the gold rotation of docs/evaluation.md).
+  for (const goldTake of rotation ? takes : ['1']) {
+  const golds = goldTake === '1' ? 'take 1' : 'takes 2, 3';
+  const goldFrames = await takeFrames(task, goldTake, null);
+  const goldStill = stillOf(goldFrames.big);
+  const trainees = await Promise.all(takes.filter((t) => t !== goldTake).map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill) })));
+  for (const fam of families.filter((f) => !only || only.split(',').some((o) => f.name.startsWith(o)))) {
     const g0 = withContext(await fam.perFrame(goldFrames));
     const mean = new Float64Array(g0[0].length);
     for (const r of g0) r.forEach((v, x) => (mean[x] += v / g0.length));
     const g = centred(g0, mean);
-    const gs = g.map((_, i) => stepOfFrame(info.takes['1'], i));
-    const K = info.takes['1'].length;
+    const gs = g.map((_, i) => stepOfFrame(info.takes[goldTake], i));
+    const K = info.takes[goldTake].length;
     for (const tr of trainees) {
       const t = centred(withContext(await fam.perFrame(tr.frames)), mean);
       const S = Array.from({ length: K }, () => new Float64Array(K));
@@ -185,7 +194,7 @@ for (const [task, info] of Object.entries(labels.tasks)) {
         cnt[k]++;
         best.forEach((b, l) => (S[k][l] += b));
       });
-      const a = acc.get(`${fam.name}|${split}`) ?? { steps: 0, diag: 0, margin: 0 };
+      const a = acc.get(`${fam.name}|${split}|${golds}`) ?? { steps: 0, diag: 0, margin: 0 };
       for (let k = 0; k < K; k++) {
         if (!cnt[k]) continue;
         const own = S[k][k] / cnt[k];
@@ -194,16 +203,17 @@ for (const [task, info] of Object.entries(labels.tasks)) {
         if (own > other) a.diag++;
         a.margin += own - other;
       }
-      acc.set(`${fam.name}|${split}`, a);
+      acc.set(`${fam.name}|${split}|${golds}`, a);
     }
+  }
   }
   console.error(`step-separability: ${task} done`);
 }
 const rows: Row[] = [...acc.entries()].map(([key, a]) => {
-  const [family, split] = key.split('|');
-  return { family, split, steps: a.steps, diagonal_best: a.diag, mean_margin: Math.round((a.margin / a.steps) * 1000) / 1000 };
+  const [family, split, golds] = key.split('|');
+  return { family, split, golds, steps: a.steps, diagonal_best: a.diag, mean_margin: Math.round((a.margin / a.steps) * 1000) / 1000 };
 });
-console.log(`${'family'.padEnd(48)} ${'split'.padEnd(8)} diagonal-best  mean margin`);
-for (const r of rows) console.log(`${r.family.padEnd(48)} ${r.split.padEnd(8)} ${`${r.diagonal_best}/${r.steps}`.padEnd(14)} ${r.mean_margin.toFixed(3)}`);
+console.log(`${'family'.padEnd(48)} ${'split'.padEnd(8)} ${'golds'.padEnd(11)} diagonal-best  mean margin`);
+for (const r of rows) console.log(`${r.family.slice(0, 48).padEnd(48)} ${r.split.padEnd(8)} ${r.golds.padEnd(11)} ${`${r.diagonal_best}/${r.steps}`.padEnd(14)} ${r.mean_margin.toFixed(3)}`);
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ generated_by: 'scripts/eval/step-separability.ts', fps: FPS, frame: `${W}x${H}`, context_sec: (2 * HALF + 1) / FPS, rows }, null, 2) + '\n');
