@@ -8,6 +8,7 @@ import { getEmbedder } from '../../shared/ingest/services.js';
 import { embedVideoClips } from '../../shared/ingest/embed.js';
 import { ensureVectorIndex, saveEmbeddings, saveEmbeddingsBlob, clipsToEmbeddings } from '../../shared/embeddings/repo.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
+import { detectStepsFromFrames } from '../../shared/steps/frame-steps.js';
 import { loadSteps, saveSteps } from '../../shared/ingest/steps.js';
 import { getVideo, updateVideo } from '../../shared/video-repo/repo.js';
 import { ingestFailed } from '../../shared/ingest/ingest-job.js';
@@ -35,7 +36,7 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
       ctx.db,
       { kind: 'embed', key: `embed:${d.video_id}:${embedder.name}:${embedder.version}`, input: d, videoId: d.video_id },
       async () => {
-        const { manifest, clips } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }));
+        const { manifest, clips, frameFeatures } = await embedVideoClips(ctx, d.video_id, embedder, batchSizeFor(ctx, embedder as { batchSize?: number }), { keepFrameFeatures: video.role === 'gold' && ctx.config.STEP_ROWS === 'frames' });
         const embedderId = `${embedder.name}@${embedder.version}`;
         const emb = clipsToEmbeddings(clips, embedderId);
         await saveEmbeddings(ctx.db, d.video_id, embedderId, clips);
@@ -47,12 +48,17 @@ export async function handleClipsExtracted(event: SopilotEvent<Input>, ctx: Cont
           // Names and bounds an admin set by hand survive a re-embed.
           if (existing.some((s) => s.source === 'manual')) steps = existing.length;
           else {
-            const found = detectSteps(emb.matrix, emb.times, {
+            const detect = {
               minStepClips: ctx.config.STEP_MIN_CLIPS,
               penalty: ctx.config.STEP_PENALTY,
               penaltyScale: ctx.config.STEP_PENALTY_SCALE,
               minContrast: ctx.config.STEP_MIN_CONTRAST,
-            });
+            };
+            // SOPILOT_STEP_ROWS=frames: on frame rows where the embedder has per-frame features
+            // (boundaries to a frame; opt-in, docs/scoring.md), else on the clips.
+            const found = frameFeatures?.length
+              ? detectStepsFromFrames(frameFeatures, manifest.fps, emb.times, emb.matrix.rows, detect)
+              : detectSteps(emb.matrix, emb.times, detect);
             await saveSteps(ctx.db, d.video_id, found, 'auto');
             steps = found.length;
           }

@@ -14,13 +14,16 @@ import type { ClipVector } from '../embeddings/repo.js';
 /**
  * Embeds a video's clips from its stored frames, streaming: each frame goes through the
  * backbone once (clips overlap), and only the frames of clips not yet complete stay in memory.
+ * `keepFrameFeatures` (a gold: its steps are found on frame rows, steps/frame-steps.ts) also
+ * returns every frame's features, when the embedder has per-frame features.
  */
 export async function embedVideoClips(
   ctx: Context,
   videoId: string,
   modelEmbedder: ClipEmbedder,
   batchSize: number,
-): Promise<{ manifest: ClipsManifest; clips: ClipVector[] }> {
+  opts: { keepFrameFeatures?: boolean } = {},
+): Promise<{ manifest: ClipsManifest; clips: ClipVector[]; frameFeatures?: Float32Array[] }> {
   const manifest = JSON.parse((await getBuffer(ctx.store, clipsKey(videoId))).toString('utf8')) as ClipsManifest;
   let embedder: ClipEmbedder = modelEmbedder;
   if (isSceneEmbedder(modelEmbedder)) {
@@ -36,6 +39,7 @@ export async function embedVideoClips(
   const ff = embedder as FrameFeatureEmbedder;
   const out: ClipVector[] = [];
   const pendingClips = [...manifest.clips];
+  const kept: Float32Array[] | null = opts.keepFrameFeatures && frameFeatures ? [] : null;
   // Per-frame features (frame-feature embedders) or frames (clip models), by frame index, pruned as clips complete.
   const window = new Map<number, Float32Array | Frame>();
   let nextFrame = 0;
@@ -69,6 +73,7 @@ export async function embedVideoClips(
     if (frameFeatures) {
       const feats = await ff.embedFrames(batch);
       feats.forEach((f, i) => window.set(nextFrame + i, f));
+      if (kept) kept.push(...feats);
     } else {
       batch.forEach((f, i) => window.set(nextFrame + i, f));
     }
@@ -82,5 +87,5 @@ export async function embedVideoClips(
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   embedDuration.observe({ embedder: embedder.name }, secs);
   if (secs > 0) embedClipsPerSecond.set({ embedder: embedder.name }, out.length / secs);
-  return { manifest, clips: out };
+  return { manifest, clips: out, ...(kept ? { frameFeatures: kept } : {}) };
 }
