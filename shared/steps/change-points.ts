@@ -347,19 +347,24 @@ export function detectSteps(x: Matrix, times: ClipTimes, options: ChangePointOpt
     throw new RangeError(`detectSteps: ${x.rows} clips but ${times.start_sec.length}/${times.end_sec.length} times`);
   }
   if (x.rows === 0) return [];
-  // The clip-count options mean clips 1 s apart (the defaults were set there): at another stride
-  // they are scaled, so a step is as long in seconds whatever the clip stride.
-  const perSec = 1 / strideFromTimes(times, x.rows);
+  const opts = optionsAtRate(options, 1 / strideFromTimes(times, x.rows), DEFAULT_CHANGE_POINT_OPTIONS.minStepClips, options.overlapClips ?? overlapFromTimes(times, x.rows));
+  return stepsFromBoundaries(detectChangePoints(x, opts).boundaries, x.rows, times);
+}
+
+/**
+ * The clip-count options mean rows 1 s apart (the defaults were set there): at `perSec` rows a
+ * second they are scaled, so a step is as long in seconds whatever the rows' rate.
+ */
+export function optionsAtRate(options: ChangePointOptions, perSec: number, minStepSec: number, overlapClips: number): ChangePointOptions {
   const scale = (c: number | undefined, d: number) => Math.max(1, Math.round((c ?? d) * perSec));
-  const opts: ChangePointOptions = {
+  return {
     ...options,
-    minStepClips: scale(options.minStepClips, DEFAULT_CHANGE_POINT_OPTIONS.minStepClips),
+    minStepClips: scale(options.minStepClips, minStepSec),
     contrastWindow: scale(options.contrastWindow, DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow),
     placeWindow: options.placeWindow === 0 ? 0 : scale(options.placeWindow, DEFAULT_CHANGE_POINT_OPTIONS.placeWindow),
     ...(options.window !== undefined ? { window: scale(options.window, options.window) } : {}),
-    overlapClips: options.overlapClips ?? overlapFromTimes(times, x.rows),
+    overlapClips,
   };
-  return stepsFromBoundaries(detectChangePoints(x, opts).boundaries, x.rows, times);
 }
 
 /** Median seconds between consecutive clip starts (1 when there is one clip). */

@@ -9,7 +9,7 @@
  */
 import type { Matrix } from '../alignment/types.js';
 import type { ClipTimes, GoldStep } from '../scoring/types.js';
-import { detectChangePoints, DEFAULT_CHANGE_POINT_OPTIONS, stepsFromBoundaries, type ChangePointOptions } from './change-points.js';
+import { detectChangePoints, optionsAtRate, stepsFromBoundaries, type ChangePointOptions } from './change-points.js';
 
 /** Frames averaged on each side of a frame (1 at 4 fps: a row spans 0.75 s). */
 export const FRAME_CONTEXT = 1;
@@ -54,22 +54,11 @@ export function detectStepsFromFrames(frames: ArrayLike<Float32Array>, fps: numb
   if (!(fps > 0)) throw new RangeError(`detectStepsFromFrames: fps ${fps}`);
   if (clipCount === 0) return [];
   const rows = contextRows(frames, half);
-  const perSec = fps;
-  const scale = (c: number | undefined, d: number) => Math.max(1, Math.round((c ?? d) * perSec));
-  const found = rows.rows
-    ? detectChangePoints(rows, {
-        ...options,
-        minStepClips: scale(options.minStepClips, FRAME_MIN_STEP_SEC),
-        contrastWindow: scale(options.contrastWindow, DEFAULT_CHANGE_POINT_OPTIONS.contrastWindow),
-        placeWindow: options.placeWindow === 0 ? 0 : scale(options.placeWindow, DEFAULT_CHANGE_POINT_OPTIONS.placeWindow),
-        ...(options.window !== undefined ? { window: scale(options.window, options.window) } : {}),
-        // Row t shares frames with the 2*half rows after it, but a row straddling a change is
-        // mostly one side (at half 1, a third of it is the other): the contrast check keeps it.
-        // Leaving such rows out, as for 2 s clips, blinded the check on 2 s steps (measured: the
-        // fit's 2 s grid was kept on the bench gold).
-        overlapClips: options.overlapClips ?? 0,
-      }).boundaries
-    : [];
+  // Row t shares frames with the 2*half rows after it, but a row straddling a change is mostly
+  // one side (at half 1, a third of it is the other): the contrast check keeps it. Leaving such
+  // rows out, as for 2 s clips, blinded the check on 2 s steps (measured: the fit's 2 s grid was
+  // kept on the bench gold).
+  const found = rows.rows ? detectChangePoints(rows, optionsAtRate(options, fps, FRAME_MIN_STEP_SEC, options.overlapClips ?? 0)).boundaries : [];
   // Frame b starts at b / fps: the step starts with the first clip centred at or after it.
   const centre = (i: number) => (clipTimes.start_sec[i] + clipTimes.end_sec[i]) / 2;
   const cuts: number[] = [];
