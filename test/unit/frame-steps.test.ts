@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { contextRows, detectStepsFromFrames } from '../../shared/steps/frame-steps.js';
 import { detectSteps } from '../../shared/steps/change-points.js';
 import { makeProcedure, makeRng, render } from '../../shared/scoring/synthetic.js';
+import { clipsEveryFrame } from '../helpers/vectors.js';
 
 const FPS = 4;
 const CLIP = 8; // frames: 2 s clips every frame, as ingest makes them
@@ -12,23 +13,10 @@ function video(seed: number) {
   const rng = makeRng(seed);
   const { models, lengths } = makeProcedure(rng, 6, 48, 8, 14);
   const v = render(rng, models.map((model, i) => ({ model, clips: lengths[i] })), 0.5);
-  const n = v.emb.rows;
   const d = v.emb.dim;
-  const frames = Array.from({ length: n }, (_, i) => v.emb.data.slice(i * d, (i + 1) * d));
-  const m = n - CLIP + 1;
-  const clips = new Float32Array(m * d);
-  for (let i = 0; i < m; i++) {
-    let nn = 0;
-    for (let k = 0; k < d; k++) {
-      let s = 0;
-      for (let f = i; f < i + CLIP; f++) s += frames[f][k];
-      clips[i * d + k] = s;
-      nn += s * s;
-    }
-    for (let k = 0; k < d; k++) clips[i * d + k] /= Math.sqrt(nn) || 1;
-  }
-  const times = { start_sec: Array.from({ length: m }, (_, i) => i / FPS), end_sec: Array.from({ length: m }, (_, i) => (i + CLIP) / FPS) };
-  return { frames, clips: { rows: m, dim: d, data: clips }, times, truth: v.cuts.slice(1, -1).map((c) => c / FPS) };
+  const frames = Array.from({ length: v.emb.rows }, (_, i) => v.emb.data.slice(i * d, (i + 1) * d));
+  const c = clipsEveryFrame(v, CLIP, FPS);
+  return { frames, clips: c.emb, times: c.times, truth: c.truthSec };
 }
 
 /** Mean distance from each true boundary to the nearest found step start. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectChangePoints, detectSteps, overlapFromTimes, stepsFromBoundaries, STRICT_CHANGE_POINT_OPTIONS } from '../../shared/steps/change-points.js';
 import { makeProcedure, makeRng, makeStepModel, render } from '../../shared/scoring/synthetic.js';
+import { clipsEveryFrame } from '../helpers/vectors.js';
 
 const DIM = 64;
 // The synthetic procedures below have long steps (up to 80 clips) with slow motion and steps far
@@ -150,26 +151,6 @@ test('overlap of clips is read from the clip times', () => {
   assert.equal(overlapFromTimes(t(20, 2, 1), 20), 1);
   assert.equal(overlapFromTimes(t(20, 2, 0.5), 20), 3);
 });
-
-/** Clips as the pipeline makes them by default: 8 frames (2 s at 4 fps), one every frame (0.25 s). */
-function clipsEveryFrame(v: ReturnType<typeof render>, len = 8, fps = 4) {
-  const { rows, dim, data } = v.emb;
-  const n = rows - len + 1;
-  const out = new Float32Array(n * dim);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) {
-      let t = 0;
-      for (let f = i; f < i + len; f++) t += data[f * dim + k];
-      out[i * dim + k] = t;
-      s += t * t;
-    }
-    s = Math.sqrt(s);
-    for (let k = 0; k < dim; k++) out[i * dim + k] /= s;
-  }
-  const times = { start_sec: Array.from({ length: n }, (_, i) => i / fps), end_sec: Array.from({ length: n }, (_, i) => (i + len) / fps) };
-  return { emb: { rows: n, dim, data: out }, times, truthSec: v.cuts.slice(1, -1).map((f) => f / fps) };
-}
 
 test('2 s clips every 0.25 s: kept boundaries are placed on the change (mean error at most one clip stride)', () => {
   let placed = 0;
