@@ -207,6 +207,7 @@ for (const [task, info] of Object.entries(labels.tasks)) {
     }
   }
   }
+  decoded.clear(); // a task's takes are decoded once for all its golds, then let go
   console.error(`step-separability: ${task} done`);
 }
 const rows: Row[] = [...acc.entries()].map(([key, a]) => {
