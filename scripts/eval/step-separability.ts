@@ -4,14 +4,15 @@
 // gold step, the mean over the step's trainee frames of the best centred cosine with any frame of
 // the gold step; a step is "diagonal-best" when its own gold step wins, and its margin is own
 // minus the best other. This is perception alone, before any scoring rule.
-// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json] [--only NAME-START,...] [--rotation]
-// (--rotation: takes 2 and 3 are golds too, reported apart as golds "takes 2, 3").
+// Usage: node --import tsx scripts/eval/step-separability.ts [--out FILE.json] [--only NAME-START,...] [--rotation] [--dev]
+// (--rotation: takes 2 and 3 are golds too, reported apart as golds "takes 2, 3"; --dev: the
+// development tasks only, for trying a change without looking at the held-out task).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeFrames } from '../../shared/media/decode.js';
 import { toGrey, medianFrame } from '../../shared/perception/image.js';
 import { registerCamera, rescaleSimilarity, applySimilarity, type Similarity } from '../../shared/perception/registration.js';
-import { WorkFeatureExtractor, WORK_GRID } from '../../shared/perception/work-features.js';
+import { WorkFeatureExtractor, WORK_GRID, WORK_BLUR_CELLS } from '../../shared/perception/work-features.js';
 import { createEmbedder } from '../../shared/vision/create-embedder.js';
 import { poolClipFeatures, type FrameFeatureEmbedder } from '../../shared/vision/embedder.js';
 import type { Frame } from '../../shared/vision/frame.js';
@@ -24,6 +25,7 @@ const H = 126;
 /** ±1 s of context per frame, pooled as the clips are (mean and trend). */
 const HALF = 4;
 const rotation = process.argv.includes('--rotation');
+const devOnly = process.argv.includes('--dev');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : '';
 const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'benchmarks/results/step-separability.json';
 
@@ -58,19 +60,19 @@ function warp(f: Frame, t: Similarity): Frame {
 const stillOf = (frames: Frame[]) => toGrey(medianFrame(frames.filter((_, i) => i % Math.max(1, Math.floor(frames.length / 40)) === 0)));
 
 /** The take's frames in the gold's picture coordinates (registration at twice the feature size). */
-interface Take { small: Frame[]; big: Frame[] }
+interface Take { small: Frame[]; big: Frame[]; goldSmall?: Frame[] }
 const decoded = new Map<string, Promise<Take>>();
 function decodeTake(task: string, take: string): Promise<Take> {
   const file = path.join(FOOTAGE, `${task}_trial_${take}.mp4`);
   if (!decoded.has(file)) decoded.set(file, (async () => ({ small: await decode(file, W, H), big: await decode(file, 2 * W, 2 * H) }))());
   return decoded.get(file)!;
 }
-async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null): Promise<Take> {
+async function takeFrames(task: string, take: string, goldStill: ReturnType<typeof stillOf> | null, goldSmall?: Frame[]): Promise<Take> {
   const { small, big } = await decodeTake(task, take);
   if (!goldStill) return { small, big };
   const { camera, transform } = await registerCamera(goldStill, stillOf(big));
   if (!camera.same_scene) return { small, big };
-  return { small: small.map((f) => warp(f, rescaleSimilarity(transform, 0.5, 0.5))), big: big.map((f) => warp(f, transform)) };
+  return { small: small.map((f) => warp(f, rescaleSimilarity(transform, 0.5, 0.5))), big: big.map((f) => warp(f, transform)), goldSmall };
 }
 
 type Family = { name: string; perFrame: (take: Take) => Promise<Float32Array[]> };
@@ -83,6 +85,17 @@ const families: Family[] = [
   },
   { name: 'heuristic (colour histogram, grey grid)', perFrame: ({ small }) => heuristic.embedFrames(small) },
   { name: 'mobilenet_v2 (nsfwjs backbone, pooled)', perFrame: ({ small }) => backbone(small) },
+  {
+    name: 'work against the gold\'s scene still (registered; not adopted)',
+    perFrame: async ({ small, goldSmall }) => {
+      const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(goldSmall ?? small));
+      return small.map((f) => ex.next(f));
+    },
+  },
+  {
+    name: 'work smoothed by one cell (blurCells; not adopted)',
+    perFrame: async ({ small }) => workGrid(small, 1),
+  },
   cropFamily('big'),
   cropFamily('small'),
 ];
@@ -136,8 +149,8 @@ function cropFamily(source: 'big' | 'small'): Family {
     },
   };
 }
-function workGrid(fr: Frame[]): Float32Array[] {
-  const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr));
+function workGrid(fr: Frame[], blur = WORK_BLUR_CELLS): Float32Array[] {
+  const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr), undefined, blur);
   return fr.map((f) => ex.next(f));
 }
 async function backbone(fr: Frame[]): Promise<Float32Array[]> {
@@ -166,12 +179,13 @@ for (const [task, info] of Object.entries(labels.tasks)) {
   const takes = Object.keys(info.takes);
   if (takes.length < 2 || !takes.includes('1')) continue;
   const split = labels.heldout.includes(task) ? 'heldout' : 'dev';
+  if (devOnly && split !== 'dev') continue;
   // --rotation: every take is the gold in turn (the gold rotation of docs/evaluation.md).
   for (const goldTake of rotation ? takes : ['1']) {
   const golds = goldTake === '1' ? 'take 1' : 'takes 2, 3';
   const goldFrames = await takeFrames(task, goldTake, null);
   const goldStill = stillOf(goldFrames.big);
-  const trainees = await Promise.all(takes.filter((t) => t !== goldTake).map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill) })));
+  const trainees = await Promise.all(takes.filter((t) => t !== goldTake).map(async (t) => ({ take: t, frames: await takeFrames(task, t, goldStill, goldFrames.small) })));
   for (const fam of families.filter((f) => !only || only.split(',').some((o) => f.name.startsWith(o)))) {
     const g0 = withContext(await fam.perFrame(goldFrames));
     const mean = new Float64Array(g0[0].length);

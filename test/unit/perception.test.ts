@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySimilarity, fitSimilarity, registerCamera, rescaleSimilarity, type Similarity } from '../../shared/perception/registration.js';
 import { pictureRect, sample, type GreyImage } from '../../shared/perception/image.js';
-import { WorkFeatureExtractor, gridFor } from '../../shared/perception/work-features.js';
+import { WorkFeatureExtractor, blurCells, gridFor } from '../../shared/perception/work-features.js';
 import { gridTaps, warpGridRows } from '../../shared/perception/grid-warp.js';
 import { decodeStill, encodeStill, resizeGrey } from '../../shared/perception/scene-still.js';
 import { rngFor } from '../../shared/demo/random.js';
@@ -98,12 +98,37 @@ test('work features: change against the static scene and motion land in the cell
   assert.equal(a[cellOf(160, 68)], 0, 'no change elsewhere');
   assert.equal(a[cells + cellOf(48, 68)], 0, 'no motion in the first frame');
   assert.ok(b[cells + cellOf(48, 68)] > 5 && b[cells + cellOf(168, 68)] > 5, 'motion where it left and where it arrived');
+  // Asked to smooth, the extractor gives the same maps smoothed (blurCells, tested below).
+  const smooth = new WorkFeatureExtractor(gridFor(rect), bg, undefined, 1);
+  const s0 = smooth.next(frame(40));
+  const want = Float32Array.from(a);
+  blurCells(want, 28, 16, 1);
+  assert.ok(s0.every((x, i) => Math.abs(x - want[i]) < 1e-5));
   // A whole-frame exposure change is not work.
   const dim = new WorkFeatureExtractor(gridFor(rect), bg);
   const f = frame(40);
   for (let i = 0; i < f.data.length; i++) f.data[i] = Math.round(f.data[i] * 0.8);
   const c = dim.next(f);
   assert.equal(c[cellOf(160, 68)], 0);
+});
+
+test('work cells smoothing: a spike spreads to its neighbours by sigma, not past 2 sigma, per channel, and a flat map stays flat', () => {
+  const cols = 28, rows = 16, cells = cols * rows;
+  const v = new Float32Array(2 * cells);
+  v[8 * cols + 10] = 1; // channel 0
+  blurCells(v, cols, rows, 1);
+  const at = (r: number, c: number, ch = 0) => v[ch * cells + r * cols + c];
+  assert.ok(at(8, 10) < 1 && at(8, 10) > at(8, 11), 'the peak stays where it was');
+  assert.ok(Math.abs(at(8, 11) - at(8, 9)) < 1e-7 && Math.abs(at(8, 11) - at(9, 10)) < 1e-7, 'symmetric');
+  assert.ok(Math.abs(at(8, 11) / at(8, 10) - Math.exp(-0.5)) < 1e-6, 'one cell away: exp(-1/2) of the peak');
+  assert.equal(at(8, 13), 0, 'nothing past 2 sigma');
+  assert.equal(at(8, 10, 1), 0, 'channels do not mix');
+  const flat = new Float32Array(cells).fill(3);
+  blurCells(flat, cols, rows, 1);
+  assert.ok(flat.every((x) => Math.abs(x - 3) < 1e-5), 'border cells are not darkened');
+  const sharp = Float32Array.from(v);
+  blurCells(sharp, cols, rows, 0);
+  assert.deepEqual(sharp, v, 'sigma 0 leaves the map as it is');
 });
 
 test('grid warp: identity keeps rows; a shift by one cell moves the content one cell', () => {
