@@ -32,14 +32,14 @@ export interface EvalIo {
 }
 const defaultIo = (): EvalIo => ({ out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) });
 
-interface LoadedSet {
+export interface LoadedSet {
   manifest: EvalManifest;
   baseDir: string;
   source: string;
 }
 
 /** A demo folder holds eval-manifest.json (bench scene) or the demo's manifest.json. */
-async function loadDemoDir(dir: string, split: EvalCase['split']): Promise<LoadedSet> {
+export async function loadDemoDir(dir: string, split: EvalCase['split']): Promise<LoadedSet> {
   const evalFile = join(dir, 'eval-manifest.json');
   if (existsSync(evalFile)) return { manifest: parseManifest(JSON.parse(await readFile(evalFile, 'utf8'))), baseDir: resolve(dir), source: evalFile };
   const demoFile = join(dir, 'manifest.json');
