@@ -81,15 +81,43 @@ export function blurCells(v: Float32Array, cols: number, rows: number, sigma: nu
   }
 }
 
+/** Per-frame noise estimates the floor takes its median over (a sliding window, causal). */
+export const NOISE_WINDOW = 32;
+/** The floor sits this many sigmas of the camera's noise above zero (where that beats the fixed one). */
+export const NOISE_SIGMAS = 3;
+
+/**
+ * The sensor noise of a frame pair, as the standard deviation of a pixel's frame-to-frame
+ * difference: most pixels of a fixed camera's picture are static between two frames 0.25 s apart,
+ * so the median absolute difference is the noise's (1.4826 x median |x| is sigma for a normal).
+ * Histogram median at 1/8 grey level, O(pixels).
+ */
+export function frameDiffNoise(a: Float32Array, b: Float32Array): number {
+  const bins = new Uint32Array(2049);
+  for (let i = 0; i < a.length; i++) bins[Math.min(2048, Math.round(Math.abs(a[i] - b[i]) * 8))]++;
+  const half = a.length / 2;
+  let seen = 0;
+  for (let k = 0; k < bins.length; k++) {
+    seen += bins[k];
+    if (seen >= half) return (1.4826 * k) / 8;
+  }
+  return 0;
+}
+
 /**
  * Per-video feature extractor: holds the static scene and the previous frame. Each frame gives
- * [change map | motion map], each smoothed by `blur` cells; a pixel's difference counts above a noise floor only (sensor noise
- * and compression are not work), and its square root keeps one bright edge from dominating.
+ * [change map | motion map], each smoothed by `blur` cells; a pixel's difference counts above a
+ * noise floor only (sensor noise and compression are not work), and its square root keeps one
+ * bright edge from dominating. The floor is `noiseFloor` grey levels, raised to 3 sigma of this
+ * camera's own noise where that is higher (a noisy sensor, a low-light gain): the median of the
+ * last NOISE_WINDOW frame-pair estimates (frameDiffNoise), so a clean camera's features are the
+ * fixed floor's and a noisy one's static pixels do not read as change and motion everywhere.
  */
 export class WorkFeatureExtractor {
   private readonly background: GreyImage;
   private prev: GreyImage | null = null;
   private readonly gain: number;
+  private readonly noise: number[] = [];
 
   /** background: the static scene as grey, the size of the grid's rect. */
   constructor(
@@ -97,6 +125,8 @@ export class WorkFeatureExtractor {
     background: GreyImage,
     private readonly noiseFloor = 6,
     private readonly blur = WORK_BLUR_CELLS,
+    /** 0: the fixed floor alone. */
+    private readonly noiseSigmas = NOISE_SIGMAS,
   ) {
     if (background.width !== grid.rect.width || background.height !== grid.rect.height) {
       throw new Error(`background is ${background.width}x${background.height}, the picture region ${grid.rect.width}x${grid.rect.height}`);
@@ -111,6 +141,15 @@ export class WorkFeatureExtractor {
     return workFeatureDim(this.grid);
   }
 
+  /** The floors in use: [change, motion] (grey levels); a frame difference has sqrt(2) sigma. */
+  floors(): [number, number] {
+    if (!this.noise.length) return [this.noiseFloor, this.noiseFloor];
+    const sorted = [...this.noise].sort((a, b) => a - b);
+    const diffSigma = sorted[sorted.length >> 1];
+    const k = this.noiseSigmas;
+    return [Math.max(this.noiseFloor, (k * diffSigma) / Math.SQRT2), Math.max(this.noiseFloor, k * diffSigma)];
+  }
+
   next(frame: Frame): Float32Array {
     const g = toGrey(frame, this.grid.rect);
     // Whole-frame exposure changes (auto-exposure, flicker) are not work: match the frame's mean
@@ -119,15 +158,19 @@ export class WorkFeatureExtractor {
     for (const v of g.data) s += v;
     const k = s > 0 ? this.gain / (s / g.data.length) : 1;
     const n = g.data.length;
+    for (let i = 0; i < n; i++) g.data[i] *= k;
+    if (this.prev) {
+      this.noise.push(frameDiffNoise(g.data, this.prev.data));
+      if (this.noise.length > NOISE_WINDOW) this.noise.shift();
+    }
+    const [fc, fm] = this.floors();
     const change = new Float32Array(n);
     const motion = new Float32Array(n);
-    const f = this.noiseFloor;
     for (let i = 0; i < n; i++) {
-      const v = g.data[i] * k;
-      g.data[i] = v;
-      const d = Math.abs(v - this.background.data[i]) - f;
+      const v = g.data[i];
+      const d = Math.abs(v - this.background.data[i]) - fc;
       change[i] = d > 0 ? Math.sqrt(d) : 0;
-      const m = this.prev ? Math.abs(v - this.prev.data[i]) - f : 0;
+      const m = this.prev ? Math.abs(v - this.prev.data[i]) - fm : 0;
       motion[i] = m > 0 ? Math.sqrt(m) : 0;
     }
     this.prev = g;

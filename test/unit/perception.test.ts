@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applySimilarity, fitSimilarity, registerCamera, rescaleSimilarity, type Similarity } from '../../shared/perception/registration.js';
 import { pictureRect, sample, type GreyImage } from '../../shared/perception/image.js';
-import { WorkFeatureExtractor, blurCells, gridFor } from '../../shared/perception/work-features.js';
+import { WorkFeatureExtractor, blurCells, frameDiffNoise, gridFor } from '../../shared/perception/work-features.js';
 import { gridTaps, warpGridRows } from '../../shared/perception/grid-warp.js';
 import { decodeStill, encodeStill, resizeGrey } from '../../shared/perception/scene-still.js';
 import { rngFor } from '../../shared/demo/random.js';
@@ -111,6 +111,55 @@ test('work features: change against the static scene and motion land in the cell
   const c = dim.next(f);
   assert.equal(c[cellOf(160, 68)], 0);
 });
+
+test('work features: the noise floor follows the camera noise; a clean camera keeps the fixed floor', () => {
+  const W = 224, H = 126;
+  const rect = { x: 0, y: 0, width: W, height: H };
+  const rnd = rngFor(7, 'noise');
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd());
+  // A textured static scene; the object (a bright square) moves 8 px a frame.
+  const scene = Float32Array.from({ length: W * H }, (_, i) => 60 + ((i % W) * 3 + Math.floor(i / W) * 5) % 120);
+  const frame = (t: number, sigma: number) => {
+    const data = new Uint8Array(W * H * 3);
+    for (let i = 0; i < W * H; i++) {
+      const x = i % W, y = Math.floor(i / W);
+      const v = x >= 20 + 8 * t && x < 44 + 8 * t && y >= 50 && y < 74 ? 240 : scene[i];
+      data.fill(Math.max(0, Math.min(255, Math.round(v + sigma * gauss()))), 3 * i, 3 * i + 3);
+    }
+    return { width: W, height: H, data };
+  };
+  const bg: GreyImage = { width: W, height: H, data: scene };
+  // The estimate: a frame difference of two frames with noise sigma has sigma * sqrt(2).
+  const a = frame(0, 4), b = frame(0, 4);
+  const est = frameDiffNoise(toGreyData(a), toGreyData(b));
+  assert.ok(Math.abs(est - 4 * Math.SQRT2) < 0.6, `estimate ${est}`);
+  const run = (sigma: number) => {
+    const ex = new WorkFeatureExtractor(gridFor(rect), bg);
+    let last = new Float32Array(0);
+    for (let t = 0; t < 12; t++) last = ex.next(frame(t, sigma));
+    return { floors: ex.floors(), last };
+  };
+  const clean = run(0.8);
+  assert.deepEqual(clean.floors, [6, 6], 'a clean camera: the fixed floor');
+  const noisy = run(5);
+  assert.ok(noisy.floors[1] > 3 * 5 * Math.SQRT2 * 0.85 && noisy.floors[1] < 3 * 5 * Math.SQRT2 * 1.15, `motion floor ${noisy.floors[1]}`);
+  assert.ok(Math.abs(noisy.floors[0] - noisy.floors[1] / Math.SQRT2) < 1e-9, 'the change floor is the motion one over sqrt(2)');
+  // Where nothing happens (the top rows), the noisy camera shows (almost) no change or motion,
+  // while the object's cells still do.
+  const cells = 28 * 16;
+  const quiet = (v: Float32Array, off: number) => { let s = 0; for (let c = 0; c < 28 * 3; c++) s += v[off + c]; return s / (28 * 3); };
+  assert.ok(quiet(noisy.last, 0) < 0.05 && quiet(noisy.last, cells) < 0.05, `quiet cells ${quiet(noisy.last, 0)}, ${quiet(noisy.last, cells)}`);
+  const objCell = Math.floor(62 / (H / 16)) * 28 + Math.floor((32 + 8 * 11) / 8);
+  assert.ok(noisy.last[objCell] > 2 && noisy.last[cells + objCell] > 1, 'the work still shows');
+  const fixed = new WorkFeatureExtractor(gridFor(rect), bg, 6, 0, 0); // the fixed floor alone, for contrast
+  let f6 = new Float32Array(0);
+  for (let t = 0; t < 12; t++) f6 = fixed.next(frame(t, 5));
+  assert.ok(quiet(f6, cells) > 5 * quiet(noisy.last, cells) + 0.1, 'at the fixed floor the same noise reads as motion everywhere');
+});
+
+function toGreyData(f: { width: number; height: number; data: Uint8Array }): Float32Array {
+  return Float32Array.from({ length: f.width * f.height }, (_, i) => f.data[3 * i]);
+}
 
 test('work cells smoothing: a spike spreads to its neighbours by sigma, not past 2 sigma, per channel, and a flat map stays flat', () => {
   const cols = 28, rows = 16, cells = cols * rows;
