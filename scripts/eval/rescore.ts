@@ -7,7 +7,9 @@
 // SOPILOT_SCORE_SHARED_WORK, ...); a change of features needs a new eval, the vectors are the old.
 // It is a study tool: what it finds is confirmed by a whole `sopilot eval` before it counts.
 // Usage: node --import tsx scripts/eval/rescore.ts --data-dir D --results R.json
-//          (--manifest FILE | --demo-dir DIR)... [--demo-split dev|heldout] [--only ID,...] [--out FILE.json]
+//          (--manifest FILE | --demo-dir DIR)... [--demo-split dev|heldout] [--only ID,...]
+//          [--split dev|heldout|all] [--out FILE.json]
+// (--split dev: re-score the development part only, to try a change without looking at held out)
 // The sets in the order, and with the filters, that produced R.json.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -30,11 +32,12 @@ const { values: v } = parseArgs({
     'demo-dir': { type: 'string', multiple: true },
     'demo-split': { type: 'string', default: 'dev' },
     only: { type: 'string' },
+    split: { type: 'string', default: 'all' },
     out: { type: 'string' },
   },
 });
 if (!v['data-dir'] || !v.results || !(v.manifest?.length || v['demo-dir']?.length)) {
-  console.error('usage: rescore.ts --data-dir D --results R.json (--manifest FILE | --demo-dir DIR)... [--demo-split dev|heldout] [--only ID,...] [--out FILE.json]');
+  console.error('usage: rescore.ts --data-dir D --results R.json (--manifest FILE | --demo-dir DIR)... [--demo-split dev|heldout] [--only ID,...] [--split dev|heldout|all] [--out FILE.json]');
   process.exit(2);
 }
 const sets: LoadedSet[] = [];
@@ -57,7 +60,7 @@ const ctx = await createContext(loadConfig({ ...process.env, SOPILOT_DATA_DIR: v
 const after: Array<{ set: string; r: CaseResult; old: CaseResult }> = [];
 try {
   for (const { set, c, old } of pairs) {
-    if (only && !only.includes(c.id)) continue;
+    if ((only && !only.includes(c.id)) || (v.split !== 'all' && c.split !== v.split)) continue;
     if (!old.score_id) {
       after.push({ set, r: old, old }); // an error case: nothing stored to re-score
       continue;
