@@ -83,8 +83,14 @@ export function blurCells(v: Float32Array, cols: number, rows: number, sigma: nu
 
 /** Per-frame noise estimates the floor takes its median over (a sliding window, causal). */
 export const NOISE_WINDOW = 32;
-/** The floor sits this many sigmas of the camera's noise above zero (where that beats the fixed one). */
-export const NOISE_SIGMAS = 3;
+/**
+ * How many sigmas of the camera's own noise the floor is raised to where that beats the fixed one;
+ * 0, the default: the fixed floor alone. At 3 it changed no real verdict, halved a noise edit's
+ * feature error, and cost a synthetic demo case: the frame-difference estimate reads a render's
+ * camera jitter and flicker as noise (floors of 27-70) and hides low-contrast work with it
+ * (docs/evaluation.md, eighth session).
+ */
+export const NOISE_SIGMAS = 0;
 
 /**
  * The sensor noise of a frame pair, as the standard deviation of a pixel's frame-to-frame
@@ -108,10 +114,9 @@ export function frameDiffNoise(a: Float32Array, b: Float32Array): number {
  * Per-video feature extractor: holds the static scene and the previous frame. Each frame gives
  * [change map | motion map], each smoothed by `blur` cells; a pixel's difference counts above a
  * noise floor only (sensor noise and compression are not work), and its square root keeps one
- * bright edge from dominating. The floor is `noiseFloor` grey levels, raised to 3 sigma of this
- * camera's own noise where that is higher (a noisy sensor, a low-light gain): the median of the
- * last NOISE_WINDOW frame-pair estimates (frameDiffNoise), so a clean camera's features are the
- * fixed floor's and a noisy one's static pixels do not read as change and motion everywhere.
+ * bright edge from dominating. The floor is `noiseFloor` grey levels; with `noiseSigmas` > 0 it
+ * is raised to that many sigmas of this camera's own noise where that is higher: the median of
+ * the last NOISE_WINDOW frame-pair estimates (frameDiffNoise).
  */
 export class WorkFeatureExtractor {
   private readonly background: GreyImage;

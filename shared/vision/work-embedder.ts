@@ -20,10 +20,7 @@ export function isSceneEmbedder(e: ClipEmbedder): e is SceneEmbedder {
 
 export class WorkClipEmbedder implements SceneEmbedder {
   readonly name = 'work';
-  // v2: the noise floor follows the camera's own noise (work-features.ts). v1 vectors of a noisy
-  // video differ; the embed stage re-embeds a task's older videos from their stored frames when
-  // the model changes (functions/embed/handler.ts), so golds embedded under v1 follow.
-  readonly version = `v2-g${WORK_GRID.cols}x${WORK_GRID.rows}-n3`;
+  readonly version = `v1-g${WORK_GRID.cols}x${WORK_GRID.rows}`;
   readonly frameDim = workFeatureDim({ rect: { x: 0, y: 0, width: 1, height: 1 }, ...WORK_GRID });
   readonly dim = 2 * this.frameDim;
 

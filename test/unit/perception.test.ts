@@ -112,7 +112,7 @@ test('work features: change against the static scene and motion land in the cell
   assert.equal(c[cellOf(160, 68)], 0);
 });
 
-test('work features: the noise floor follows the camera noise; a clean camera keeps the fixed floor', () => {
+test('work features, noise floor option (off by default): it follows the camera noise; a clean camera keeps the fixed floor', () => {
   const W = 224, H = 126;
   const rect = { x: 0, y: 0, width: W, height: H };
   const rnd = rngFor(7, 'noise');
@@ -134,7 +134,7 @@ test('work features: the noise floor follows the camera noise; a clean camera ke
   const est = frameDiffNoise(toGreyData(a), toGreyData(b));
   assert.ok(Math.abs(est - 4 * Math.SQRT2) < 0.6, `estimate ${est}`);
   const run = (sigma: number) => {
-    const ex = new WorkFeatureExtractor(gridFor(rect), bg);
+    const ex = new WorkFeatureExtractor(gridFor(rect), bg, 6, 0, 3);
     let last = new Float32Array(0);
     for (let t = 0; t < 12; t++) last = ex.next(frame(t, sigma));
     return { floors: ex.floors(), last };
@@ -151,7 +151,7 @@ test('work features: the noise floor follows the camera noise; a clean camera ke
   assert.ok(quiet(noisy.last, 0) < 0.05 && quiet(noisy.last, cells) < 0.05, `quiet cells ${quiet(noisy.last, 0)}, ${quiet(noisy.last, cells)}`);
   const objCell = Math.floor(62 / (H / 16)) * 28 + Math.floor((32 + 8 * 11) / 8);
   assert.ok(noisy.last[objCell] > 2 && noisy.last[cells + objCell] > 1, 'the work still shows');
-  const fixed = new WorkFeatureExtractor(gridFor(rect), bg, 6, 0, 0); // the fixed floor alone, for contrast
+  const fixed = new WorkFeatureExtractor(gridFor(rect), bg); // the default: the fixed floor alone
   let f6 = new Float32Array(0);
   for (let t = 0; t < 12; t++) f6 = fixed.next(frame(t, 5));
   assert.ok(quiet(f6, cells) > 5 * quiet(noisy.last, cells) + 0.1, 'at the fixed floor the same noise reads as motion everywhere');
