@@ -86,9 +86,9 @@ export const NOISE_WINDOW = 32;
 /**
  * How many sigmas of the camera's own noise the floor is raised to where that beats the fixed one;
  * 0, the default: the fixed floor alone. At 3 it changed no real verdict, halved a noise edit's
- * feature error, and cost a synthetic demo case: the frame-difference estimate reads a render's
- * camera jitter and flicker as noise (floors of 27-70) and hides low-contrast work with it
- * (docs/evaluation.md, eighth session).
+ * feature error, and cost a synthetic demo case: the demo renders carry strong temporal noise,
+ * the floor rose to 27-70 there and hid low-contrast work with the noise (docs/evaluation.md,
+ * eighth session).
  */
 export const NOISE_SIGMAS = 0;
 
