@@ -18,7 +18,7 @@ import { startLocalHost } from './demo-all.js';
 import { parseManifest, type EvalCase, type EvalManifest } from '../shared/evaluation/manifest.js';
 import { manifestFromDemo } from '../shared/evaluation/from-demo.js';
 import { materialise } from '../shared/evaluation/edits.js';
-import { judgeCase, missedThresholds, gatingMisses, totalsOf, type CaseResult, type CaseRun, type Totals } from '../shared/evaluation/metrics.js';
+import { judgeCase, missedThresholds, gatingMisses, runSteps, totalsOf, type CaseResult, type CaseRun, type Totals } from '../shared/evaluation/metrics.js';
 import { resolveFfmpegPath, resolveFfprobePath } from '../shared/media/binaries.js';
 import { probeVideo } from '../shared/media/probe.js';
 import type { DemoManifest } from '../shared/demo/plan.js';
@@ -104,7 +104,7 @@ async function runCase(client: SopilotClient, c: EvalCase, files: { gold: string
       gold_steps: gold.steps,
       same_scene: camera?.same_scene ?? null,
       breakdown: (s as { breakdown?: Record<string, number> }).breakdown,
-      steps: s.steps?.map((r) => ({ index: r.index, mean_similarity: r.mean_similarity, match_quality: r.match_quality ?? null, duration_ratio: r.duration_ratio })),
+      steps: s.steps && runSteps(s.steps),
       ingest_sec: (t1 - t0) / 1000,
       score_sec: (t2 - t1) / 1000,
       trainee_duration_sec: Number(video.duration_sec ?? 0),

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../shared/config.js';
 import { createContext } from '../../shared/context.js';
 import { parseManifest, type EvalCase } from '../../shared/evaluation/manifest.js';
-import { judgeCase, totalsOf, type CaseResult } from '../../shared/evaluation/metrics.js';
+import { judgeCase, runSteps, totalsOf, type CaseResult } from '../../shared/evaluation/metrics.js';
 import { getScore } from '../../shared/score-jobs/repo.js';
 import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/score-jobs/compute.js';
 import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
@@ -83,7 +83,7 @@ try {
       gold_steps: goldSteps,
       same_scene: outcome.camera?.same_scene ?? null,
       breakdown: outcome.breakdown,
-      steps: outcome.steps.map((s) => ({ index: s.index, mean_similarity: s.mean_similarity, match_quality: s.match_quality ?? null, duration_ratio: s.duration_ratio })),
+      steps: runSteps(outcome.steps),
       ingest_sec: old.ingest_sec,
       score_sec: old.score_sec,
       trainee_duration_sec: old.trainee_duration_sec,

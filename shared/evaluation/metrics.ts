@@ -59,6 +59,11 @@ export interface CaseResult {
   score_id?: string;
 }
 
+/** A result's per-step rows as a case keeps them (to explain it; not judged). */
+export function runSteps(steps: ReadonlyArray<{ index: number; mean_similarity: number | null; match_quality?: number | null; duration_ratio: number | null }>): NonNullable<CaseRun['steps']> {
+  return steps.map((r) => ({ index: r.index, mean_similarity: r.mean_similarity, match_quality: r.match_quality ?? null, duration_ratio: r.duration_ratio }));
+}
+
 const overlap = (a: Span, b: Span) => Math.max(0, Math.min(a.end_sec, b.end_sec) - Math.max(a.start_sec, b.start_sec));
 
 /** A reported gold step is the planted span when they overlap by at least half of the smaller one. */

@@ -148,7 +148,7 @@ export class WorkFeatureExtractor {
 
   /** The floors in use: [change, motion] (grey levels); a frame difference has sqrt(2) sigma. */
   floors(): [number, number] {
-    if (!this.noise.length) return [this.noiseFloor, this.noiseFloor];
+    if (!(this.noiseSigmas > 0) || !this.noise.length) return [this.noiseFloor, this.noiseFloor];
     const sorted = [...this.noise].sort((a, b) => a - b);
     const diffSigma = sorted[sorted.length >> 1];
     const k = this.noiseSigmas;
@@ -164,7 +164,8 @@ export class WorkFeatureExtractor {
     const k = s > 0 ? this.gain / (s / g.data.length) : 1;
     const n = g.data.length;
     for (let i = 0; i < n; i++) g.data[i] *= k;
-    if (this.prev) {
+    // The noise estimate only where the floor follows it (a pass and a histogram per frame).
+    if (this.prev && this.noiseSigmas > 0) {
       this.noise.push(frameDiffNoise(g.data, this.prev.data));
       if (this.noise.length > NOISE_WINDOW) this.noise.shift();
     }
