@@ -150,7 +150,7 @@ function cropFamily(source: 'big' | 'small'): Family {
   };
 }
 function workGrid(fr: Frame[], blur = WORK_BLUR_CELLS): Float32Array[] {
-  const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr), undefined, blur);
+  const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr), { blur });
   return fr.map((f) => ex.next(f));
 }
 async function backbone(fr: Frame[]): Promise<Float32Array[]> {

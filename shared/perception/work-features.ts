@@ -110,32 +110,46 @@ export function frameDiffNoise(a: Float32Array, b: Float32Array): number {
   return 0;
 }
 
+export interface WorkFeatureOptions {
+  /** Grey levels a pixel's difference must exceed to count (default 6). */
+  noiseFloor?: number;
+  /** Spatial tolerance in cells (default WORK_BLUR_CELLS). */
+  blur?: number;
+  /** Floor raised to this many sigmas of the camera's own noise (default NOISE_SIGMAS; 0: the fixed floor alone). */
+  noiseSigmas?: number;
+}
+
 /**
  * Per-video feature extractor: holds the static scene and the previous frame. Each frame gives
  * [change map | motion map], each smoothed by `blur` cells; a pixel's difference counts above a
  * noise floor only (sensor noise and compression are not work), and its square root keeps one
  * bright edge from dominating. The floor is `noiseFloor` grey levels; with `noiseSigmas` > 0 it
  * is raised to that many sigmas of this camera's own noise where that is higher: the median of
- * the last NOISE_WINDOW frame-pair estimates (frameDiffNoise).
+ * the last NOISE_WINDOW frame-pair estimates (frameDiffNoise). (Averaging a pixel's difference
+ * over a box before the floor, fixed or sized by the noise, was measured and not kept:
+ * docs/evaluation.md, ninth session.)
  */
 export class WorkFeatureExtractor {
   private readonly background: GreyImage;
   private prev: GreyImage | null = null;
   private readonly gain: number;
   private readonly noise: number[] = [];
+  private readonly noiseFloor: number;
+  private readonly blur: number;
+  private readonly noiseSigmas: number;
 
   /** background: the static scene as grey, the size of the grid's rect. */
   constructor(
     readonly grid: GridSpec,
     background: GreyImage,
-    private readonly noiseFloor = 6,
-    private readonly blur = WORK_BLUR_CELLS,
-    /** 0: the fixed floor alone. */
-    private readonly noiseSigmas = NOISE_SIGMAS,
+    opts: WorkFeatureOptions = {},
   ) {
     if (background.width !== grid.rect.width || background.height !== grid.rect.height) {
       throw new Error(`background is ${background.width}x${background.height}, the picture region ${grid.rect.width}x${grid.rect.height}`);
     }
+    this.noiseFloor = opts.noiseFloor ?? 6;
+    this.blur = opts.blur ?? WORK_BLUR_CELLS;
+    this.noiseSigmas = opts.noiseSigmas ?? NOISE_SIGMAS;
     this.background = background;
     let s = 0;
     for (const v of this.background.data) s += v;

@@ -99,7 +99,7 @@ test('work features: change against the static scene and motion land in the cell
   assert.equal(a[cells + cellOf(48, 68)], 0, 'no motion in the first frame');
   assert.ok(b[cells + cellOf(48, 68)] > 5 && b[cells + cellOf(168, 68)] > 5, 'motion where it left and where it arrived');
   // Asked to smooth, the extractor gives the same maps smoothed (blurCells, tested below).
-  const smooth = new WorkFeatureExtractor(gridFor(rect), bg, undefined, 1);
+  const smooth = new WorkFeatureExtractor(gridFor(rect), bg, { blur: 1 });
   const s0 = smooth.next(frame(40));
   const want = Float32Array.from(a);
   blurCells(want, 28, 16, 1);
@@ -134,7 +134,7 @@ test('work features, noise floor option (off by default): it follows the camera 
   const est = frameDiffNoise(toGreyData(a), toGreyData(b));
   assert.ok(Math.abs(est - 4 * Math.SQRT2) < 0.6, `estimate ${est}`);
   const run = (sigma: number) => {
-    const ex = new WorkFeatureExtractor(gridFor(rect), bg, 6, 0, 3);
+    const ex = new WorkFeatureExtractor(gridFor(rect), bg, { noiseFloor: 6, blur: 0, noiseSigmas: 3 });
     let last = new Float32Array(0);
     for (let t = 0; t < 12; t++) last = ex.next(frame(t, sigma));
     return { floors: ex.floors(), last };
@@ -212,3 +212,4 @@ test('pictureRect: where the decoder letterboxes a picture in a square frame', (
   assert.deepEqual(pictureRect(224, 240, 320), { x: 28, y: 0, width: 168, height: 224 });
   assert.deepEqual(pictureRect(64, 64, 48), { x: 0, y: 8, width: 64, height: 48 });
 });
+
