@@ -212,4 +212,3 @@ test('pictureRect: where the decoder letterboxes a picture in a square frame', (
   assert.deepEqual(pictureRect(224, 240, 320), { x: 28, y: 0, width: 168, height: 224 });
   assert.deepEqual(pictureRect(64, 64, 48), { x: 0, y: 8, width: 64, height: 48 });
 });
-
