@@ -74,7 +74,8 @@ const spec = {
   // models
   MODELS_DIR: [z.string().min(1), 'models'],
   EMBEDDER_BACKEND: [z.enum(['auto', 'onnx', 'hybrid', 'heuristic', 'work', 'hybrid-work']), 'auto'],
-  EMBEDDER_WORK_WEIGHT: [num(0.05, 0.95), '0.7'],
+  EMBEDDER_WORK_WEIGHT: [num(0.05, 0.95), '0.5'],
+  EMBEDDER_MOTION_WEIGHT: [num(0, 0.5), '0.2'],
   EMBEDDER_BACKBONE_VIEW: [z.enum(['frame', 'work-region']), 'frame'],
   ONNX_MODEL_PATH: [z.string().min(1).optional(), undefined],
   EMBEDDER_BATCH_SIZE: [int(1, 4096).optional(), undefined],
@@ -142,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cfg = out as Config;
   if (cfg.CLIP_STRIDE > cfg.CLIP_FRAMES) {
     throw new ConfigError('SOPILOT_CLIP_STRIDE', `must not exceed SOPILOT_CLIP_FRAMES (${cfg.CLIP_FRAMES})`);
+  }
+  if (cfg.EMBEDDER_WORK_WEIGHT + cfg.EMBEDDER_MOTION_WEIGHT >= 1) {
+    throw new ConfigError('SOPILOT_EMBEDDER_MOTION_WEIGHT', `with SOPILOT_EMBEDDER_WORK_WEIGHT (${cfg.EMBEDDER_WORK_WEIGHT}) must leave appearance a share (their sum below 1)`);
   }
   if (cfg.EVENT_TRANSPORT === 'bullmq' && !cfg.REDIS_URL) {
     throw new ConfigError('SOPILOT_REDIS_URL', 'required when SOPILOT_EVENT_TRANSPORT=bullmq');

@@ -13,10 +13,14 @@ import { registerVideo, newVideoId, rawKey } from '../../shared/video-repo/regis
 import { createReadStream, statSync } from 'node:fs';
 
 const [video, backend, role = 'trainee'] = process.argv.slice(2);
+// 'hybrid-work:no-motion': the default embedder as it was before its motion part (the baseline).
+const [name, variant] = backend.split(':');
+if (variant && !(name === 'hybrid-work' && variant === 'no-motion')) throw new Error(`unknown backend variant ${backend}`);
+const weights = variant ? { SOPILOT_EMBEDDER_MOTION_WEIGHT: '0', SOPILOT_EMBEDDER_WORK_WEIGHT: '0.7' } : {};
 if (role !== 'gold' && role !== 'trainee') throw new Error(`role must be gold or trainee, got ${role}`);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sopilot-bench-'));
 const started = await startHost({
-  config: loadConfig({ PATH: process.env.PATH, SOPILOT_DATA_DIR: dir, SOPILOT_LOG_LEVEL: 'error', SOPILOT_EMBEDDER_BACKEND: backend, SOPILOT_AUTH_REQUIRED: 'false' }),
+  config: loadConfig({ PATH: process.env.PATH, SOPILOT_DATA_DIR: dir, SOPILOT_LOG_LEVEL: 'error', SOPILOT_EMBEDDER_BACKEND: name, SOPILOT_AUTH_REQUIRED: 'false', ...weights }),
   http: httpFunctions,
   events: eventFunctions,
   queues: QUEUES,

@@ -6,6 +6,7 @@
 // Scoring settings come from the environment as for the product (SOPILOT_SCORING_OPTIONS_JSON,
 // SOPILOT_SCORE_SHARED_WORK, ...); a change of features needs a new eval, the vectors are the old.
 // It is a study tool: what it finds is confirmed by a whole `sopilot eval` before it counts.
+// SOPILOT_PROBE_PART_WEIGHTS="appearance,motion,grid" re-weights hybrid-work vectors' parts (below).
 // Usage: node --import tsx scripts/eval/rescore.ts --data-dir D --results R.json
 //          (--manifest FILE | --demo-dir DIR)... [--demo-split dev|heldout] [--only ID,...]
 //          [--split dev|heldout|all] [--out FILE.json]
@@ -23,6 +24,10 @@ import { alignVideos, loadScoreInputs, releaseScoreInputs } from '../../shared/s
 import { clearPreparedGolds } from '../../shared/score-jobs/gold-cache.js';
 import { loadSteps } from '../../shared/ingest/steps.js';
 import { loadDemoDir, type LoadedSet } from '../../cli/eval.js';
+import type { Matrix } from '../../shared/alignment/types.js';
+import { gridFor, workFeatureDim } from '../../shared/perception/work-features.js';
+import { MOTION_DIM } from '../../shared/perception/motion-direction.js';
+import { l2normalize } from '../../shared/vision/embedder.js';
 
 const { values: v } = parseArgs({
   options: {
@@ -56,6 +61,29 @@ for (const s of sets) {
 }
 if (k !== before.length) throw new Error(`${v.results}: case ${k + 1} (${before[k]?.id}) matches no case of the sets given, in their order`);
 
+// SOPILOT_PROBE_PART_WEIGHTS="appearance,motion,grid": a hybrid-work vector's parts re-weighted at
+// score time (the stored vectors' shares are the embedder's; exact, as the parts are joined
+// linearly), to try other shares without ingesting again. Gold steps detected at ingest keep the
+// stored weights' boundaries.
+const probe = process.env.SOPILOT_PROBE_PART_WEIGHTS?.split(',').map(Number);
+const stored = [1 - Number(process.env.SOPILOT_EMBEDDER_WORK_WEIGHT ?? 0.5) - Number(process.env.SOPILOT_EMBEDDER_MOTION_WEIGHT ?? 0.2), Number(process.env.SOPILOT_EMBEDDER_MOTION_WEIGHT ?? 0.2), Number(process.env.SOPILOT_EMBEDDER_WORK_WEIGHT ?? 0.5)];
+const reweight = probe
+  ? (m: Matrix): Matrix => {
+      const grid = 2 * workFeatureDim(gridFor({ x: 0, y: 0, width: 1, height: 1 }));
+      const ends = [m.dim - grid - 2 * MOTION_DIM, m.dim - grid, m.dim];
+      const k = probe.map((w, i) => Math.sqrt(w / stored[i]));
+      const data = Float32Array.from(m.data);
+      for (let r = 0; r < m.rows; r++) {
+        let p = 0;
+        for (let x = 0; x < m.dim; x++) {
+          while (x >= ends[p]) p++;
+          data[r * m.dim + x] *= k[p];
+        }
+        l2normalize(data.subarray(r * m.dim, (r + 1) * m.dim));
+      }
+      return { rows: m.rows, dim: m.dim, data };
+    }
+  : null;
 const ctx = await createContext(loadConfig({ ...process.env, SOPILOT_DATA_DIR: v['data-dir'], SOPILOT_LOG_LEVEL: process.env.SOPILOT_LOG_LEVEL ?? 'warn' }));
 const after: Array<{ set: string; r: CaseResult; old: CaseResult }> = [];
 try {
@@ -69,6 +97,7 @@ try {
     if (!row) throw new Error(`score ${old.score_id} (${c.id}) is not in ${v['data-dir']}`);
     clearPreparedGolds(); // each pair from its stored vectors, as a fresh process would
     const inp = await loadScoreInputs(ctx, row);
+    if (reweight) (inp.gold.matrix = reweight(inp.gold.matrix)), (inp.trainee.matrix = reweight(inp.trainee.matrix));
     let outcome;
     try {
       ({ outcome } = await alignVideos(ctx, row, inp));

@@ -17,6 +17,7 @@ import { createEmbedder } from '../../shared/vision/create-embedder.js';
 import { poolClipFeatures, type FrameFeatureEmbedder } from '../../shared/vision/embedder.js';
 import type { Frame } from '../../shared/vision/frame.js';
 import { workRegion, meanBox, cropFrame } from '../../shared/perception/work-region.js';
+import { MotionDirectionTracker, MOTION_REGIONS } from '../../shared/perception/motion-direction.js';
 
 const FOOTAGE = '../shared/footage/hrt1';
 const FPS = 4;
@@ -98,6 +99,14 @@ const families: Family[] = [
   },
   cropFamily('big'),
   cropFamily('small'),
+  {
+    name: 'motion: directions of block motion per sixth of the picture (the product\'s)',
+    perFrame: async ({ small }) => flowRows(small, MOTION_REGIONS),
+  },
+  {
+    name: 'motion pooled over the whole picture (not adopted)',
+    perFrame: async ({ small }) => flowRows(small),
+  },
 ];
 // Mixtures as the embedders build them: each part L2-normalised per frame and scaled by the root
 // of its share of the cosine (hybrid-embedder.ts).
@@ -110,7 +119,7 @@ function partOf(name: string, take: Take): Promise<Float32Array[]> {
   if (!memo.has(key)) memo.set(key, families.find((f) => f.name.startsWith(name))!.perFrame(take));
   return memo.get(key)!;
 }
-function mixture(label: string, parts: Array<[string, number]>): Family {
+function mixture(label: string, parts: Array<[string, number, number?]>): Family {
   return {
     name: `${label}: ${parts.map(([n, w]) => `${w} ${SHORT[n]}`).join(' + ')}`,
     perFrame: async (take) => {
@@ -118,7 +127,8 @@ function mixture(label: string, parts: Array<[string, number]>): Family {
       return got[0].map((_, i) => {
         const rows = got.map((g, k) => {
           const v = g[i];
-          const norm = Math.hypot(...v) || 1;
+          // A part that can be near zero (no motion) is scaled by a floor, not blown up to unit.
+          const norm = Math.max(Math.hypot(...v), parts[k][2] ?? 0) || 1;
           return Float32Array.from(v, (x) => (x / norm) * Math.sqrt(parts[k][1]));
         });
         const out = new Float32Array(rows.reduce((s, r) => s + r.length, 0));
@@ -129,13 +139,18 @@ function mixture(label: string, parts: Array<[string, number]>): Family {
     },
   };
 }
+const FLOW = 'motion: ', FLOW_WHOLE = 'motion pooled';
+/** Frame features are over MOTION_SCALE: a part with next to no motion stays small (motion-embedder.ts). */
+const FLOW_NORM = 1;
 const WORK = 'work (', HEUR = 'heuristic', MOB = 'mobilenet_v2 (nsfwjs', CROP = `mobilenet_v2 on the work region (crop, ${2 * W}`, CROP_S = `mobilenet_v2 on the work region (crop, ${W}`;
-const SHORT: Record<string, string> = { [WORK]: 'work', [HEUR]: 'heuristic', [MOB]: 'mobilenet', [CROP]: `crop@${2 * W}`, [CROP_S]: `crop@${W}` };
+const SHORT: Record<string, string> = { [FLOW_WHOLE]: 'motion@whole', [FLOW]: 'motion', [WORK]: 'work', [HEUR]: 'heuristic', [MOB]: 'mobilenet', [CROP]: `crop@${2 * W}`, [CROP_S]: `crop@${W}` };
 families.push(
-  mixture('hybrid-work, frame view', [[WORK, 0.7], [MOB, 0.15], [HEUR, 0.15]]),
+  mixture('hybrid-work before motion, frame view', [[WORK, 0.7], [MOB, 0.15], [HEUR, 0.15]]),
   mixture('hybrid-work, work-region view', [[WORK, 0.7], [CROP_S, 0.15], [HEUR, 0.15]]),
   mixture('the same, crops at 2x', [[WORK, 0.7], [CROP, 0.15], [HEUR, 0.15]]),
   mixture('both views', [[WORK, 0.6], [MOB, 0.1], [HEUR, 0.1], [CROP_S, 0.2]]),
+  mixture('hybrid-work (the default, frame view)', [[WORK, 0.5], [FLOW, 0.2, FLOW_NORM], [MOB, 0.15], [HEUR, 0.15]]),
+  mixture('the same with whole-picture motion', [[WORK, 0.5], [FLOW_WHOLE, 0.2, FLOW_NORM], [MOB, 0.15], [HEUR, 0.15]]),
 );
 /** MobileNetV2 on the box around the change (work-region.ts), from frames at twice or at the feature size. */
 function cropFamily(source: 'big' | 'small'): Family {
@@ -148,6 +163,10 @@ function cropFamily(source: 'big' | 'small'): Family {
       return backbone(take[source].map((f, i) => cropFrame(f, meanBox(boxes.slice(Math.max(0, i - HALF), i + 1)))));
     },
   };
+}
+function flowRows(fr: Frame[], regions?: { readonly cols: number; readonly rows: number }): Float32Array[] {
+  const t = new MotionDirectionTracker({ x: 0, y: 0, width: W, height: H }, { regions });
+  return fr.map((f) => t.next(f));
 }
 function workGrid(fr: Frame[], blur = WORK_BLUR_CELLS): Float32Array[] {
   const ex = new WorkFeatureExtractor({ rect: { x: 0, y: 0, width: W, height: H }, ...WORK_GRID }, stillOf(fr), { blur });

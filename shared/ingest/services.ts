@@ -17,6 +17,7 @@ export function getEmbedder(ctx: Context): Promise<ClipEmbedder> {
       batchSize: c.EMBEDDER_BATCH_SIZE,
       useGpu: c.USE_GPU,
       workWeight: c.EMBEDDER_WORK_WEIGHT,
+      motionWeight: c.EMBEDDER_MOTION_WEIGHT,
       backboneView: c.EMBEDDER_BACKBONE_VIEW,
     });
     ctx.log.info({ embedder: embedder.name, version: embedder.version, dim: embedder.dim, reason }, 'embedder selected');

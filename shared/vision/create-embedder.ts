@@ -19,8 +19,10 @@ export interface CreateEmbedderOptions extends Omit<OnnxEmbedderOptions, 'useGpu
   heuristic?: HeuristicEmbedderOptions;
   /** Share of the backbone in a hybrid clip vector's cosine (default 0.5). */
   appearanceWeight?: number;
-  /** Share of the work grid in a hybrid-work clip vector's cosine (default 0.7). */
+  /** Share of the work grid in a hybrid-work clip vector's cosine (default 0.5). */
   workWeight?: number;
+  /** Share of the motion directions in a hybrid-work clip vector's cosine (default 0.2; 0: none). */
+  motionWeight?: number;
   /** What the backbone looks at in hybrid-work: the whole frame (default) or the box around the work. */
   backboneView?: BackboneView;
 }
@@ -49,10 +51,10 @@ export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<
       if (view !== 'work-region' && view !== 'frame') throw new Error(`unknown backbone view '${view}' (work-region|frame)`);
       const s =
         view === 'work-region'
-          ? new SceneHybridEmbedder({ region: e, frame: heuristic, regionShare: share, workWeight: opts.workWeight })
-          : new SceneHybridEmbedder({ frame: new HybridClipEmbedder(e, heuristic, share), workWeight: opts.workWeight });
+          ? new SceneHybridEmbedder({ region: e, frame: heuristic, regionShare: share, workWeight: opts.workWeight, motionWeight: opts.motionWeight })
+          : new SceneHybridEmbedder({ frame: new HybridClipEmbedder(e, heuristic, share), workWeight: opts.workWeight, motionWeight: opts.motionWeight });
       const what = view === 'work-region' ? `onnx ${desc} on the work region + heuristic on the frame` : `hybrid (onnx ${desc} + heuristic) on the frame`;
-      return { embedder: s, reason: `hybrid-work: ${what}, beside the work grid, grid weight ${opts.workWeight ?? 0.7}, dim ${s.dim}` };
+      return { embedder: s, reason: `hybrid-work: ${what}, beside motion directions and the work grid (${s.version}), dim ${s.dim}` };
     }
     if (backend === 'hybrid' || backend === 'hybrid-work') throw new Error(`${backend} needs an image model; ${e.name} is a ${e.kind} model`);
     return {
@@ -62,7 +64,7 @@ export async function createEmbedder(opts: CreateEmbedderOptions = {}): Promise<
   } catch (err) {
     if (backend === 'onnx' || backend === 'hybrid' || backend === 'hybrid-work') throw err;
     // Without the model, the heuristic takes the appearance part beside the work grid.
-    const s = new SceneHybridEmbedder({ frame: new HeuristicClipEmbedder(opts.heuristic), workWeight: opts.workWeight });
+    const s = new SceneHybridEmbedder({ frame: new HeuristicClipEmbedder(opts.heuristic), workWeight: opts.workWeight, motionWeight: opts.motionWeight });
     return { embedder: s, reason: `hybrid-work on the heuristic (onnx model failed to load: ${(err as Error).message.split('\n')[0]})` };
   }
 }

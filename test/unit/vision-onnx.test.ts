@@ -98,12 +98,12 @@ test('embedClipsByIndex (frames embedded once) equals embedClips on gathered fra
 
 test('createEmbedder: auto picks hybrid-work (image model + heuristic beside the work grid), hybrid and onnx alone on request, falls back to the heuristic with a reason, onnx-only rethrows', async () => {
   const auto = await createEmbedder({ backend: 'auto', useGpu: 'false' });
-  assert.match(auto.reason, /^hybrid-work: hybrid \(onnx .* batch 8\) on cpu.* \+ heuristic\) on the frame, beside the work grid/);
+  assert.match(auto.reason, /^hybrid-work: hybrid \(onnx .* batch 8\) on cpu.* \+ heuristic\) on the frame, beside motion directions and the work grid \(.*\+motion@v1-d8-r3x2\+w0\.2\+work@v1-g28x16\+w0\.5\)/);
   assert.equal(auto.embedder.name, 'hybrid-work');
-  assert.equal(auto.embedder.dim, 2560 + 256 + 1792);
+  assert.equal(auto.embedder.dim, 2560 + 256 + 96 + 1792);
   // The backbone on the work region instead: the same dimension, another vector space.
   const region = await createEmbedder({ backend: 'hybrid-work', useGpu: 'false', backboneView: 'work-region' });
-  assert.match(region.reason, /^hybrid-work: onnx .* batch 8\) on cpu.* on the work region \+ heuristic on the frame, beside the work grid/);
+  assert.match(region.reason, /^hybrid-work: onnx .* batch 8\) on cpu.* on the work region \+ heuristic on the frame, beside motion directions and the work grid/);
   assert.equal(region.embedder.dim, auto.embedder.dim);
   assert.match(region.embedder.version, /@work-region\+heuristic@/);
   assert.notEqual(region.embedder.version, auto.embedder.version);

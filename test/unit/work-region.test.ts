@@ -80,7 +80,7 @@ test('hybrid-work with a region backbone: the backbone sees the crop where the s
   };
   const flat: FrameFeatureEmbedder = { ...backbone, name: 'flat', embedFrames: async (fr) => fr.map(() => Float32Array.from([1, 0])) };
   const e = new SceneHybridEmbedder({ region: backbone, frame: flat, workWeight: 0.6 });
-  assert.match(e.version, /^probe@1@work-region\+flat@1\+w0\.5\+work@/);
+  assert.match(e.version, /^probe@1@work-region\+flat@1\+w0\.5\+motion@v1-d8-r3x2\+w0\.2\+work@/);
   const background: GreyImage = { width: W, height: H, data: new Float32Array(W * H).fill(40) };
   const per = e.forScene(background, { x: 0, y: 0, width: W, height: H });
   // The scene is grey 40; a white square appears in the top-right corner.
