@@ -66,7 +66,9 @@ if (k !== before.length) throw new Error(`${v.results}: case ${k + 1} (${before[
 // linearly), to try other shares without ingesting again. Gold steps detected at ingest keep the
 // stored weights' boundaries.
 const probe = process.env.SOPILOT_PROBE_PART_WEIGHTS?.split(',').map(Number);
-const stored = [1 - Number(process.env.SOPILOT_EMBEDDER_WORK_WEIGHT ?? 0.5) - Number(process.env.SOPILOT_EMBEDDER_MOTION_WEIGHT ?? 0.2), Number(process.env.SOPILOT_EMBEDDER_MOTION_WEIGHT ?? 0.2), Number(process.env.SOPILOT_EMBEDDER_WORK_WEIGHT ?? 0.5)];
+// The shares the stored vectors were embedded with: this environment's (the product's defaults).
+const { EMBEDDER_WORK_WEIGHT: ww, EMBEDDER_MOTION_WEIGHT: mw } = loadConfig(process.env);
+const stored = [1 - ww - mw, mw, ww];
 const reweight = probe
   ? (m: Matrix): Matrix => {
       const grid = 2 * workFeatureDim(gridFor({ x: 0, y: 0, width: 1, height: 1 }));

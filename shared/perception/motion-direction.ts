@@ -35,23 +35,8 @@ export interface MotionDirectionOptions {
    * every block a little; a moving arm changes a few a lot.
    */
   relEnergy?: number;
-  /** Match at half resolution (default false: at half of 224 px the thin arm was mostly lost). */
-  half?: boolean;
   /** A histogram per coarse region of the picture, cols x rows (default 1 x 1: the whole picture). */
   regions?: { cols: number; rows: number };
-}
-
-/** Half-resolution copy (2x2 means): halves the displacements and the search. */
-export function halve(img: GreyImage): GreyImage {
-  const w = img.width >> 1;
-  const h = img.height >> 1;
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const r0 = 2 * y * img.width;
-    const r1 = r0 + img.width;
-    for (let x = 0; x < w; x++) out[y * w + x] = 0.25 * (img.data[r0 + 2 * x] + img.data[r0 + 2 * x + 1] + img.data[r1 + 2 * x] + img.data[r1 + 2 * x + 1]);
-  }
-  return { width: w, height: h, data: out };
 }
 
 /**
@@ -78,10 +63,7 @@ export function motionDirections(prev: GreyImage, cur: GreyImage, opts: MotionDi
   const minTexture = opts.minTexture ?? 4;
   const relEnergy = opts.relEnergy ?? 3;
   const maxResidual = opts.maxResidual ?? 0.7;
-  const half = opts.half ?? false;
-  const p = half ? halve(prev) : prev;
-  const c = half ? halve(cur) : cur;
-  const { width: w, height: h } = c;
+  const { width: w, height: h } = cur;
   const rc = opts.regions?.cols ?? 1;
   const rr = opts.regions?.rows ?? 1;
   const hist = new Float32Array(DIRECTION_BINS * rc * rr);
@@ -92,7 +74,7 @@ export function motionDirections(prev: GreyImage, cur: GreyImage, opts: MotionDi
     for (let y = 0; y < B; y++) {
       const cr = (y0 + y) * w + x0;
       const pr = (y0 + y + dy) * w + x0 + dx;
-      for (let x = 0; x < B; x++) s += Math.abs(c.data[cr + x] - p.data[pr + x]);
+      for (let x = 0; x < B; x++) s += Math.abs(cur.data[cr + x] - prev.data[pr + x]);
       if (s > limit) return s;
     }
     return s;
@@ -102,7 +84,7 @@ export function motionDirections(prev: GreyImage, cur: GreyImage, opts: MotionDi
     let s = 0;
     for (let y = 0; y < B - 1; y++) {
       const r = (y0 + y) * w + x0;
-      for (let x = 0; x < B - 1; x++) s += Math.abs(c.data[r + x + 1] - c.data[r + x]) + Math.abs(c.data[r + x + w] - c.data[r + x]);
+      for (let x = 0; x < B - 1; x++) s += Math.abs(cur.data[r + x + 1] - cur.data[r + x]) + Math.abs(cur.data[r + x + w] - cur.data[r + x]);
     }
     return s / ((B - 1) * (B - 1));
   };
